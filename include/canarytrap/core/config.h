@@ -1,0 +1,84 @@
+// canarytrap.toml: what the config file holds, how it is read, and how it is overridden.
+//
+// Precedence, lowest first: built-in defaults < the file < CANARYTRAP_* environment
+// variables < command-line flags. Every key has one dotted name ("dns.zone") used in the
+// file (`[dns]` table, `zone = ...`), in the environment (CANARYTRAP_DNS_ZONE; lists are
+// comma-separated) and in flag overrides. Unknown keys in the file are an error (a typo
+// must not silently fall back to a default); unknown CANARYTRAP_* variables are warnings.
+//
+//   Result<Config> cfg = load_config("canarytrap.toml", environment_snapshot(), {});
+//
+// Relative paths in the file (registry, key file, certificates) are relative to the
+// directory holding the file. Secrets live in the files these keys name, never in the
+// config itself, so the config can be printed and logged.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "canarytrap/core/status.h"
+
+namespace canarytrap {
+
+// "host:port" or "[v6]:port"; an empty string in the config means "disabled".
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string to_string() const;
+};
+Result<Endpoint> parse_endpoint(std::string_view text);
+
+struct Config {
+  std::filesystem::path file;  // the file it was read from
+
+  // [dns]
+  std::string zone;
+  std::vector<std::string> mail_domains;
+  std::vector<std::string> public_ips;  // A/AAAA answers; normalized
+
+  // [listen]: empty = disabled
+  std::string listen_dns, listen_http, listen_https, listen_smtp, listen_admin, listen_metrics;
+
+  // [registry]
+  std::filesystem::path registry_path;
+
+  // [secrets]
+  std::filesystem::path key_file;
+
+  // [mint]
+  std::string url_scheme;  // http | https
+
+  // [tls]
+  std::filesystem::path tls_cert, tls_key;
+
+  // [log]
+  std::string log_format;  // text | json
+  std::string log_level;   // trace debug info warn error
+
+  std::vector<std::string> warnings;  // e.g. unknown CANARYTRAP_* variables
+};
+
+using Environment = std::map<std::string, std::string>;
+using Overrides = std::map<std::string, std::string>;  // dotted key -> value
+
+// The CANARYTRAP_* variables of this process.
+Environment environment_snapshot();
+
+// Reads and validates `file`; see the header comment for the precedence.
+Result<Config> load_config(const std::filesystem::path& file, const Environment& env, const Overrides& flags);
+
+// The dotted names of every key, for help texts and tests.
+std::vector<std::string> config_keys();
+
+// What `canarytrap init` writes: a commented config with safe local defaults.
+struct InitSettings {
+  std::string zone;
+  std::vector<std::string> mail_domains;
+  std::vector<std::string> public_ips;
+};
+std::string render_config(const InitSettings& settings);
+
+}  // namespace canarytrap

@@ -1,0 +1,123 @@
+// The registry: canarytrap's one SQLite database of copies, canaries, their trigger values
+// and fingerprints, placements, hits, incidents and the alert outbox.
+//
+// Open it once per process. It runs in WAL mode with foreign keys on, brings its schema
+// up to date on open (migrations, PRAGMA user_version) and keeps its statements prepared.
+// Nothing above the store module writes SQL; everything goes through this class.
+// A Registry is not thread-safe: one thread uses it at a time.
+//
+//   auto reg = Registry::open("canarytrap.db", {.create_if_missing = false});
+//   if (!reg) { /* reg.status().message() says what is wrong */ }
+//   Registry::Transaction tx(**reg);
+//   ... (*reg)->insert_canary(...) ...
+//   CT_RETURN_IF_ERROR(tx.commit());
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canarytrap/core/clock.h"
+#include "canarytrap/core/status.h"
+#include "canarytrap/core/trigger_values.h"
+
+namespace canarytrap {
+
+enum class CanaryKind { kRecord, kDns, kHttp, kSmtp };
+std::string_view canary_kind_name(CanaryKind k);
+Result<CanaryKind> parse_canary_kind(std::string_view name);
+
+struct CopyRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::int64_t> parent_copy_id;
+  std::optional<TimePoint> derived_at;
+  TimePoint created_at;
+};
+
+struct TriggerRow {
+  std::int64_t id = 0;
+  Channel channel = Channel::kDns;
+  std::string value;
+  std::string token;
+};
+
+struct CanaryRow {
+  std::int64_t id = 0;
+  CanaryKind kind = CanaryKind::kDns;
+  std::string copy;  // name of the copy it was minted for; empty if none
+  std::string locale;
+  std::string memo;
+  TimePoint created_at;
+  std::vector<TriggerRow> triggers;  // the canary's own trigger first
+
+  // The value a person hands out: the URL of an http canary, the e-mail of a record.
+  const TriggerRow* primary() const;
+};
+
+struct NewCanary {
+  CanaryKind kind = CanaryKind::kDns;
+  std::optional<std::int64_t> copy_id;
+  std::string locale;
+  std::string memo;
+  TimePoint created_at;
+  std::vector<TriggerValue> triggers;
+};
+
+struct CanaryFilter {
+  std::optional<std::string> copy = std::nullopt;  // copy name
+  std::optional<CanaryKind> kind = std::nullopt;
+};
+
+class Registry {
+ public:
+  struct OpenOptions {
+    bool create_if_missing = false;
+  };
+
+  static Result<std::unique_ptr<Registry>> open(const std::filesystem::path& path, OpenOptions options);
+  ~Registry();
+  Registry(const Registry&) = delete;
+  Registry& operator=(const Registry&) = delete;
+
+  const std::filesystem::path& path() const;
+  int schema_version() const;
+
+  // Copies.
+  Result<CopyRow> ensure_copy(const std::string& name, TimePoint now);  // find or create
+  Result<std::optional<CopyRow>> find_copy(const std::string& name);
+  Result<std::vector<CopyRow>> list_copies();
+
+  // Canaries. insert_canary writes the canary and its triggers together; if a trigger's
+  // normalized value or token is already taken it writes nothing and returns
+  // AlreadyExists, so the caller can draw new values and try again.
+  Result<std::int64_t> insert_canary(const NewCanary& canary);
+  Result<std::vector<CanaryRow>> list_canaries(const CanaryFilter& filter);
+
+  // An explicit transaction; every multi-row write goes in one. Rolls back unless
+  // commit() succeeded.
+  class Transaction {
+   public:
+    explicit Transaction(Registry& reg);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    const Status& begun() const { return begun_; }
+    Status commit();
+
+   private:
+    Registry& reg_;
+    Status begun_;
+    bool done_ = false;
+  };
+
+ private:
+  struct Impl;
+  explicit Registry(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace canarytrap

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package canarytrap needs to build, run and test.
+# Idempotent: when everything is already installed it does nothing (no apt-get update).
+#
+# Usage: scripts/install-deps.sh [build|test]
+#   build  what `canarytrap` needs to compile and run (the default)
+#   test   build + what the test suite and the sanitizer build need
+set -euo pipefail
+
+profile=${1:-build}
+
+build_pkgs=(
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates
+  libboost-dev            # Boost 1.74: Asio, Beast (header-only)
+  libssl-dev              # OpenSSL 3: RAND_bytes, SHA-256, TLS
+  libsqlite3-dev sqlite3  # the registry
+  libspdlog-dev libfmt-dev
+  nlohmann-json3-dev
+  libcli11-dev
+  libtomlplusplus-dev
+)
+test_pkgs=(
+  libgtest-dev libgmock-dev
+  python3                 # tests/cli drives the binary end to end
+)
+
+case "$profile" in
+  build) pkgs=("${build_pkgs[@]}") ;;
+  test)  pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  *) echo "install-deps.sh: unknown profile '$profile' (want build or test)" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${pkgs[@]}"; do
+  status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+  [ "$status" = installed ] || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+SUDO=
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+echo "install-deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what the tests need, builds canarytrap and runs every test: first the normal
+# build, then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# Idempotent; ccache keeps rebuilds fast. Exit status is non-zero if anything fails.
+#
+# Usage: scripts/test.sh [--no-sanitize]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+sanitize=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-sanitize) sanitize=0 ;;
+    *) echo "test.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+
+scripts/install-deps.sh test
+
+jobs=$(nproc)
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+
+echo "== build (RelWithDebInfo) =="
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCANARYTRAP_TESTS=ON >/dev/null
+cmake --build build -j "$jobs"
+echo "== tests =="
+ctest --test-dir build -j "$jobs" --output-on-failure
+
+if ((sanitize)); then
+  echo "== build (ASan + UBSan) =="
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCANARYTRAP_SANITIZE=ON -DCANARYTRAP_TESTS=ON >/dev/null
+  cmake --build build-asan -j "$jobs"
+  echo "== tests under ASan + UBSan =="
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan -j "$jobs" --output-on-failure
+fi

@@ -1,0 +1,66 @@
+#include "command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "canarytrap/core/clock.h"
+#include "canarytrap/core/log.h"
+
+namespace canarytrap::cli {
+
+int fail(const Status& status) {
+  spdlog::error("{}", status.message());
+  return kExitFailure;
+}
+
+int usage_error(const std::string& message) {
+  spdlog::error("{}", message);
+  return kExitUsage;
+}
+
+std::filesystem::path config_path(const GlobalOptions& g) {
+  if (!g.config.empty()) return g.config;
+  if (const char* env = std::getenv("CANARYTRAP_CONFIG"); env && *env) return env;
+  return "canarytrap.toml";
+}
+
+Result<Config> load(const GlobalOptions& g) {
+  Overrides flags;
+  if (!g.log_format.empty()) flags["log.format"] = g.log_format;
+  if (!g.log_level.empty()) flags["log.level"] = g.log_level;
+  if (!g.registry.empty()) flags["registry.path"] = g.registry;
+  auto cfg = load_config(config_path(g), environment_snapshot(), flags);
+  if (!cfg) return cfg;
+  init_logging(cfg->log_format == "json" ? LogFormat::kJson : LogFormat::kText, cfg->log_level);
+  for (const auto& w : cfg->warnings) spdlog::warn("{}", w);
+  return cfg;
+}
+
+Result<std::unique_ptr<Registry>> open_registry(const Config& cfg) {
+  return Registry::open(cfg.registry_path, {.create_if_missing = false});
+}
+
+void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+nlohmann::json canary_json(const CanaryRow& c) {
+  nlohmann::json triggers = nlohmann::json::array();
+  for (const auto& t : c.triggers) {
+    triggers.push_back({{"channel", channel_name(t.channel)}, {"value", t.value}});
+  }
+  const TriggerRow* primary = c.primary();
+  return {
+      {"id", c.id},
+      {"kind", canary_kind_name(c.kind)},
+      {"value", primary ? primary->value : ""},
+      {"copy", c.copy.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.copy)},
+      {"memo", c.memo},
+      {"created_at", format_time(c.created_at)},
+      {"triggers", triggers},
+  };
+}
+
+}  // namespace canarytrap::cli

@@ -1,0 +1,161 @@
+#include "migrations.h"
+
+#include <string>
+
+namespace canarytrap::store {
+
+// Times are INTEGER Unix microseconds, UTC.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {1, "copies, canaries, trigger values, fingerprints, placements", R"sql(
+CREATE TABLE copy (
+  id             INTEGER PRIMARY KEY,
+  name           TEXT    NOT NULL UNIQUE,
+  parent_copy_id INTEGER REFERENCES copy(id),
+  derived_at     INTEGER,
+  created_at     INTEGER NOT NULL
+);
+CREATE TABLE canary (
+  id         INTEGER PRIMARY KEY,
+  kind       TEXT    NOT NULL CHECK (kind IN ('record', 'dns', 'http', 'smtp')),
+  copy_id    INTEGER REFERENCES copy(id),
+  locale     TEXT,
+  memo       TEXT    NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX canary_copy ON canary(copy_id);
+CREATE TABLE trigger_value (
+  id         INTEGER PRIMARY KEY,
+  canary_id  INTEGER NOT NULL REFERENCES canary(id) ON DELETE CASCADE,
+  channel    TEXT    NOT NULL CHECK (channel IN ('dns', 'http', 'smtp')),
+  value      TEXT    NOT NULL,
+  normalized TEXT    NOT NULL UNIQUE,
+  token      TEXT    NOT NULL UNIQUE
+);
+CREATE INDEX trigger_value_canary ON trigger_value(canary_id);
+CREATE TABLE fingerprint (
+  id         INTEGER PRIMARY KEY,
+  canary_id  INTEGER NOT NULL REFERENCES canary(id) ON DELETE CASCADE,
+  kind       TEXT    NOT NULL CHECK (kind IN ('id_number', 'phone', 'name_dob', 'ssn', 'card', 'email', 'url')),
+  normalized TEXT    NOT NULL
+);
+CREATE INDEX fingerprint_normalized ON fingerprint(normalized);
+CREATE INDEX fingerprint_canary ON fingerprint(canary_id);
+CREATE TABLE placement (
+  id         INTEGER PRIMARY KEY,
+  canary_id  INTEGER NOT NULL REFERENCES canary(id),
+  copy_id    INTEGER NOT NULL REFERENCES copy(id),
+  target     TEXT    NOT NULL,
+  table_name TEXT,
+  row_key    TEXT,
+  planted_at INTEGER NOT NULL,
+  retired_at INTEGER
+);
+CREATE INDEX placement_canary ON placement(canary_id);
+CREATE INDEX placement_copy ON placement(copy_id, planted_at);
+)sql"},
+      {2, "hits, incidents, alert outbox", R"sql(
+CREATE TABLE hit (
+  id               INTEGER PRIMARY KEY,
+  canary_id        INTEGER NOT NULL REFERENCES canary(id),
+  trigger_id       INTEGER REFERENCES trigger_value(id),
+  channel          TEXT    NOT NULL CHECK (channel IN ('dns', 'http', 'smtp', 'scan')),
+  at               INTEGER NOT NULL,
+  source           TEXT    NOT NULL DEFAULT '',
+  details          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(details)),
+  automated        INTEGER NOT NULL DEFAULT 0,
+  automated_reason TEXT
+);
+CREATE INDEX hit_at ON hit(at);
+CREATE INDEX hit_canary ON hit(canary_id, at);
+CREATE TABLE incident (
+  id          INTEGER PRIMARY KEY,
+  copy_id     INTEGER NOT NULL REFERENCES copy(id),
+  opened_at   INTEGER NOT NULL,
+  last_hit_at INTEGER NOT NULL,
+  state       TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'closed')),
+  confidence  TEXT    NOT NULL DEFAULT 'high' CHECK (confidence IN ('high', 'low'))
+);
+CREATE INDEX incident_copy ON incident(copy_id, state);
+CREATE TABLE incident_hit (
+  incident_id INTEGER NOT NULL REFERENCES incident(id),
+  hit_id      INTEGER NOT NULL REFERENCES hit(id),
+  PRIMARY KEY (incident_id, hit_id)
+) WITHOUT ROWID;
+CREATE TABLE alert (
+  id              INTEGER PRIMARY KEY,
+  uid             TEXT    NOT NULL UNIQUE,
+  incident_id     INTEGER REFERENCES incident(id),
+  destination     TEXT    NOT NULL,
+  event           TEXT    NOT NULL,
+  payload         TEXT    NOT NULL,
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  created_at      INTEGER NOT NULL,
+  next_attempt_at INTEGER NOT NULL,
+  delivered_at    INTEGER,
+  failed_at       INTEGER,
+  last_error      TEXT
+);
+CREATE INDEX alert_due ON alert(next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
+)sql"},
+  };
+  return list;
+}
+
+int latest_schema_version() { return migrations().back().version; }
+
+namespace {
+
+Status check_is_registry(const sqlite::Db& db) {
+  auto app = db.query_int("PRAGMA application_id");
+  if (!app) return app.status();
+  if (*app == kApplicationId) return Status::Ok();
+  if (*app != 0) return Status::Corruption("an SQLite database of another application, not a canarytrap registry");
+  auto tables = db.query_int("SELECT count(*) FROM sqlite_master");
+  if (!tables) return tables.status();
+  if (*tables != 0) return Status::Corruption("an SQLite database, but not a canarytrap registry");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status migrate(const sqlite::Db& db, int target) {
+  if (target < 0) target = latest_schema_version();
+  // Reading the header is where SQLite notices a file that is not a database at all.
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) {
+    return version.status().code() == Status::Code::kCorruption
+               ? Status::Corruption("not an SQLite database, so not a canarytrap registry")
+               : version.status();
+  }
+  if (*version > latest_schema_version()) {
+    return Status::Unsupported("schema version " + std::to_string(*version) +
+                               " is newer than this canarytrap supports (" + std::to_string(latest_schema_version()) +
+                               "); upgrade canarytrap");
+  }
+  CT_RETURN_IF_ERROR(check_is_registry(db));
+  for (const Migration& m : migrations()) {
+    if (m.version > target) break;
+    CT_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+    auto current = db.query_int("PRAGMA user_version");
+    if (!current) {
+      (void)db.exec("ROLLBACK");
+      return current.status();
+    }
+    if (*current >= m.version) {
+      CT_RETURN_IF_ERROR(db.exec("COMMIT"));
+      continue;
+    }
+    Status s = db.exec(m.sql);
+    if (s.ok()) s = db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    if (s.ok()) s = db.exec("PRAGMA user_version = " + std::to_string(m.version));
+    if (s.ok()) s = db.exec("COMMIT");
+    if (!s.ok()) {
+      (void)db.exec("ROLLBACK");
+      return s.WithContext("migration " + std::to_string(m.version) + " (" + std::string(m.description) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace canarytrap::store

@@ -1,0 +1,255 @@
+#include "canarytrap/store/registry.h"
+
+#include <sys/stat.h>
+
+#include "migrations.h"
+#include "sqlite.h"
+
+namespace canarytrap {
+
+std::string_view canary_kind_name(CanaryKind k) {
+  switch (k) {
+    case CanaryKind::kRecord: return "record";
+    case CanaryKind::kDns: return "dns";
+    case CanaryKind::kHttp: return "http";
+    case CanaryKind::kSmtp: return "smtp";
+  }
+  return "?";
+}
+
+Result<CanaryKind> parse_canary_kind(std::string_view name) {
+  for (CanaryKind k : {CanaryKind::kRecord, CanaryKind::kDns, CanaryKind::kHttp, CanaryKind::kSmtp}) {
+    if (canary_kind_name(k) == name) return k;
+  }
+  return Status::InvalidArgument("unknown canary kind '" + std::string(name) + "' (want dns, http, smtp or record)");
+}
+
+const TriggerRow* CanaryRow::primary() const { return triggers.empty() ? nullptr : &triggers.front(); }
+
+struct Registry::Impl {
+  std::filesystem::path path;
+  sqlite::Db db;
+  int schema_version = 0;
+  sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger;
+};
+
+namespace {
+
+CopyRow read_copy(const sqlite::Stmt& st) {
+  CopyRow c;
+  c.id = st.int64(0);
+  c.name = st.text(1);
+  c.parent_copy_id = st.optional_int64(2);
+  if (auto d = st.optional_int64(3)) c.derived_at = from_unix_micros(*d);
+  c.created_at = from_unix_micros(st.int64(4));
+  return c;
+}
+
+constexpr std::string_view kCopyColumns = "id, name, parent_copy_id, derived_at, created_at";
+
+}  // namespace
+
+Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& path, OpenOptions options) {
+  const auto where = [&](const Status& s) { return s.WithContext("registry " + path.string()); };
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    if (!options.create_if_missing) {
+      return Status::NotFound("no registry at " + path.string() + "; run `canarytrap init` to create one");
+    }
+  } else if (!std::filesystem::is_regular_file(path, ec)) {
+    return Status::InvalidArgument("registry " + path.string() + " is not a regular file");
+  }
+  sqlite3* raw = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
+                    SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  sqlite::Db db(raw);
+  if (rc != SQLITE_OK) return where(db.error("opening"));
+
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  sqlite3_busy_timeout(db.get(), 5000);
+  // Migrations first: they also tell a file that is not a registry from one that is,
+  // before any PRAGMA below could write to it.
+  CT_RETURN_IF_ERROR(where(store::migrate(db)));
+  // WAL: readers (the dashboard, `canarytrap hits`) never block the writer.
+  CT_RETURN_IF_ERROR(where(db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")));
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) return where(version.status());
+  impl->schema_version = static_cast<int>(*version);
+  // The registry holds who was planted where: keep it private to its owner.
+  ::chmod(path.c_str(), 0600);
+
+  const auto prepare = [&](sqlite::Stmt& out, std::string_view sql) -> Status {
+    auto st = sqlite::Stmt::prepare(db, sql);
+    if (!st) return st.status();
+    out = std::move(*st);
+    return Status::Ok();
+  };
+  CT_RETURN_IF_ERROR(where(prepare(impl->insert_copy, "INSERT INTO copy (name, created_at) VALUES (?1, ?2)")));
+  CT_RETURN_IF_ERROR(where(prepare(impl->find_copy, "SELECT " + std::string(kCopyColumns) + " FROM copy WHERE name = ?1")));
+  CT_RETURN_IF_ERROR(where(prepare(
+      impl->insert_canary, "INSERT INTO canary (kind, copy_id, locale, memo, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")));
+  CT_RETURN_IF_ERROR(where(prepare(
+      impl->insert_trigger,
+      "INSERT INTO trigger_value (canary_id, channel, value, normalized, token) VALUES (?1, ?2, ?3, ?4, ?5)")));
+  impl->db = std::move(db);
+  return std::unique_ptr<Registry>(new Registry(std::move(impl)));
+}
+
+Registry::Registry(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Registry::~Registry() = default;
+
+const std::filesystem::path& Registry::path() const { return impl_->path; }
+int Registry::schema_version() const { return impl_->schema_version; }
+
+Result<std::optional<CopyRow>> Registry::find_copy(const std::string& name) {
+  auto& st = impl_->find_copy;
+  st.bind(1, name);
+  auto row = st.step();
+  std::optional<CopyRow> out;
+  if (row && *row) out = read_copy(st);
+  st.reset();
+  if (!row) return row.status();
+  return out;
+}
+
+Result<CopyRow> Registry::ensure_copy(const std::string& name, TimePoint now) {
+  if (name.empty()) return Status::InvalidArgument("a copy name must not be empty");
+  auto found = find_copy(name);
+  if (!found) return found.status();
+  if (*found) return **found;
+  CT_RETURN_IF_ERROR(impl_->insert_copy.bind(1, name).bind(2, to_unix_micros(now)).run());
+  CopyRow c;
+  c.id = sqlite3_last_insert_rowid(impl_->db.get());
+  c.name = name;
+  c.created_at = now;
+  return c;
+}
+
+Result<std::vector<CopyRow>> Registry::list_copies() {
+  auto st = sqlite::Stmt::prepare(impl_->db, "SELECT " + std::string(kCopyColumns) + " FROM copy ORDER BY name");
+  if (!st) return st.status();
+  std::vector<CopyRow> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out.push_back(read_copy(*st));
+  }
+  return out;
+}
+
+Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
+  auto& db = impl_->db;
+  CT_RETURN_IF_ERROR(db.exec("SAVEPOINT insert_canary"));
+  const auto undo = [&](Status s) {
+    (void)db.exec("ROLLBACK TO insert_canary; RELEASE insert_canary");
+    return s;
+  };
+  auto& ic = impl_->insert_canary;
+  ic.bind(1, canary_kind_name(c.kind)).bind(2, c.copy_id).bind(5, to_unix_micros(c.created_at)).bind(4, c.memo);
+  if (c.locale.empty()) {
+    ic.bind_null(3);
+  } else {
+    ic.bind(3, c.locale);
+  }
+  if (Status s = ic.run(); !s.ok()) return undo(s);
+  const std::int64_t id = sqlite3_last_insert_rowid(db.get());
+  for (const TriggerValue& t : c.triggers) {
+    auto& it = impl_->insert_trigger;
+    it.bind(1, id).bind(2, channel_name(t.channel)).bind(3, t.value).bind(4, t.normalized).bind(5, t.token);
+    if (Status s = it.run(); !s.ok()) {
+      if (s.code() == Status::Code::kAlreadyExists) {
+        return undo(Status::AlreadyExists("trigger value " + t.normalized + " is already registered"));
+      }
+      return undo(s);
+    }
+  }
+  CT_RETURN_IF_ERROR(db.exec("RELEASE insert_canary"));
+  return id;
+}
+
+Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filter) {
+  std::optional<std::int64_t> copy_id;
+  if (filter.copy) {
+    auto c = find_copy(*filter.copy);
+    if (!c) return c.status();
+    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
+    copy_id = (*c)->id;
+  }
+  // The same WHERE clause selects the canaries and, in a second pass, their triggers;
+  // both come ordered by canary id and are merged.
+  const std::string where =
+      " WHERE (?1 IS NULL OR c.copy_id = ?1 OR c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?1))"
+      " AND (?2 IS NULL OR c.kind = ?2)";
+  auto cs = sqlite::Stmt::prepare(impl_->db,
+                                  "SELECT c.id, c.kind, coalesce(p.name, ''), coalesce(c.locale, ''), c.memo, "
+                                  "c.created_at FROM canary c LEFT JOIN copy p ON p.id = c.copy_id" +
+                                      where + " ORDER BY c.id");
+  if (!cs) return cs.status();
+  auto ts = sqlite::Stmt::prepare(impl_->db,
+                                  "SELECT t.canary_id, t.id, t.channel, t.value, t.token FROM trigger_value t "
+                                  "JOIN canary c ON c.id = t.canary_id" +
+                                      where + " ORDER BY t.canary_id, t.id");
+  if (!ts) return ts.status();
+  for (auto* st : {&*cs, &*ts}) {
+    st->bind(1, copy_id);
+    if (filter.kind) {
+      st->bind(2, canary_kind_name(*filter.kind));
+    } else {
+      st->bind_null(2);
+    }
+  }
+  std::vector<CanaryRow> out;
+  for (;;) {
+    auto row = cs->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    CanaryRow c;
+    c.id = cs->int64(0);
+    auto kind = parse_canary_kind(cs->text(1));
+    if (!kind) return Status::Corruption("canary " + std::to_string(c.id) + ": " + kind.status().message());
+    c.kind = *kind;
+    c.copy = cs->text(2);
+    c.locale = cs->text(3);
+    c.memo = cs->text(4);
+    c.created_at = from_unix_micros(cs->int64(5));
+    out.push_back(std::move(c));
+  }
+  std::size_t i = 0;
+  for (;;) {
+    auto row = ts->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    const std::int64_t canary_id = ts->int64(0);
+    while (i < out.size() && out[i].id < canary_id) ++i;
+    if (i == out.size()) break;
+    if (out[i].id != canary_id) continue;
+    TriggerRow t;
+    t.id = ts->int64(1);
+    auto channel = parse_channel(ts->text(2));
+    if (!channel) return Status::Corruption("trigger " + std::to_string(t.id) + ": " + channel.status().message());
+    t.channel = *channel;
+    t.value = ts->text(3);
+    t.token = ts->text(4);
+    out[i].triggers.push_back(std::move(t));
+  }
+  return out;
+}
+
+Registry::Transaction::Transaction(Registry& reg) : reg_(reg), begun_(reg.impl_->db.exec("BEGIN IMMEDIATE")) {}
+
+Registry::Transaction::~Transaction() {
+  if (begun_.ok() && !done_) (void)reg_.impl_->db.exec("ROLLBACK");
+}
+
+Status Registry::Transaction::commit() {
+  if (!begun_.ok()) return begun_;
+  if (done_) return Status::Internal("transaction committed twice");
+  Status s = reg_.impl_->db.exec("COMMIT");
+  if (s.ok()) done_ = true;
+  return s;
+}
+
+}  // namespace canarytrap
