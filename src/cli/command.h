@@ -58,5 +58,6 @@ std::unique_ptr<Command> make_init_command();
 std::unique_ptr<Command> make_mint_command();
 std::unique_ptr<Command> make_canaries_command();
 std::unique_ptr<Command> make_copies_command();
+std::unique_ptr<Command> make_fake_command();
 
 }  // namespace canarytrap::cli

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   app.add_option("--registry", g.registry, "Registry file (overrides registry.path)");
 
   std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> commands;
-  for (auto make : {make_init_command, make_mint_command, make_canaries_command, make_copies_command}) {
+  for (auto make : {make_init_command, make_mint_command, make_canaries_command, make_copies_command,
+                    make_fake_command}) {
     auto cmd = make();
     CLI::App* sub = cmd->add(app);
     commands.emplace_back(sub, std::move(cmd));

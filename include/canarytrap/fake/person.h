@@ -1,0 +1,89 @@
+// Fake people: realistic, internally consistent identities per locale.
+//
+// A PersonGenerator fills a Person; reuse one Person across calls so that its strings keep
+// their capacity (a million people a second leaves no room for allocations). Every value
+// passes the checks in validators.h, and a record agrees with itself: the ID number encodes
+// the birth date, gender and the county of the address; ZIP, state and area code agree.
+//
+//   auto gen = PersonGenerator::create(Locale::kZhCN, {.seed = 42});
+//   Person p;
+//   (*gen)->next(p);
+//   std::string_view id = p[PersonField::kIdNumber];
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canarytrap/core/status.h"
+
+namespace canarytrap {
+
+enum class Locale { kZhCN, kEnUS };
+std::string_view locale_name(Locale l);
+Result<Locale> parse_locale(std::string_view name);
+
+enum class PersonField : std::uint8_t {
+  kName,
+  kFirstName,
+  kLastName,
+  kGender,
+  kBirthDate,  // YYYY-MM-DD
+  kEthnicity,
+  kProvince,
+  kState,
+  kCity,
+  kDistrict,
+  kStreet,
+  kZip,
+  kAddress,
+  kIdNumber,
+  kSsn,
+  kPhone,
+  kEmail,
+  kCardNumber,
+  kPhotoUrl,
+  kCount
+};
+inline constexpr std::size_t kPersonFieldCount = static_cast<std::size_t>(PersonField::kCount);
+
+std::string_view field_name(PersonField f);
+Result<PersonField> parse_person_field(std::string_view name);
+
+// The fields a locale fills, in output (CSV column) order.
+const std::vector<PersonField>& locale_fields(Locale l);
+
+enum class Gender { kMale, kFemale };
+
+struct Person {
+  std::array<std::string, kPersonFieldCount> values;
+  Gender gender = Gender::kMale;
+  int birth_year = 0, birth_month = 0, birth_day = 0;
+
+  std::string& operator[](PersonField f) { return values[static_cast<std::size_t>(f)]; }
+  const std::string& operator[](PersonField f) const { return values[static_cast<std::size_t>(f)]; }
+};
+
+struct GeneratorOptions {
+  std::optional<std::uint64_t> seed;           // reproducible when set; else CSPRNG-keyed
+  std::vector<std::string> mail_domains = {};  // default: example.com, example.net, example.org
+  std::string photo_base_url = "";             // default: https://img.example.com
+  int today_year = 0, today_month = 0, today_day = 0;  // default: the system date (UTC)
+};
+
+class PersonGenerator {
+ public:
+  virtual ~PersonGenerator() = default;
+  static Result<std::unique_ptr<PersonGenerator>> create(Locale locale, GeneratorOptions options);
+
+  virtual void next(Person& out) = 0;
+  // Draws a new e-mail address for `p` (same name, other digits): for collisions.
+  virtual void redraw_email(Person& p) = 0;
+  virtual Locale locale() const = 0;
+};
+
+}  // namespace canarytrap

@@ -1,0 +1,138 @@
+// en_US people: names by Census/SSA frequency; an address whose city, state, ZIP prefix and
+// phone area code agree; an SSN under the SSA's rules; a card number in a real issuer range
+// with a valid Luhn digit.
+#include "en_us.h"
+
+#include <cctype>
+
+#include "canarytrap/fake/validators.h"
+#include "tables.h"
+
+namespace canarytrap::fake {
+
+namespace {
+
+class EnUsGenerator final : public GeneratorBase {
+ public:
+  explicit EnUsGenerator(GeneratorOptions options) : GeneratorBase(std::move(options)), t_(en_tables()) {}
+
+  Locale locale() const override { return Locale::kEnUS; }
+
+  void next(Person& p) override {
+    p.gender = rng_.uniform(2) == 0 ? Gender::kMale : Gender::kFemale;
+    p[PersonField::kGender].assign(p.gender == Gender::kMale ? "M" : "F");
+    const auto& pool = p.gender == Gender::kMale ? t_.given_male : t_.given_female;
+    first_ = t_.given[pool.pick(rng_)];
+    last_ = t_.surnames[t_.surname_weights.pick(rng_)];
+    p[PersonField::kFirstName].assign(first_);
+    p[PersonField::kLastName].assign(last_);
+    p[PersonField::kName].assign(first_).append(" ").append(last_);
+    draw_birth_date(p);
+    draw_ssn(p);
+    const Place& place = t_.places[t_.place_weights.pick(rng_)];
+    draw_address(p, place);
+    draw_phone(p, place);
+    draw_email(p);
+    draw_card(p);
+    draw_photo_url(p);
+  }
+
+  void redraw_email(Person& p) override { draw_email(p); }
+
+ private:
+  void draw_ssn(Person& p) {
+    std::string& ssn = p[PersonField::kSsn];
+    for (;;) {
+      ssn.clear();
+      std::uint32_t area = 1 + rng_.uniform(899);  // 001-899
+      if (area == 666) continue;
+      append_digits(ssn, area, 3);
+      ssn += '-';
+      append_digits(ssn, 1 + rng_.uniform(99), 2);
+      ssn += '-';
+      append_digits(ssn, 1 + rng_.uniform(9999), 4);
+      if (validate_ssn(ssn).ok()) return;
+    }
+  }
+
+  void draw_address(Person& p, const Place& place) {
+    std::string& street = p[PersonField::kStreet];
+    street.assign(std::to_string(rng_.between(1, 9999)));
+    street += ' ';
+    street.append(t_.street_names[rng_.uniform(static_cast<std::uint32_t>(t_.street_names.size()))]);
+    street += ' ';
+    street.append(t_.street_suffixes[rng_.uniform(static_cast<std::uint32_t>(t_.street_suffixes.size()))]);
+    p[PersonField::kCity].assign(place.city);
+    p[PersonField::kState].assign(place.state);
+    std::string& zip = p[PersonField::kZip];
+    zip.assign(place.zip3[rng_.uniform(static_cast<std::uint32_t>(place.zip3.size()))]);
+    append_digits(zip, 1 + rng_.uniform(99), 2);
+    std::string& address = p[PersonField::kAddress];
+    address.assign(street).append(", ").append(place.city).append(", ").append(place.state).append(" ").append(zip);
+  }
+
+  void draw_phone(Person& p, const Place& place) {
+    std::string& phone = p[PersonField::kPhone];
+    for (;;) {
+      phone.assign(place.area_codes[rng_.uniform(static_cast<std::uint32_t>(place.area_codes.size()))]);
+      phone += '-';
+      append_digits(phone, 200 + rng_.uniform(800), 3);  // exchange 200-999
+      phone += '-';
+      append_random_digits(phone, 4);
+      // N11 exchanges are service codes; 555 is mostly unassigned or fictional.
+      const std::string_view exchange(phone.data() + 4, 3);
+      if (exchange.substr(1) != "11" && exchange != "555" && validate_nanp_phone(phone).ok()) return;
+    }
+  }
+
+  void draw_email(Person& p) {
+    std::string& email = p[PersonField::kEmail];
+    email.clear();
+    const auto lower = [&](std::string_view s) {
+      for (char c : s) email += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    };
+    switch (rng_.uniform(4)) {
+      case 0:  // mary.smith84
+        lower(first_), email += '.', lower(last_);
+        append_digits(email, static_cast<std::uint32_t>(p.birth_year % 100), 2);
+        break;
+      case 1:  // msmith1984
+        lower(first_.substr(0, 1)), lower(last_);
+        append_digits(email, static_cast<std::uint32_t>(p.birth_year), 4);
+        break;
+      case 2:  // marysmith_482
+        lower(first_), lower(last_), email += '_';
+        append_random_digits(email, 3);
+        break;
+      default:  // smith.mary7
+        lower(last_), email += '.', lower(first_);
+        append_random_digits(email, 1 + static_cast<int>(rng_.uniform(3)));
+        break;
+    }
+    email += '@';
+    email.append(pick_mail_domain());
+  }
+
+  void draw_card(Person& p) {
+    std::string& card = p[PersonField::kCardNumber];
+    for (;;) {
+      const CardRange& range = t_.cards[t_.card_weights.pick(rng_)];
+      card.clear();
+      append_digits(card, range.low + rng_.uniform(range.high - range.low + 1), static_cast<int>(range.prefix_digits));
+      append_random_digits(card, static_cast<int>(range.length - range.prefix_digits - 1));
+      card += luhn_check_digit(card);
+      if (validate_card_number(card).ok()) return;
+    }
+  }
+
+  const EnTables& t_;
+  std::string_view first_, last_;
+};
+
+}  // namespace
+
+std::unique_ptr<PersonGenerator> make_en_us_generator(GeneratorOptions options) {
+  return std::make_unique<EnUsGenerator>(std::move(options));
+}
+
+}  // namespace canarytrap::fake

@@ -1,0 +1,180 @@
+#include "tables.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace canarytrap::data {
+extern const std::string_view zh_divisions_tsv;
+extern const std::string_view zh_province_population_tsv;
+extern const std::string_view zh_surnames_tsv;
+extern const std::string_view zh_given_name_chars_tsv;
+extern const std::string_view zh_ethnic_groups_tsv;
+extern const std::string_view zh_mobile_prefixes_tsv;
+extern const std::string_view zh_street_names_tsv;
+extern const std::string_view en_surnames_tsv;
+extern const std::string_view en_given_names_tsv;
+extern const std::string_view en_places_tsv;
+extern const std::string_view en_streets_tsv;
+extern const std::string_view en_card_iins_tsv;
+}  // namespace canarytrap::data
+
+namespace canarytrap::fake {
+
+std::vector<Row> parse_tsv(std::string_view text) {
+  std::vector<Row> rows;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line.front() == '#') continue;
+    Row row;
+    std::size_t start = 0;
+    for (;;) {
+      const auto tab = line.find('\t', start);
+      row.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
+      if (tab == std::string_view::npos) break;
+      start = tab + 1;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<std::string_view> split_commas(std::string_view s) {
+  std::vector<std::string_view> out;
+  while (!s.empty()) {
+    const auto comma = s.find(',');
+    out.push_back(s.substr(0, comma));
+    if (comma == std::string_view::npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::uint32_t to_u32(std::string_view s) {
+  std::uint32_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+void WeightedTable::add(std::uint32_t index, std::uint32_t weight) {
+  if (weight == 0) return;
+  cumulative_.push_back((cumulative_.empty() ? 0 : cumulative_.back()) + weight);
+  index_.push_back(index);
+}
+
+std::uint32_t WeightedTable::pick(FastRng& rng) const {
+  const std::uint32_t r = rng.uniform(cumulative_.back());
+  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), r);
+  return index_[static_cast<std::size_t>(it - cumulative_.begin())];
+}
+
+namespace {
+
+bool is_municipality(std::string_view code) {
+  return code == "110000" || code == "120000" || code == "310000" || code == "500000";
+}
+
+ZhTables load_zh() {
+  ZhTables t;
+  std::unordered_map<std::string_view, std::string_view> prefecture_names;
+  std::unordered_map<std::string_view, std::uint32_t> province_index;
+  const auto divisions = parse_tsv(data::zh_divisions_tsv);
+  for (const auto& row : divisions) {
+    const std::string_view code = row[0];
+    if (code.substr(2) == "0000") {
+      province_index[code.substr(0, 2)] = static_cast<std::uint32_t>(t.provinces.size());
+      t.provinces.push_back({{code, row[1]}, is_municipality(code), {}});
+    } else if (code.substr(4) == "00") {
+      prefecture_names[code.substr(0, 4)] = row[1];
+    }
+  }
+  for (const auto& row : divisions) {
+    const std::string_view code = row[0];
+    if (code.substr(4) == "00") continue;
+    const std::uint32_t p = province_index.at(code.substr(0, 2));
+    const auto pref = prefecture_names.find(code.substr(0, 4));
+    const std::string_view city = pref != prefecture_names.end() ? pref->second : t.provinces[p].self.name;
+    t.county_by_code[code] = static_cast<std::uint32_t>(t.counties.size());
+    t.provinces[p].counties.push_back(static_cast<std::uint32_t>(t.counties.size()));
+    t.counties.push_back({{code, row[1]}, city, p});
+  }
+  for (const auto& row : parse_tsv(data::zh_province_population_tsv)) {
+    t.province_by_population.add(province_index.at(row[0].substr(0, 2)), to_u32(row[1]));
+  }
+  for (const auto& row : parse_tsv(data::zh_surnames_tsv)) {
+    t.surname_weights.add(static_cast<std::uint32_t>(t.surnames.size()), to_u32(row[2]));
+    t.surnames.push_back({row[0], row[1]});
+  }
+  for (const auto& row : parse_tsv(data::zh_given_name_chars_tsv)) {
+    const auto i = static_cast<std::uint32_t>(t.given_chars.size());
+    const std::uint32_t w = to_u32(row[3]);
+    if (row[2] != "f") t.given_male.add(i, w);
+    if (row[2] != "m") t.given_female.add(i, w);
+    t.given_chars.push_back({row[0], row[1]});
+  }
+  for (const auto& row : parse_tsv(data::zh_ethnic_groups_tsv)) {
+    Ethnicity e{row[0], {}};
+    if (row.size() > 2) {
+      for (auto code : split_commas(row[2])) e.provinces.push_back(province_index.at(code));
+    }
+    t.ethnicity_weights.add(static_cast<std::uint32_t>(t.ethnicities.size()), to_u32(row[1]));
+    t.ethnicities.push_back(std::move(e));
+  }
+  for (const auto& row : parse_tsv(data::zh_mobile_prefixes_tsv)) {
+    t.mobile_prefix_weights.add(static_cast<std::uint32_t>(t.mobile_prefixes.size()), to_u32(row[2]));
+    t.mobile_prefixes.push_back(row[0]);
+  }
+  for (const auto& row : parse_tsv(data::zh_street_names_tsv)) {
+    (row[0] == "stem" ? t.street_stems : row[0] == "kind" ? t.street_kinds : t.compound_kinds).push_back(row[1]);
+  }
+  return t;
+}
+
+EnTables load_en() {
+  EnTables t;
+  for (const auto& row : parse_tsv(data::en_surnames_tsv)) {
+    t.surname_weights.add(static_cast<std::uint32_t>(t.surnames.size()), to_u32(row[1]));
+    t.surnames.push_back(row[0]);
+  }
+  for (const auto& row : parse_tsv(data::en_given_names_tsv)) {
+    const auto i = static_cast<std::uint32_t>(t.given.size());
+    (row[1] == "m" ? t.given_male : t.given_female).add(i, to_u32(row[2]));
+    t.given.push_back(row[0]);
+  }
+  for (const auto& row : parse_tsv(data::en_places_tsv)) {
+    t.place_weights.add(static_cast<std::uint32_t>(t.places.size()), to_u32(row[4]));
+    t.places.push_back({row[0], row[1], split_commas(row[2]), split_commas(row[3])});
+  }
+  for (const auto& row : parse_tsv(data::en_streets_tsv)) {
+    (row[0] == "name" ? t.street_names : t.street_suffixes).push_back(row[1]);
+  }
+  for (const auto& row : parse_tsv(data::en_card_iins_tsv)) {
+    CardRange c;
+    c.network = row[0];
+    const auto dash = row[1].find('-');
+    const std::string_view low = row[1].substr(0, dash);
+    c.low = to_u32(low);
+    c.high = dash == std::string_view::npos ? c.low : to_u32(row[1].substr(dash + 1));
+    c.prefix_digits = static_cast<std::uint32_t>(low.size());
+    c.length = to_u32(row[2]);
+    t.card_weights.add(static_cast<std::uint32_t>(t.cards.size()), to_u32(row[3]));
+    t.cards.push_back(c);
+  }
+  return t;
+}
+
+}  // namespace
+
+const ZhTables& zh_tables() {
+  static const ZhTables t = load_zh();
+  return t;
+}
+
+const EnTables& en_tables() {
+  static const EnTables t = load_en();
+  return t;
+}
+
+}  // namespace canarytrap::fake

@@ -1,0 +1,99 @@
+// The fake module's facts, parsed once from the data files compiled into the binary
+// (data/zh_CN/*.tsv, data/en_US/*.tsv; see each file's header for its source).
+//
+// Rows are string_views into the embedded data: nothing is copied. WeightedTable picks a row
+// with probability proportional to its weight in O(log n).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "canarytrap/fake/fast_rng.h"
+
+namespace canarytrap::fake {
+
+using Row = std::vector<std::string_view>;
+
+// Tab-separated rows of `text`, skipping blank lines and '#' comments.
+std::vector<Row> parse_tsv(std::string_view text);
+
+class WeightedTable {
+ public:
+  void add(std::uint32_t index, std::uint32_t weight);
+  std::uint32_t pick(FastRng& rng) const;
+  bool empty() const { return cumulative_.empty(); }
+
+ private:
+  std::vector<std::uint32_t> cumulative_;
+  std::vector<std::uint32_t> index_;
+};
+
+std::uint32_t to_u32(std::string_view s);
+
+// ---- zh_CN ----
+struct Division {
+  std::string_view code;
+  std::string_view name;
+};
+struct Province {
+  Division self;
+  bool municipality = false;            // 北京, 天津, 上海, 重庆: counties sit under it
+  std::vector<std::uint32_t> counties;  // indexes into ZhTables::counties
+};
+struct County {
+  Division self;
+  std::string_view city;      // prefecture name, or the municipality's own name
+  std::uint32_t province = 0;
+};
+struct NamePart {
+  std::string_view text, pinyin;
+};
+struct Ethnicity {
+  std::string_view name;
+  std::vector<std::uint32_t> provinces;  // indexes into ZhTables::provinces; empty = any
+};
+
+struct ZhTables {
+  std::vector<Province> provinces;
+  std::vector<County> counties;
+  std::unordered_map<std::string_view, std::uint32_t> county_by_code;
+  WeightedTable province_by_population;
+  std::vector<NamePart> surnames;
+  WeightedTable surname_weights;
+  std::vector<NamePart> given_chars;
+  WeightedTable given_male, given_female;
+  std::vector<Ethnicity> ethnicities;
+  WeightedTable ethnicity_weights;
+  std::vector<std::string_view> mobile_prefixes;
+  WeightedTable mobile_prefix_weights;
+  std::vector<std::string_view> street_stems, street_kinds, compound_kinds;
+};
+const ZhTables& zh_tables();
+
+// ---- en_US ----
+struct Place {
+  std::string_view state, city;
+  std::vector<std::string_view> zip3, area_codes;
+};
+struct CardRange {
+  std::string_view network;
+  std::uint32_t low = 0, high = 0;  // inclusive prefix range
+  std::uint32_t prefix_digits = 0;
+  std::uint32_t length = 0;
+};
+struct EnTables {
+  std::vector<std::string_view> surnames;
+  WeightedTable surname_weights;
+  std::vector<std::string_view> given;
+  WeightedTable given_male, given_female;
+  std::vector<Place> places;
+  WeightedTable place_weights;
+  std::vector<std::string_view> street_names, street_suffixes;
+  std::vector<CardRange> cards;
+  WeightedTable card_weights;
+};
+const EnTables& en_tables();
+
+}  // namespace canarytrap::fake

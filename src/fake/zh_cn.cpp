@@ -1,0 +1,149 @@
+// zh_CN people: name by surname frequency, ethnicity by census share (and living where that
+// group lives), an address in a real county whose GB/T 2260 code starts the resident ID
+// number, whose date and sequence parity match birth date and gender (GB 11643-1999).
+#include "zh_cn.h"
+
+#include "canarytrap/fake/validators.h"
+#include "tables.h"
+
+namespace canarytrap::fake {
+
+namespace {
+
+class ZhCnGenerator final : public GeneratorBase {
+ public:
+  explicit ZhCnGenerator(GeneratorOptions options) : GeneratorBase(std::move(options)), t_(zh_tables()) {}
+
+  Locale locale() const override { return Locale::kZhCN; }
+
+  void next(Person& p) override {
+    p.gender = rng_.uniform(2) == 0 ? Gender::kMale : Gender::kFemale;
+    p[PersonField::kGender].assign(p.gender == Gender::kMale ? "男" : "女");
+    draw_name(p);
+    draw_birth_date(p);
+
+    const Ethnicity& ethnicity = t_.ethnicities[t_.ethnicity_weights.pick(rng_)];
+    p[PersonField::kEthnicity].assign(ethnicity.name);
+    const std::uint32_t province_index =
+        ethnicity.provinces.empty() ? t_.province_by_population.pick(rng_)
+                                    : ethnicity.provinces[rng_.uniform(static_cast<std::uint32_t>(ethnicity.provinces.size()))];
+    const Province& province = t_.provinces[province_index];
+    const County& county =
+        t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
+    draw_address(p, province, county);
+    draw_id(p, county);
+    draw_mobile(p);
+    draw_email(p);
+    draw_photo_url(p);
+  }
+
+  void redraw_email(Person& p) override { draw_email(p); }
+
+ private:
+  void draw_name(Person& p) {
+    const NamePart& surname = t_.surnames[t_.surname_weights.pick(rng_)];
+    const WeightedTable& pool = p.gender == Gender::kMale ? t_.given_male : t_.given_female;
+    const NamePart& g1 = t_.given_chars[pool.pick(rng_)];
+    // About a quarter of given names are one character.
+    const NamePart* g2 = rng_.chance(75) ? &t_.given_chars[pool.pick(rng_)] : nullptr;
+    std::string& name = p[PersonField::kName];
+    name.assign(surname.text);
+    name.append(g1.text);
+    if (g2) name.append(g2->text);
+    p[PersonField::kLastName].assign(surname.text);
+    std::string& given = p[PersonField::kFirstName];
+    given.assign(g1.text);
+    if (g2) given.append(g2->text);
+    surname_pinyin_ = surname.pinyin;
+    given_pinyin_.assign(g1.pinyin);
+    if (g2) given_pinyin_.append(g2->pinyin);
+  }
+
+  void draw_address(Person& p, const Province& province, const County& county) {
+    p[PersonField::kProvince].assign(province.self.name);
+    p[PersonField::kCity].assign(county.city);
+    p[PersonField::kDistrict].assign(county.self.name);
+    std::string& street = p[PersonField::kStreet];
+    street.assign(t_.street_stems[rng_.uniform(static_cast<std::uint32_t>(t_.street_stems.size()))]);
+    street.append(t_.street_kinds[rng_.uniform(static_cast<std::uint32_t>(t_.street_kinds.size()))]);
+    street.append(std::to_string(rng_.between(1, 999)));
+    street.append("号");
+    if (rng_.chance(60)) {
+      street.append(t_.street_stems[rng_.uniform(static_cast<std::uint32_t>(t_.street_stems.size()))]);
+      street.append(t_.compound_kinds[rng_.uniform(static_cast<std::uint32_t>(t_.compound_kinds.size()))]);
+      street.append(std::to_string(rng_.between(1, 30)));
+      street.append("栋");
+      street.append(std::to_string(rng_.between(1, 6)));
+      street.append("单元");
+      street.append(std::to_string(rng_.between(1, 30) * 100 + rng_.between(1, 4)));
+      street.append("室");
+    }
+    std::string& address = p[PersonField::kAddress];
+    address.assign(province.self.name);
+    if (!province.municipality) address.append(county.city);
+    address.append(county.self.name);
+    address.append(street);
+  }
+
+  void draw_id(Person& p, const County& county) {
+    std::string& id = p[PersonField::kIdNumber];
+    id.assign(county.self.code);
+    append_digits(id, static_cast<std::uint32_t>(p.birth_year), 4);
+    append_digits(id, static_cast<std::uint32_t>(p.birth_month), 2);
+    append_digits(id, static_cast<std::uint32_t>(p.birth_day), 2);
+    // Sequence 001-999, odd for men, even for women.
+    std::uint32_t seq = 2 * rng_.uniform(500) + (p.gender == Gender::kMale ? 1 : 0);
+    if (seq == 0) seq = 2;
+    append_digits(id, seq, 3);
+    id += gb11643_check_char(id);
+  }
+
+  void draw_mobile(Person& p) {
+    std::string& phone = p[PersonField::kPhone];
+    phone.assign(t_.mobile_prefixes[t_.mobile_prefix_weights.pick(rng_)]);
+    append_random_digits(phone, 8);
+  }
+
+  void draw_email(Person& p) {
+    std::string& email = p[PersonField::kEmail];
+    email.clear();
+    switch (rng_.uniform(5)) {
+      case 0:  // zhangwei1987
+        email.append(surname_pinyin_).append(given_pinyin_);
+        append_digits(email, static_cast<std::uint32_t>(p.birth_year), 4);
+        break;
+      case 1:  // zhang.wei88
+        email.append(surname_pinyin_).append(".").append(given_pinyin_);
+        append_digits(email, static_cast<std::uint32_t>(p.birth_year % 100), 2);
+        break;
+      case 2:  // wei.zhang0512
+        email.append(given_pinyin_).append(".").append(surname_pinyin_);
+        append_digits(email, static_cast<std::uint32_t>(p.birth_month), 2);
+        append_digits(email, static_cast<std::uint32_t>(p.birth_day), 2);
+        break;
+      case 3:  // zhangwei_4821
+        email.append(surname_pinyin_).append(given_pinyin_).append("_");
+        append_random_digits(email, 4);
+        break;
+      default:  // zw19870512 style initials
+        email += surname_pinyin_.front();
+        email.append(given_pinyin_);
+        append_random_digits(email, 3);
+        break;
+    }
+    email += '@';
+    email.append(pick_mail_domain());
+  }
+
+  const ZhTables& t_;
+  std::string_view surname_pinyin_;
+  std::string given_pinyin_;
+};
+
+}  // namespace
+
+std::unique_ptr<PersonGenerator> make_zh_cn_generator(GeneratorOptions options) {
+  return std::make_unique<ZhCnGenerator>(std::move(options));
+}
+
+}  // namespace canarytrap::fake

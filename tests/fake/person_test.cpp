@@ -1,0 +1,176 @@
+#include "canarytrap/fake/person.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "canarytrap/fake/validators.h"
+#include "fake/tables.h"
+
+namespace canarytrap {
+namespace {
+
+GeneratorOptions fixed(std::uint64_t seed) {
+  GeneratorOptions o;
+  o.seed = seed;
+  o.mail_domains = {"mail.example.net"};
+  o.today_year = 2026;
+  o.today_month = 11;
+  o.today_day = 24;
+  return o;
+}
+
+std::unique_ptr<PersonGenerator> make(Locale l, GeneratorOptions o) {
+  auto g = PersonGenerator::create(l, std::move(o));
+  EXPECT_TRUE(g) << g.status().message();
+  return std::move(*g);
+}
+
+TEST(ZhCnPersonTest, AMillionIdsPassGb11643AndMatchTheirRecord) {
+  auto gen = make(Locale::kZhCN, fixed(7));
+  const auto& t = fake::zh_tables();
+  Person p;
+  std::set<std::string> ids;
+  for (int i = 0; i < 1'000'000; ++i) {
+    gen->next(p);
+    const std::string& id = p[PersonField::kIdNumber];
+    ASSERT_TRUE(validate_resident_id(id, 2026, 11, 24).ok()) << validate_resident_id(id, 2026, 11, 24).message();
+    // Date of birth and gender parity.
+    ASSERT_EQ(id.substr(6, 8), p[PersonField::kBirthDate].substr(0, 4) + p[PersonField::kBirthDate].substr(5, 2) +
+                                   p[PersonField::kBirthDate].substr(8, 2));
+    const bool odd = (id[16] - '0') % 2 == 1;
+    ASSERT_EQ(odd, p.gender == Gender::kMale) << id;
+    ASSERT_EQ(p[PersonField::kGender], odd ? "男" : "女");
+    // The division code is the county of the address.
+    const auto& county = t.counties[t.county_by_code.at(id.substr(0, 6))];
+    ASSERT_EQ(p[PersonField::kDistrict], county.self.name);
+    ASSERT_EQ(p[PersonField::kCity], county.city);
+    ASSERT_EQ(p[PersonField::kProvince], t.provinces[county.province].self.name);
+    ASSERT_EQ(p[PersonField::kAddress].rfind(p[PersonField::kProvince], 0), 0u);
+    ASSERT_NE(p[PersonField::kAddress].find(p[PersonField::kDistrict]), std::string::npos);
+    // Age 18-80.
+    ASSERT_GE(p.birth_year, 2026 - 81);
+    ASSERT_LE(p.birth_year, 2026 - 18);
+    if (i % 100 == 0) {
+      ASSERT_TRUE(validate_cn_mobile(p[PersonField::kPhone]).ok()) << p[PersonField::kPhone];
+      ASSERT_NE(p[PersonField::kEmail].find("@mail.example.net"), std::string::npos);
+      ids.insert(id);
+    }
+  }
+  EXPECT_GT(ids.size(), 9'990u);  // IDs are drawn, not counted up: repeats are rare
+}
+
+TEST(ZhCnPersonTest, EthnicityFollowsCensusSharesAndHomeRegions) {
+  auto gen = make(Locale::kZhCN, fixed(11));
+  Person p;
+  std::map<std::string, int> counts;
+  int uyghur_outside_xinjiang = 0;
+  const int n = 200'000;
+  for (int i = 0; i < n; ++i) {
+    gen->next(p);
+    ++counts[p[PersonField::kEthnicity]];
+    if (p[PersonField::kEthnicity] == "维吾尔族" && p[PersonField::kProvince] != "新疆维吾尔自治区") {
+      ++uyghur_outside_xinjiang;
+    }
+  }
+  const double han = static_cast<double>(counts["汉族"]) / n;
+  EXPECT_NEAR(han, 0.911, 0.005);
+  EXPECT_GT(counts.size(), 40u);
+  EXPECT_EQ(uyghur_outside_xinjiang, 0);
+}
+
+TEST(ZhCnPersonTest, SurnamesFollowFrequency) {
+  auto gen = make(Locale::kZhCN, fixed(3));
+  Person p;
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 100'000; ++i) {
+    gen->next(p);
+    ++counts[p[PersonField::kLastName]];
+  }
+  // 王, 李 and 张 are each about 7% of the tables' total weight; 文 about 0.1%.
+  EXPECT_GT(counts["王"], counts["文"] * 20);
+  EXPECT_GT(counts["李"], 5'000);
+}
+
+TEST(EnUsPersonTest, RecordsAreConsistentAndValid) {
+  auto gen = make(Locale::kEnUS, fixed(5));
+  const auto& t = fake::en_tables();
+  Person p;
+  for (int i = 0; i < 200'000; ++i) {
+    gen->next(p);
+    ASSERT_TRUE(validate_ssn(p[PersonField::kSsn]).ok()) << p[PersonField::kSsn];
+    ASSERT_TRUE(validate_nanp_phone(p[PersonField::kPhone]).ok()) << p[PersonField::kPhone];
+    ASSERT_TRUE(validate_card_number(p[PersonField::kCardNumber]).ok()) << p[PersonField::kCardNumber];
+    const fake::Place* place = nullptr;
+    for (const auto& candidate : t.places) {
+      if (candidate.city == p[PersonField::kCity] && candidate.state == p[PersonField::kState]) place = &candidate;
+    }
+    ASSERT_NE(place, nullptr);
+    const std::string zip3 = p[PersonField::kZip].substr(0, 3);
+    ASSERT_NE(std::find(place->zip3.begin(), place->zip3.end(), zip3), place->zip3.end()) << zip3;
+    const std::string area = p[PersonField::kPhone].substr(0, 3);
+    ASSERT_NE(std::find(place->area_codes.begin(), place->area_codes.end(), area), place->area_codes.end()) << area;
+    ASSERT_EQ(p[PersonField::kName], p[PersonField::kFirstName] + " " + p[PersonField::kLastName]);
+    ASSERT_EQ(p[PersonField::kGender], p.gender == Gender::kMale ? "M" : "F");
+  }
+}
+
+TEST(PersonGeneratorTest, SeedMakesOutputReproducible) {
+  for (Locale l : {Locale::kZhCN, Locale::kEnUS}) {
+    auto a = make(l, fixed(99));
+    auto b = make(l, fixed(99));
+    auto c = make(l, fixed(100));
+    Person pa, pb, pc;
+    int differ = 0;
+    for (int i = 0; i < 100; ++i) {
+      a->next(pa);
+      b->next(pb);
+      c->next(pc);
+      ASSERT_EQ(pa.values, pb.values);
+      differ += pa.values != pc.values;
+    }
+    EXPECT_EQ(differ, 100);
+  }
+}
+
+TEST(PersonGeneratorTest, UnseededGeneratorsDiffer) {
+  GeneratorOptions o;
+  auto a = make(Locale::kZhCN, o);
+  auto b = make(Locale::kZhCN, o);
+  Person pa, pb;
+  a->next(pa);
+  b->next(pb);
+  EXPECT_NE(pa[PersonField::kIdNumber], pb[PersonField::kIdNumber]);
+}
+
+TEST(PersonGeneratorTest, RedrawnEmailKeepsTheName) {
+  auto gen = make(Locale::kEnUS, fixed(1));
+  Person p;
+  gen->next(p);
+  std::set<std::string> emails;
+  std::string last = p[PersonField::kLastName];
+  for (auto& c : last) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (int i = 0; i < 50; ++i) {
+    gen->redraw_email(p);
+    EXPECT_NE(p[PersonField::kEmail].find(last), std::string::npos) << p[PersonField::kEmail];
+    emails.insert(p[PersonField::kEmail]);
+  }
+  EXPECT_GT(emails.size(), 10u);
+}
+
+TEST(PersonGeneratorTest, BadMailDomainAndLocaleAreErrors) {
+  GeneratorOptions o;
+  o.mail_domains = {"not a domain"};
+  EXPECT_FALSE(PersonGenerator::create(Locale::kZhCN, o));
+  EXPECT_FALSE(parse_locale("fr_FR"));
+  EXPECT_TRUE(parse_locale("zh-CN"));
+  EXPECT_FALSE(parse_person_field("shoe_size"));
+  for (std::size_t i = 0; i < kPersonFieldCount; ++i) {
+    auto f = static_cast<PersonField>(i);
+    EXPECT_EQ(*parse_person_field(field_name(f)), f);
+  }
+}
+
+}  // namespace
+}  // namespace canarytrap
