@@ -5,6 +5,7 @@
 # Usage: scripts/install-deps.sh [build|test]
 #   build  what `canarytrap` needs to compile and run (the default)
 #   test   build + what the test suite and the sanitizer build need
+#   bench  build + the peers and tools the benchmarks in bench/ run
 set -euo pipefail
 
 profile=${1:-build}
@@ -24,10 +25,16 @@ test_pkgs=(
   python3                 # tests/cli drives the binary end to end
 )
 
+bench_pkgs=(
+  nodejs npm              # @faker-js/faker, installed by bench scripts into bench/node
+  bc util-linux           # arithmetic and taskset in the bench scripts
+)
+
 case "$profile" in
   build) pkgs=("${build_pkgs[@]}") ;;
   test)  pkgs=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-  *) echo "install-deps.sh: unknown profile '$profile' (want build or test)" >&2; exit 2 ;;
+  bench) pkgs=("${build_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  *) echo "install-deps.sh: unknown profile '$profile' (want build, test or bench)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -1,5 +1,6 @@
 #include "canarytrap/fake/person_writer.h"
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 
@@ -27,8 +28,20 @@ void PersonWriter::header() {
   buffer_ += '\n';
 }
 
+namespace {
+// Bytes that force a CSV field into quotes. A table, not find_first_of: that runs one memchr
+// per byte of the set for every byte of the value, and was half of `fake`'s time.
+constexpr std::array<bool, 256> kCsvSpecial = [] {
+  std::array<bool, 256> t{};
+  t[','] = t['"'] = t['\r'] = t['\n'] = true;
+  return t;
+}();
+}  // namespace
+
 void PersonWriter::field_csv(std::string_view v) {
-  if (v.find_first_of(",\"\r\n") == std::string_view::npos) {
+  bool special = false;
+  for (unsigned char c : v) special |= kCsvSpecial[c];
+  if (!special) {
     buffer_.append(v);
     return;
   }
