@@ -26,9 +26,14 @@ test_pkgs=(
 )
 
 bench_pkgs=(
-  nodejs npm              # @faker-js/faker, installed by bench scripts into bench/node
   bc util-linux           # arithmetic and taskset in the bench scripts
 )
+# Node.js and npm run @faker-js/faker (installed by the bench scripts into bench/node). The
+# machine image may ship its own Node.js build with npm bundled, which Debian's npm package
+# conflicts with; Debian's are installed only when there is no node or npm at all.
+if [ "$profile" = bench ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+  bench_pkgs+=(nodejs npm)
+fi
 
 case "$profile" in
   build) pkgs=("${build_pkgs[@]}") ;;
