@@ -1,5 +1,6 @@
 // canarytrap canaries: list registered canaries with their values, copy and memo.
 #include <iostream>
+#include <map>
 
 #include "command.h"
 
@@ -32,8 +33,27 @@ class CanariesCommand final : public Command {
     if (!rows) return fail(rows.status());
 
     if (json_) {
+      std::vector<std::int64_t> ids;
+      for (const auto& c : *rows) ids.push_back(c.id);
+      auto placements = (*reg)->placements_of(ids);
+      if (!placements) return fail(placements.status());
+      std::map<std::int64_t, nlohmann::json> by_canary;
+      for (const auto& p : *placements) {
+        by_canary[p.canary_id].push_back(
+            {{"copy", p.copy},
+             {"target", p.target},
+             {"table", p.table_name},
+             {"row_key", p.row_key},
+             {"planted_at", format_time(p.planted_at)},
+             {"retired_at", p.retired_at ? nlohmann::json(format_time(*p.retired_at)) : nlohmann::json(nullptr)}});
+      }
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& c : *rows) out.push_back(canary_json(c));
+      for (const auto& c : *rows) {
+        nlohmann::json j = canary_json(c);
+        auto it = by_canary.find(c.id);
+        j["placements"] = it == by_canary.end() ? nlohmann::json::array() : it->second;
+        out.push_back(std::move(j));
+      }
       print_json(out);
       return kExitOk;
     }

@@ -59,5 +59,7 @@ std::unique_ptr<Command> make_mint_command();
 std::unique_ptr<Command> make_canaries_command();
 std::unique_ptr<Command> make_copies_command();
 std::unique_ptr<Command> make_fake_command();
+std::unique_ptr<Command> make_plant_command();
+std::unique_ptr<Command> make_unplant_command();
 
 }  // namespace canarytrap::cli

@@ -1,5 +1,6 @@
 // canarytrap: the command-line entry point. Thin by design: it parses, then hands over to
 // one Command per subcommand, which calls the modules.
+#include <csignal>
 #include <exception>
 #include <iostream>
 
@@ -10,6 +11,10 @@
 int main(int argc, char** argv) {
   using namespace canarytrap;
   using namespace canarytrap::cli;
+
+  // A file-size limit (ulimit -f) makes writes fail with EFBIG, reported as one line and
+  // with the staged file removed, instead of killing the process mid-write.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   // Until the config is read, log as text; the config or --log-format may switch to JSON.
   init_logging(LogFormat::kText, "info");
@@ -28,7 +33,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> commands;
   for (auto make : {make_init_command, make_mint_command, make_canaries_command, make_copies_command,
-                    make_fake_command}) {
+                    make_fake_command, make_plant_command, make_unplant_command}) {
     auto cmd = make();
     CLI::App* sub = cmd->add(app);
     commands.emplace_back(sub, std::move(cmd));

@@ -93,6 +93,58 @@ Result<std::string> normalize_ip(std::string_view ip) {
 
 bool is_ipv6(std::string_view normalized_ip) { return normalized_ip.find(':') != std::string_view::npos; }
 
+Result<std::string> normalize_fingerprint(std::string_view kind, std::string_view value) {
+  const auto digits = [&] {
+    std::string d;
+    for (char c : value) {
+      if (c >= '0' && c <= '9') d += c;
+    }
+    return d;
+  };
+  if (kind == "id_number") {
+    std::string out;
+    for (char c : value) {
+      if (c != ' ') out += static_cast<char>(c == 'x' ? 'X' : c);
+    }
+    return out;
+  }
+  if (kind == "ssn" || kind == "card") return digits();
+  if (kind == "phone") {
+    std::string d = digits();
+    if (d.size() == 15 && d.rfind("0086", 0) == 0) d.erase(0, 4);
+    if (d.size() == 13 && d.rfind("86", 0) == 0) d.erase(0, 2);
+    // 11 digits starting with 1 are a Chinese mobile number, unless written the NANP way
+    // with the country code: +1 212..., 1-212-..., 1 (212) ...
+    std::string_view v = value;
+    while (!v.empty() && v.front() == ' ') v.remove_prefix(1);
+    const bool nanp = v.rfind("+1", 0) == 0 || v.rfind("1-", 0) == 0 || v.rfind("1 ", 0) == 0 ||
+                      v.rfind("1.", 0) == 0 || v.find('(') != std::string_view::npos;
+    if (d.size() == 11 && d[0] == '1' && nanp) d.erase(0, 1);
+    return d;
+  }
+  if (kind == "email" || kind == "url") {
+    std::string out = ascii_lower(value);
+    if (kind == "url") {
+      if (const auto scheme = out.find("://"); scheme != std::string::npos) out.erase(0, scheme + 3);
+    }
+    return out;
+  }
+  if (kind == "name_dob") {
+    const auto bar = value.rfind('|');
+    if (bar == std::string_view::npos) return Status::InvalidArgument("name_dob wants NAME|YYYY-MM-DD");
+    std::string out;
+    for (char c : ascii_lower(value.substr(0, bar))) {
+      if (c != ' ') out += c;
+    }
+    out += '|';
+    for (char c : value.substr(bar + 1)) {
+      if (c >= '0' && c <= '9') out += c;
+    }
+    return out;
+  }
+  return Status::InvalidArgument("unknown fingerprint kind '" + std::string(kind) + "'");
+}
+
 std::string redact_uri(std::string_view uri) {
   std::string out(uri);
   // user:password@ in the authority.

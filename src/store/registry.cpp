@@ -30,7 +30,8 @@ struct Registry::Impl {
   std::filesystem::path path;
   sqlite::Db db;
   int schema_version = 0;
-  sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger;
+  sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger, insert_fingerprint, insert_placement,
+      find_fingerprint;
 };
 
 namespace {
@@ -93,6 +94,13 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   CT_RETURN_IF_ERROR(where(prepare(
       impl->insert_trigger,
       "INSERT INTO trigger_value (canary_id, channel, value, normalized, token) VALUES (?1, ?2, ?3, ?4, ?5)")));
+  CT_RETURN_IF_ERROR(where(prepare(impl->insert_fingerprint,
+                                   "INSERT INTO fingerprint (canary_id, kind, normalized) VALUES (?1, ?2, ?3)")));
+  CT_RETURN_IF_ERROR(where(prepare(impl->insert_placement,
+                                   "INSERT INTO placement (canary_id, copy_id, target, table_name, row_key, planted_at) "
+                                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")));
+  CT_RETURN_IF_ERROR(where(prepare(impl->find_fingerprint,
+                                   "SELECT count(*) FROM fingerprint WHERE normalized = ?2 AND kind = ?1")));
   impl->db = std::move(db);
   return std::unique_ptr<Registry>(new Registry(std::move(impl)));
 }
@@ -166,8 +174,117 @@ Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
       return undo(s);
     }
   }
+  for (const FingerprintValue& f : c.fingerprints) {
+    auto& st = impl_->insert_fingerprint;
+    st.bind(1, id).bind(2, f.kind).bind(3, f.normalized);
+    if (Status s = st.run(); !s.ok()) return undo(s);
+  }
   CT_RETURN_IF_ERROR(db.exec("RELEASE insert_canary"));
   return id;
+}
+
+Result<bool> Registry::has_fingerprint(const std::string& kind, const std::string& normalized) {
+  auto& st = impl_->find_fingerprint;
+  st.bind(1, kind).bind(2, normalized);
+  auto row = st.step();
+  const bool found = row && *row && st.int64(0) > 0;
+  st.reset();
+  if (!row) return row.status();
+  return found;
+}
+
+Status Registry::delete_canaries(const std::vector<std::int64_t>& ids) {
+  for (const char* sql : {"DELETE FROM placement WHERE canary_id = ?1", "DELETE FROM trigger_value WHERE canary_id = ?1",
+                          "DELETE FROM fingerprint WHERE canary_id = ?1", "DELETE FROM canary WHERE id = ?1"}) {
+    auto st = sqlite::Stmt::prepare(impl_->db, sql);
+    if (!st) return st.status();
+    for (auto id : ids) CT_RETURN_IF_ERROR(st->bind(1, id).run());
+  }
+  return Status::Ok();
+}
+
+Result<std::int64_t> Registry::insert_placement(const NewPlacement& p) {
+  auto& st = impl_->insert_placement;
+  st.bind(1, p.canary_id).bind(2, p.copy_id).bind(3, p.target).bind(4, p.table_name).bind(5, p.row_key);
+  st.bind(6, to_unix_micros(p.planted_at));
+  CT_RETURN_IF_ERROR(st.run());
+  return sqlite3_last_insert_rowid(impl_->db.get());
+}
+
+namespace {
+
+// Reads placements (columns as in kPlacementSelect) and fills in each canary's values.
+constexpr std::string_view kPlacementSelect =
+    "SELECT p.id, p.canary_id, c.name, p.target, coalesce(p.table_name, ''), coalesce(p.row_key, ''), p.planted_at, "
+    "p.retired_at, (SELECT group_concat(v, char(10)) FROM (SELECT t.value AS v FROM trigger_value t WHERE "
+    "t.canary_id = p.canary_id UNION SELECT f.normalized FROM fingerprint f WHERE f.canary_id = p.canary_id AND "
+    "f.kind IN ('id_number', 'email', 'ssn', 'card'))) "
+    "FROM placement p JOIN copy c ON c.id = p.copy_id ";
+
+Result<std::vector<PlacementRow>> read_placements(sqlite::Stmt& st) {
+  std::vector<PlacementRow> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    PlacementRow p;
+    p.id = st.int64(0);
+    p.canary_id = st.int64(1);
+    p.copy = st.text(2);
+    p.target = st.text(3);
+    p.table_name = st.text(4);
+    p.row_key = st.text(5);
+    p.planted_at = from_unix_micros(st.int64(6));
+    if (auto r = st.optional_int64(7)) p.retired_at = from_unix_micros(*r);
+    std::string values = st.text(8);
+    std::size_t start = 0;
+    while (start < values.size()) {
+      auto nl = values.find('\n', start);
+      if (nl == std::string::npos) nl = values.size();
+      p.values.push_back(values.substr(start, nl - start));
+      start = nl + 1;
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<PlacementRow>> Registry::active_placements(std::int64_t copy_id, const std::string& target,
+                                                              const std::optional<std::string>& table) {
+  auto st = sqlite::Stmt::prepare(impl_->db, std::string(kPlacementSelect) +
+                                                 "WHERE p.copy_id = ?1 AND p.target = ?2 AND p.retired_at IS NULL "
+                                                 "AND (?3 IS NULL OR p.table_name = ?3) ORDER BY p.id");
+  if (!st) return st.status();
+  st->bind(1, copy_id).bind(2, target);
+  if (table) {
+    st->bind(3, *table);
+  } else {
+    st->bind_null(3);
+  }
+  return read_placements(*st);
+}
+
+Result<std::vector<PlacementRow>> Registry::placements_of(const std::vector<std::int64_t>& canary_ids) {
+  auto st = sqlite::Stmt::prepare(impl_->db, std::string(kPlacementSelect) + "WHERE p.canary_id = ?1 ORDER BY p.id");
+  if (!st) return st.status();
+  std::vector<PlacementRow> out;
+  for (auto id : canary_ids) {
+    st->bind(1, id);
+    auto rows = read_placements(*st);
+    st->reset();
+    if (!rows) return rows.status();
+    for (auto& r : *rows) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Status Registry::retire_placements(const std::vector<std::int64_t>& placement_ids, TimePoint at) {
+  auto st = sqlite::Stmt::prepare(impl_->db, "UPDATE placement SET retired_at = ?2 WHERE id = ?1");
+  if (!st) return st.status();
+  for (auto id : placement_ids) CT_RETURN_IF_ERROR(st->bind(1, id).bind(2, to_unix_micros(at)).run());
+  return Status::Ok();
 }
 
 Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filter) {

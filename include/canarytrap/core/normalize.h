@@ -31,6 +31,14 @@ Result<std::string> normalize_email(std::string_view address);
 Result<std::string> normalize_ip(std::string_view ip);
 bool is_ipv6(std::string_view normalized_ip);
 
+// Fingerprint values as the registry stores them and the scanner looks them up, so that a
+// dump's reformatting (case, punctuation, country codes) does not hide a canary.
+//   id_number  upper-case, spaces removed          ssn, card  digits only
+//   phone      digits, without +86/0086 or NANP 1  email      lower-case
+//   name_dob   name lower-cased without spaces, '|', YYYYMMDD (from YYYY-MM-DD)
+//   url        lower-case, without the scheme
+Result<std::string> normalize_fingerprint(std::string_view kind, std::string_view value);
+
 // A URI with any password removed, for logs and placements:
 // `postgresql://u:secret@h/db?password=x` -> `postgresql://u@h/db?password=REDACTED`.
 std::string redact_uri(std::string_view uri);

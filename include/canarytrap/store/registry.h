@@ -58,6 +58,11 @@ struct CanaryRow {
   const TriggerRow* primary() const;
 };
 
+struct FingerprintValue {
+  std::string kind;        // id_number phone name_dob ssn card email url
+  std::string normalized;  // normalize_fingerprint(kind, value)
+};
+
 struct NewCanary {
   CanaryKind kind = CanaryKind::kDns;
   std::optional<std::int64_t> copy_id;
@@ -65,6 +70,30 @@ struct NewCanary {
   std::string memo;
   TimePoint created_at;
   std::vector<TriggerValue> triggers;
+  std::vector<FingerprintValue> fingerprints = {};
+};
+
+struct NewPlacement {
+  std::int64_t canary_id = 0;
+  std::int64_t copy_id = 0;
+  std::string target;  // redacted URI
+  std::string table_name;
+  std::string row_key;
+  TimePoint planted_at;
+};
+
+struct PlacementRow {
+  std::int64_t id = 0;
+  std::int64_t canary_id = 0;
+  std::string copy;
+  std::string target;
+  std::string table_name;
+  std::string row_key;
+  TimePoint planted_at;
+  std::optional<TimePoint> retired_at;
+  // The canary's trigger values and exact-match fingerprints (ID, e-mail, SSN, card): what
+  // finds its row in a file, where row numbers shift as rows come and go.
+  std::vector<std::string> values;
 };
 
 struct CanaryFilter {
@@ -96,6 +125,20 @@ class Registry {
   // AlreadyExists, so the caller can draw new values and try again.
   Result<std::int64_t> insert_canary(const NewCanary& canary);
   Result<std::vector<CanaryRow>> list_canaries(const CanaryFilter& filter);
+  // Whether a canary already carries this fingerprint (kind and normalized value).
+  Result<bool> has_fingerprint(const std::string& kind, const std::string& normalized);
+  // Removes canaries with their triggers, fingerprints and placements: only to undo a plant
+  // whose target write could not be committed.
+  Status delete_canaries(const std::vector<std::int64_t>& ids);
+
+  // Placements: where each canary was planted.
+  Result<std::int64_t> insert_placement(const NewPlacement& p);
+  // Active (not retired) placements of a copy at a target, optionally one table.
+  Result<std::vector<PlacementRow>> active_placements(std::int64_t copy_id, const std::string& target,
+                                                      const std::optional<std::string>& table);
+  // All placements of the canaries listed (for `canaries`), retired ones included.
+  Result<std::vector<PlacementRow>> placements_of(const std::vector<std::int64_t>& canary_ids);
+  Status retire_placements(const std::vector<std::int64_t>& placement_ids, TimePoint at);
 
   // An explicit transaction; every multi-row write goes in one. Rolls back unless
   // commit() succeeded.

@@ -1,0 +1,64 @@
+// How each column of a target gets its value in a canary row.
+//
+// A column maps to a field of the fake person by name (English, pinyin, Chinese; see
+// data/plant/column_synonyms.tsv) or by `--map col=field`. Every other column is profiled
+// from the existing rows (null rate, length, character shape, date format, the value set of
+// low-cardinality columns) and filled to match, so a canary row looks like its neighbours.
+// Mapped fields are adapted too: a gender column holding 1/2 or M/F gets 1/2 or M/F, a date
+// column in 1987/05/12 or 19870512 form gets that form.
+//
+//   auto plan = plan_columns(sample, Locale::kZhCN, {{"sfzh", "id_number"}});
+//   TableRow row = plan->fill(person, rng);
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canarytrap/fake/fast_rng.h"
+#include "canarytrap/fake/person.h"
+#include "canarytrap/plant/target.h"
+
+namespace canarytrap {
+
+// What one column's existing values look like.
+struct ColumnProfile {
+  double null_rate = 0;        // share of NULL (or, in files, empty) cells
+  std::size_t min_length = 0, max_length = 0;
+  bool digits = false;         // every non-empty value is digits only
+  std::string date_format;     // e.g. "%Y-%m-%d" when every value is a date of one form
+  int min_year = 0, max_year = 0;  // the years those dates span
+  std::vector<std::string> value_set;  // low-cardinality columns: the values, with repeats as weights
+  std::vector<std::string> examples;   // a few values to copy for free text
+  bool empty_table = false;
+
+  static ColumnProfile build(const std::vector<Cell>& cells);
+  std::string describe() const;
+};
+
+struct ColumnPlan {
+  enum class Kind { kField, kProfiled, kDatabaseAssigned };
+  ColumnInfo column;
+  Kind kind = Kind::kProfiled;
+  PersonField field = PersonField::kName;
+  ColumnProfile profile;
+
+  std::string describe() const;
+};
+
+struct MappingPlan {
+  std::vector<ColumnPlan> columns;
+
+  // One canary row for `person`, cells in column order.
+  TableRow fill(const Person& person, FastRng& rng) const;
+  // Whether any column carries the person's e-mail (the smtp trigger) or photo URL.
+  bool has_field(PersonField f) const;
+};
+
+// `overrides` maps column name to field name. Fails (one line, naming the column) on an
+// unknown column or field, or a column that cannot hold its field (too short, integer).
+Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
+                                 const std::map<std::string, std::string>& overrides);
+
+}  // namespace canarytrap

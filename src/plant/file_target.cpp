@@ -1,0 +1,106 @@
+#include "file_target.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_set>
+
+#include "canarytrap/core/files.h"
+
+namespace canarytrap::plant {
+
+Result<std::string> read_target_file(const TargetUri& uri) {
+  const std::string where = "target " + uri.redacted;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(uri.path, ec)) return Status::NotFound(where + ": no such file");
+  if (::access(uri.path.c_str(), W_OK) != 0) return Status::IoError(where + ": not writable: " + std::strerror(errno));
+  std::ifstream in(uri.path, std::ios::binary);
+  if (!in) return Status::IoError(where + ": cannot read: " + std::strerror(errno));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+FileTarget::FileTarget(TargetUri uri, std::string content)
+    : uri_(std::move(uri)), where_("target " + uri_.redacted), content_(std::move(content)) {}
+
+FileTarget::~FileTarget() { rollback(); }
+
+Status FileTarget::stage(const std::string& output) {
+  rollback();
+  struct stat st;
+  const unsigned mode = ::stat(uri_.path.c_str(), &st) == 0 ? (st.st_mode & 07777) : 0644;
+  auto staged = stage_file(uri_.path, output, mode);
+  if (!staged) return staged.status().WithContext(where_);
+  staged_ = *staged;
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> FileTarget::insert(const std::vector<TableRow>& rows, FastRng& rng) {
+  // Each new record goes before existing record number positions[i] (0..n): interleaved,
+  // never simply appended.
+  const auto n = static_cast<std::uint32_t>(records_.size());
+  std::vector<std::pair<std::uint32_t, std::size_t>> positions;  // (position, index into rows)
+  for (std::size_t i = 0; i < rows.size(); ++i) positions.emplace_back(rng.uniform(n + 1), i);
+  std::sort(positions.begin(), positions.end());
+
+  std::string out(header_);
+  out.reserve(content_.size() + rows.size() * 256);
+  std::vector<std::string> keys(rows.size());
+  std::size_t next = 0;
+  std::size_t record_number = 0;  // 1-based data record number in the new file
+  for (std::uint32_t pos = 0; pos <= n; ++pos) {
+    while (next < positions.size() && positions[next].first == pos) {
+      out += serialize(rows[positions[next].second]);
+      keys[positions[next].second] = std::to_string(++record_number);
+      ++next;
+    }
+    if (pos < n) {
+      std::string_view r = records_[pos];
+      out.append(r);
+      // A last record without a line ending gets one before anything follows it.
+      if (pos + 1 == n && next < positions.size() && !r.empty() && r.back() != '\n') out += line_ending_;
+      ++record_number;
+    }
+  }
+  CT_RETURN_IF_ERROR(stage(out));
+  return keys;
+}
+
+Result<std::size_t> FileTarget::remove(const std::vector<std::string>&, const std::vector<std::string>& values) {
+  const std::unordered_set<std::string> drop(values.begin(), values.end());
+  std::string out(header_);
+  std::size_t removed = 0;
+  for (std::string_view r : records_) {
+    bool match = false;
+    for (const Cell& c : cells_of(r)) match = match || (c && drop.contains(*c));
+    if (match) {
+      ++removed;
+    } else {
+      out.append(r);
+    }
+  }
+  if (removed > 0) CT_RETURN_IF_ERROR(stage(out));
+  return removed;
+}
+
+Status FileTarget::commit() {
+  if (staged_.empty()) return Status::Ok();
+  Status s = commit_staged(staged_, uri_.path);
+  staged_.clear();
+  return s.WithContext(where_);
+}
+
+void FileTarget::rollback() {
+  if (staged_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove(staged_, ec);
+  staged_.clear();
+}
+
+}  // namespace canarytrap::plant

@@ -1,0 +1,50 @@
+// What CSV and JSON Lines targets share: the file read whole, split into records, new
+// records interleaved at random positions, the result staged beside the original and renamed
+// over it on commit. Private to the plant module.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "canarytrap/plant/target.h"
+
+namespace canarytrap::plant {
+
+class FileTarget : public Target {
+ public:
+  ~FileTarget() override;
+
+  Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) override;
+  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>& values) override;
+  Status commit() override;
+  void rollback() override;
+
+ protected:
+  FileTarget(TargetUri uri, std::string content);
+
+  // Splits content_ into header_ (may be empty) and records_ (each with its line ending).
+  virtual Status split() = 0;
+  // One new record, line ending included.
+  virtual std::string serialize(const TableRow& row) = 0;
+  // The cells of one existing record.
+  virtual TableRow cells_of(std::string_view record) = 0;
+
+  Status stage(const std::string& output);
+
+  TargetUri uri_;
+  std::string where_;
+  std::string content_;
+  std::string_view header_;
+  std::vector<std::string_view> records_;
+  std::string line_ending_ = "\n";
+  std::vector<ColumnInfo> columns_;
+
+ private:
+  std::filesystem::path staged_;
+};
+
+// Reads a whole file for a target, with errors naming it.
+Result<std::string> read_target_file(const TargetUri& uri);
+
+}  // namespace canarytrap::plant

@@ -1,0 +1,257 @@
+// SQLite as a plant target: one IMMEDIATE transaction around every change.
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "canarytrap/core/normalize.h"
+#include "store/sqlite.h"
+#include "targets.h"
+
+namespace canarytrap::plant {
+
+namespace {
+
+std::string quote_ident(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::optional<std::size_t> declared_length(const std::string& type) {
+  const auto open = type.find('(');
+  if (open == std::string::npos) return std::nullopt;
+  std::size_t n = 0;
+  for (std::size_t i = open + 1; i < type.size() && std::isdigit(static_cast<unsigned char>(type[i])); ++i) {
+    n = n * 10 + static_cast<std::size_t>(type[i] - '0');
+  }
+  return n > 0 ? std::optional(n) : std::nullopt;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+         s.size() <= 18;
+}
+
+class SqliteTarget final : public Target {
+ public:
+  SqliteTarget(sqlite::Db db, std::string table, std::string where)
+      : db_(std::move(db)), table_(std::move(table)), where_(std::move(where)) {}
+  ~SqliteTarget() override { rollback(); }
+
+  Result<TableSample> describe(std::size_t max_rows) override {
+    TableSample s;
+    auto info = sqlite::Stmt::prepare(db_, "PRAGMA table_info(" + quote_ident(table_) + ")");
+    if (!info) return info.status();
+    int pk_columns = 0;
+    for (;;) {
+      auto row = info->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      ColumnInfo c;
+      c.name = info->text(1);
+      c.declared_type = upper(info->text(2));
+      c.not_null = info->int64(3) != 0;
+      c.has_default = !info->is_null(4);
+      c.primary_key = info->int64(5) != 0;
+      pk_columns += c.primary_key;
+      c.integer = c.declared_type.find("INT") != std::string::npos;
+      c.max_length = declared_length(c.declared_type);
+      s.columns.push_back(std::move(c));
+    }
+    for (auto& c : s.columns) {
+      // A lone INTEGER PRIMARY KEY is the rowid: SQLite assigns it.
+      if (c.primary_key && pk_columns == 1) {
+        c.unique = true;
+        c.database_assigned = c.declared_type == "INTEGER";
+        key_column_ = c.database_assigned ? "" : c.name;
+      }
+    }
+    CT_RETURN_IF_ERROR(read_unique_and_foreign_keys(s));
+    auto count = db_.query_int("SELECT count(*) FROM " + quote_ident(table_));
+    if (!count) return count.status();
+    s.row_count = *count;
+    auto rows = sqlite::Stmt::prepare(db_, "SELECT * FROM " + quote_ident(table_) + " LIMIT " + std::to_string(max_rows));
+    if (!rows) return rows.status();
+    for (;;) {
+      auto row = rows->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      TableRow r;
+      for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        const int col = static_cast<int>(i);
+        r.push_back(rows->is_null(col) ? Cell() : Cell(rows->text(col)));
+      }
+      s.rows.push_back(std::move(r));
+    }
+    columns_ = s.columns;
+    return s;
+  }
+
+  Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng&) override {
+    if (columns_.empty()) return Status::Internal("describe() before insert()");
+    CT_RETURN_IF_ERROR(begin());
+    std::string names, params;
+    std::vector<std::size_t> used;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].database_assigned) continue;
+      if (!used.empty()) names += ", ", params += ", ";
+      names += quote_ident(columns_[i].name);
+      params += "?" + std::to_string(used.size() + 1);
+      used.push_back(i);
+    }
+    auto st = sqlite::Stmt::prepare(db_, "INSERT INTO " + quote_ident(table_) + " (" + names + ") VALUES (" + params + ")");
+    if (!st) return st.status();
+    std::vector<std::string> keys;
+    keys.reserve(rows.size());
+    for (const TableRow& row : rows) {
+      for (std::size_t p = 0; p < used.size(); ++p) {
+        const Cell& cell = row[used[p]];
+        const int index = static_cast<int>(p + 1);
+        if (!cell) {
+          st->bind_null(index);
+        } else if (columns_[used[p]].integer && all_digits(*cell)) {
+          st->bind(index, static_cast<std::int64_t>(std::stoll(*cell)));
+        } else {
+          st->bind(index, *cell);
+        }
+      }
+      if (Status s = st->run(); !s.ok()) return s.WithContext(where_ + ": inserting a canary row");
+      if (key_column_.empty()) {
+        keys.push_back(std::to_string(sqlite3_last_insert_rowid(db_.get())));
+      } else {
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+          if (columns_[i].name == key_column_) keys.push_back(row[i].value_or(""));
+        }
+      }
+    }
+    return keys;
+  }
+
+  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
+    if (columns_.empty()) {
+      auto d = describe(0);
+      if (!d) return d.status();
+    }
+    CT_RETURN_IF_ERROR(begin());
+    const std::string key = key_column_.empty() ? "rowid" : quote_ident(key_column_);
+    auto st = sqlite::Stmt::prepare(db_, "DELETE FROM " + quote_ident(table_) + " WHERE " + key + " = ?1");
+    if (!st) return st.status();
+    std::size_t removed = 0;
+    for (const auto& k : keys) {
+      if (key_column_.empty() && all_digits(k)) {
+        st->bind(1, static_cast<std::int64_t>(std::stoll(k)));
+      } else {
+        st->bind(1, k);
+      }
+      CT_RETURN_IF_ERROR(st->run());
+      removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
+    }
+    return removed;
+  }
+
+  Status commit() override {
+    if (!in_tx_) return Status::Ok();
+    CT_RETURN_IF_ERROR(db_.exec("COMMIT").WithContext(where_));
+    in_tx_ = false;
+    return Status::Ok();
+  }
+
+  void rollback() override {
+    if (in_tx_) (void)db_.exec("ROLLBACK");
+    in_tx_ = false;
+  }
+
+ private:
+  Status begin() {
+    if (in_tx_) return Status::Ok();
+    CT_RETURN_IF_ERROR(db_.exec("BEGIN IMMEDIATE").WithContext(where_));
+    in_tx_ = true;
+    return Status::Ok();
+  }
+
+  Status read_unique_and_foreign_keys(TableSample& s) {
+    auto list = sqlite::Stmt::prepare(db_, "PRAGMA index_list(" + quote_ident(table_) + ")");
+    if (!list) return list.status();
+    std::vector<std::string> unique_indexes;
+    for (;;) {
+      auto row = list->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      if (list->int64(2) != 0) unique_indexes.push_back(list->text(1));
+    }
+    for (const auto& index : unique_indexes) {
+      auto cols = sqlite::Stmt::prepare(db_, "PRAGMA index_info(" + quote_ident(index) + ")");
+      if (!cols) return cols.status();
+      std::vector<std::string> names;
+      for (;;) {
+        auto row = cols->step();
+        if (!row) return row.status();
+        if (!*row) break;
+        names.push_back(cols->text(2));
+      }
+      if (names.size() != 1) continue;
+      for (auto& c : s.columns) c.unique = c.unique || c.name == names[0];
+    }
+    auto fks = sqlite::Stmt::prepare(db_, "PRAGMA foreign_key_list(" + quote_ident(table_) + ")");
+    if (!fks) return fks.status();
+    for (;;) {
+      auto row = fks->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      const std::string from = fks->text(3);
+      for (auto& c : s.columns) {
+        if (c.name == from) c.references = fks->text(2) + "(" + fks->text(4) + ")";
+      }
+    }
+    return Status::Ok();
+  }
+
+  sqlite::Db db_;
+  std::string table_;
+  std::string where_;
+  std::vector<ColumnInfo> columns_;
+  std::string key_column_;  // empty: the rowid
+  bool in_tx_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Target>> open_sqlite_target(const TargetUri& uri, const std::string& table) {
+  const std::string where = "target " + uri.redacted;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(uri.path, ec)) return Status::NotFound(where + ": no such database file");
+  if (table.empty()) return Status::InvalidArgument(where + ": --table is required for a database");
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(uri.path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  sqlite::Db db(raw);
+  if (rc != SQLITE_OK) return db.error(where);
+  sqlite3_busy_timeout(db.get(), 5000);
+  auto exists = sqlite::Stmt::prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1");
+  if (!exists) return exists.status().WithContext(where + " (not an SQLite database?)");
+  exists->bind(1, table);
+  auto row = exists->step();
+  if (!row) return row.status().WithContext(where);
+  if (exists->int64(0) == 0) {
+    std::string names;
+    auto all = sqlite::Stmt::prepare(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+    for (;;) {
+      if (!all) break;
+      auto more = all->step();
+      if (!more || !*more) break;
+      names += (names.empty() ? "" : ", ") + all->text(0);
+    }
+    return Status::NotFound(where + ": no table '" + table + "'" + (names.empty() ? "" : " (tables: " + names + ")"));
+  }
+  (void)db.exec("PRAGMA foreign_keys = ON");
+  return std::unique_ptr<Target>(new SqliteTarget(std::move(db), table, where));
+}
+
+}  // namespace canarytrap::plant

@@ -1,0 +1,202 @@
+#include <set>
+
+#include "canarytrap/fake/validators.h"
+#include "plant/plant_fixture.h"
+
+namespace canarytrap::testing {
+namespace {
+
+using SqlitePlantTest = PlantTest;
+
+constexpr const char* kPinyinTable =
+    "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT NOT NULL, xb TEXT, csrq TEXT, sfzh CHAR(18) UNIQUE, "
+    "sjhm TEXT, zz TEXT, mz TEXT, yx TEXT, zp TEXT, zt TEXT NOT NULL, dj INTEGER);"
+    "INSERT INTO persons (xm, xb, csrq, sfzh, sjhm, zz, mz, yx, zp, zt, dj) VALUES "
+    "('张伟', '1', '19800101', '11010519800101003X', '13800000001', '北京市东城区人民路1号', '汉族', 'a@x.cn', NULL, 'active', 3),"
+    "('李娜', '2', '19900202', '110105199002020048', '13800000002', '北京市东城区人民路2号', '汉族', 'b@x.cn', NULL, 'active', 5),"
+    "('王芳', '2', '19850303', '110105198503030026', '13800000003', '北京市东城区人民路3号', '回族', 'c@x.cn', NULL, 'closed', 4),"
+    "('刘强', '1', '19700404', '110105197004040016', '13800000004', '北京市东城区人民路4号', '汉族', 'd@x.cn', NULL, 'active', 2);";
+
+TEST_F(SqlitePlantTest, PinyinColumnsMapAndRowsLookLikeTheirNeighbours) {
+  const auto db = dir_ / "people.db";
+  sql(db, kPinyinTable);
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 20);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->canary_ids.size(), 20u);
+  std::map<std::string, std::string> plan;
+  for (const auto& c : r->plan.columns) plan[c.column.name] = c.describe();
+  EXPECT_EQ(plan["xm"], "<- name");
+  EXPECT_EQ(plan["sfzh"], "<- id_number");
+  EXPECT_EQ(plan["sjhm"], "<- phone");
+  EXPECT_EQ(plan["yx"], "<- email");
+  EXPECT_EQ(plan["zp"], "<- photo_url");
+  EXPECT_EQ(plan["id"], "assigned by the database");
+  EXPECT_NE(plan["zt"].find("profiled"), std::string::npos);
+
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "24");
+  // Neighbours' formats: gender as 1/2, dates as YYYYMMDD, status from the value set.
+  for (const auto& xb : column(db, "SELECT xb FROM persons WHERE id > 4")) EXPECT_TRUE(xb == "1" || xb == "2") << xb;
+  for (const auto& csrq : column(db, "SELECT csrq FROM persons WHERE id > 4")) EXPECT_EQ(csrq.size(), 8u) << csrq;
+  for (const auto& zt : column(db, "SELECT zt FROM persons WHERE id > 4")) EXPECT_TRUE(zt == "active" || zt == "closed");
+  for (const auto& id : column(db, "SELECT sfzh FROM persons WHERE id > 4")) {
+    EXPECT_TRUE(validate_resident_id(id, 2026, 11, 24).ok()) << id;
+  }
+  // Gender agrees with the ID's sequence parity, birth date with its date part.
+  for (const auto& row : column(db, "SELECT xb || ',' || csrq || ',' || sfzh FROM persons WHERE id > 4")) {
+    const std::string xb = row.substr(0, 1), csrq = row.substr(2, 8), id = row.substr(11);
+    EXPECT_EQ(id.substr(6, 8), csrq);
+    EXPECT_EQ((id[16] - '0') % 2 == 1, xb == "1") << row;
+  }
+  // Placements name the copy, the target without credentials, the table and the rowid.
+  auto placements = reg_->placements_of(r->canary_ids);
+  ASSERT_TRUE(placements);
+  ASSERT_EQ(placements->size(), 20u);
+  std::set<std::string> keys;
+  for (const auto& p : *placements) {
+    EXPECT_EQ(p.copy, "prod-db");
+    EXPECT_EQ(p.table_name, "persons");
+    keys.insert(p.row_key);
+  }
+  EXPECT_EQ(keys, (std::set<std::string>{"5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18",
+                                         "19", "20", "21", "22", "23", "24"}));
+  // Each canary's e-mail is an smtp trigger, its photo URL an http trigger under our zone.
+  auto canaries = reg_->list_canaries({.copy = "prod-db"});
+  ASSERT_TRUE(canaries);
+  for (const auto& c : *canaries) {
+    ASSERT_EQ(c.triggers.size(), 3u);
+    EXPECT_NE(c.triggers[0].value.find("@mail.example.net"), std::string::npos);
+    EXPECT_NE(c.triggers[1].value.find(".canary.example.net/"), std::string::npos);
+  }
+}
+
+TEST_F(SqlitePlantTest, ThreeCopiesGetTheirOwnCanaries) {
+  const auto db = dir_ / "people.db";
+  sql(db, kPinyinTable);
+  std::set<std::string> emails;
+  for (const char* copy : {"prod-db", "backup-2026-11", "vendor-acme-export"}) {
+    auto r = plant_into("sqlite:" + db.string(), "persons", copy, 10);
+    ASSERT_TRUE(r) << r.status().message();
+    auto listed = reg_->list_canaries({.copy = copy});
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(listed->size(), 10u);
+    for (const auto& c : *listed) emails.insert(c.primary()->value);
+  }
+  EXPECT_EQ(emails.size(), 30u);
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "34");
+}
+
+TEST_F(SqlitePlantTest, EnglishColumnsForEnUs) {
+  const auto db = dir_ / "customers.db";
+  sql(db,
+      "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY AUTOINCREMENT, first_name TEXT, last_name TEXT, "
+      "email TEXT UNIQUE, phone TEXT, date_of_birth TEXT, ssn TEXT, street TEXT, city TEXT, state TEXT, zip TEXT, "
+      "credit_card TEXT, signup TEXT);"
+      "INSERT INTO customers (first_name, last_name, email, phone, date_of_birth, ssn, street, city, state, zip, "
+      "credit_card, signup) VALUES ('Ann','Lee','ann@x.com','212-555-0100','05/12/1987','123-45-6789','1 Main St',"
+      "'New York','NY','10001','4000000000000002','2024-01-05'),('Bo','Kim','bo@x.com','212-555-0101','11/02/1990',"
+      "'123-45-6788','2 Main St','New York','NY','10002','4000000000000077','2024-03-07');");
+  auto r = plant_into("sqlite://" + db.string(), "customers", "prod-db", 5, {}, Locale::kEnUS);
+  ASSERT_TRUE(r) << r.status().message();
+  // Dates follow the table's MM/DD/YYYY.
+  for (const auto& dob : column(db, "SELECT date_of_birth FROM customers WHERE customer_id > 2")) {
+    EXPECT_EQ(dob.size(), 10u);
+    EXPECT_EQ(dob[2], '/') << dob;
+  }
+  for (const auto& card : column(db, "SELECT credit_card FROM customers WHERE customer_id > 2")) {
+    EXPECT_TRUE(validate_card_number(card).ok()) << card;
+  }
+}
+
+TEST_F(SqlitePlantTest, DryRunChangesNothing) {
+  const auto db = dir_ / "people.db";
+  sql(db, kPinyinTable);
+  const std::string before = read_file(db);
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 10, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows.size(), 3u);
+  EXPECT_TRUE(r->canary_ids.empty());
+  EXPECT_EQ(read_file(db), before);
+  EXPECT_EQ(canary_count(), 0u);
+  EXPECT_TRUE(reg_->list_copies()->empty());
+}
+
+TEST_F(SqlitePlantTest, FailureMidPlantLeavesTargetAndRegistryUnchanged) {
+  const auto db = dir_ / "people.db";
+  sql(db, kPinyinTable);
+  // The database itself refuses the 8th new row, half-way through the plant.
+  sql(db,
+      "CREATE TRIGGER refuse_later BEFORE INSERT ON persons WHEN (SELECT count(*) FROM persons) >= 11 "
+      "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+  const std::string before = read_file(db);
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 15);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("injected failure"), std::string::npos) << r.status().message();
+  EXPECT_EQ(read_file(db), before);
+  EXPECT_EQ(canary_count(), 0u);
+  EXPECT_TRUE(reg_->list_copies()->empty());
+}
+
+TEST_F(SqlitePlantTest, BadInputIsOneClearError) {
+  const auto db = dir_ / "people.db";
+  sql(db, kPinyinTable);
+  sql(db, "CREATE TABLE short_ids (name TEXT, id_card VARCHAR(10)); CREATE TABLE int_names (name INTEGER, email TEXT);"
+          "CREATE TABLE nothing_to_map (a TEXT, b TEXT);");
+  const std::string target = "sqlite://" + db.string();
+  const std::string before = read_file(db);
+  struct Case {
+    Result<PlantReport> result;
+    std::string mentions;
+  };
+  std::vector<Case> cases;
+  cases.push_back({plant_into(target, "nope", "c", 1), "no table 'nope'"});
+  cases.push_back({plant_into(target, "persons", "c", 1, {{"shoe", "name"}}), "no column 'shoe'"});
+  cases.push_back({plant_into(target, "persons", "c", 1, {{"zt", "shoe_size"}}), "shoe_size"});
+  cases.push_back({plant_into(target, "persons", "c", 1, {{"zt", "ssn"}}), "no such field"});
+  cases.push_back({plant_into(target, "short_ids", "c", 1), "too short"});
+  cases.push_back({plant_into(target, "int_names", "c", 1), "cannot hold name"});
+  cases.push_back({plant_into(target, "nothing_to_map", "c", 1), "--map"});
+  cases.push_back({plant_into("sqlite://" + (dir_ / "absent.db").string(), "persons", "c", 1), "no such database"});
+  cases.push_back({plant_into("ftp://x/y", "persons", "c", 1), "unknown scheme"});
+  for (const auto& c : cases) {
+    ASSERT_FALSE(c.result) << c.mentions;
+    EXPECT_NE(c.result.status().message().find(c.mentions), std::string::npos) << c.result.status().message();
+    EXPECT_EQ(c.result.status().message().find('\n'), std::string::npos);
+  }
+  EXPECT_EQ(read_file(db), before);
+  EXPECT_EQ(canary_count(), 0u);
+}
+
+TEST_F(SqlitePlantTest, UnplantRemovesRowsAndRetiresPlacements) {
+  const auto db = dir_ / "people.db";
+  sql(db, kPinyinTable);
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 6));
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "backup", 4));
+  auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 6u);
+  EXPECT_EQ(r->placements, 6u);
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "8");
+  auto canaries = reg_->list_canaries({.copy = "prod-db"});
+  std::vector<std::int64_t> ids;
+  for (const auto& c : *canaries) ids.push_back(c.id);
+  auto placements = reg_->placements_of(ids);
+  ASSERT_TRUE(placements);
+  ASSERT_EQ(placements->size(), 6u);
+  for (const auto& p : *placements) EXPECT_TRUE(p.retired_at.has_value());
+  // Nothing left to do the second time.
+  auto again = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->rows_removed, 0u);
+}
+
+TEST(DensityPlannerTest, SeedCaseNeeds3993) {
+  auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(*n, 3993);
+  EXPECT_EQ(*canaries_for_sample(0.5, 0.75), 2);
+  EXPECT_FALSE(canaries_for_sample(0, 0.95));
+  EXPECT_FALSE(canaries_for_sample(0.1, 1));
+}
+
+}  // namespace
+}  // namespace canarytrap::testing
