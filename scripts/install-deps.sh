@@ -19,10 +19,15 @@ build_pkgs=(
   nlohmann-json3-dev
   libcli11-dev
   libtomlplusplus-dev
+  libpq-dev               # PostgreSQL plant targets
+  libmariadb-dev          # MySQL/MariaDB plant targets
 )
 test_pkgs=(
   libgtest-dev libgmock-dev
-  python3                 # tests/cli drives the binary end to end
+  python3                 # free ports for the test servers
+  postgresql postgresql-client   # a real server started by the tests (initdb, pg_ctl, pg_dump)
+  mariadb-server mariadb-client  # likewise (mariadb-install-db, mariadbd, mysqldump)
+  util-linux              # runuser: PostgreSQL refuses to run as root
 )
 
 bench_pkgs=(

@@ -167,6 +167,7 @@ ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
 
 std::string ColumnProfile::describe() const {
   if (empty_table) return "no rows to learn from";
+  if (null_rate >= 1) return "always empty";
   std::string d;
   if (!value_set.empty()) {
     std::set<std::string> distinct(value_set.begin(), value_set.end());
@@ -190,7 +191,12 @@ std::string ColumnPlan::describe() const {
     case Kind::kField: {
       std::string d = "<- " + std::string(field_name(field));
       if (!profile.date_format.empty() && field == PersonField::kBirthDate) d += " as " + profile.date_format;
-      if (!profile.value_set.empty() && field == PersonField::kGender) d += " as " + profile.describe();
+      if (field == PersonField::kGender && !profile.examples.empty()) {
+        std::set<std::string> seen(profile.examples.begin(), profile.examples.end());
+        d += " as one of {";
+        for (const auto& v : seen) d += (d.back() == '{' ? "" : ", ") + v;
+        d += "}";
+      }
       return d;
     }
     case Kind::kProfiled: return "profiled: " + profile.describe();
@@ -207,11 +213,13 @@ namespace {
 
 Cell fill_field(const ColumnPlan& c, const Person& p) {
   const std::string& value = p[c.field];
-  if (c.field == PersonField::kGender && !c.profile.value_set.empty()) {
-    std::set<std::string> distinct(c.profile.value_set.begin(), c.profile.value_set.end());
-    for (const auto& v : distinct) {
+  if (c.field == PersonField::kGender) {
+    // Speak the column's language: the first existing value that means this gender, else
+    // for a numeric column the GB/T 2261.1 codes (1 male, 2 female).
+    for (const auto& v : c.profile.examples) {
       if (p.gender == Gender::kMale ? means_male(v) : means_female(v)) return v;
     }
+    if (c.column.integer || c.profile.digits) return std::string(p.gender == Gender::kMale ? "1" : "2");
   }
   if (c.field == PersonField::kBirthDate && !c.profile.date_format.empty()) {
     return format_date(c.profile.date_format.c_str(), p.birth_year, p.birth_month, p.birth_day);
@@ -305,9 +313,12 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
         return Status::InvalidArgument("--map " + c.column.name + "=" + std::string(field_name(*field)) +
                                        ": locale " + std::string(locale_name(locale)) + " has no such field");
       }
-      c.kind = ColumnPlan::Kind::kField;
       c.field = *field;
       used.insert(*field);
+      // A value in a column its neighbours leave empty would single the canary out: follow
+      // the neighbours (unless the user asked for this mapping explicitly).
+      const bool mostly_empty = !c.profile.empty_table && c.profile.null_rate >= 0.9;
+      c.kind = mostly_empty && !overrides.contains(c.column.name) ? ColumnPlan::Kind::kProfiled : ColumnPlan::Kind::kField;
     } else if (c.column.references && c.profile.examples.empty() && c.column.not_null) {
       return Status::InvalidArgument("column '" + c.column.name + "' references " + *c.column.references +
                                      " and the table has no rows to copy a valid value from; use --map");

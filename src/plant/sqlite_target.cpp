@@ -11,35 +11,6 @@ namespace canarytrap::plant {
 
 namespace {
 
-std::string quote_ident(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::optional<std::size_t> declared_length(const std::string& type) {
-  const auto open = type.find('(');
-  if (open == std::string::npos) return std::nullopt;
-  std::size_t n = 0;
-  for (std::size_t i = open + 1; i < type.size() && std::isdigit(static_cast<unsigned char>(type[i])); ++i) {
-    n = n * 10 + static_cast<std::size_t>(type[i] - '0');
-  }
-  return n > 0 ? std::optional(n) : std::nullopt;
-}
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
-         s.size() <= 18;
-}
-
 class SqliteTarget final : public Target {
  public:
   SqliteTarget(sqlite::Db db, std::string table, std::string where)
@@ -117,7 +88,7 @@ class SqliteTarget final : public Target {
         const int index = static_cast<int>(p + 1);
         if (!cell) {
           st->bind_null(index);
-        } else if (columns_[used[p]].integer && all_digits(*cell)) {
+        } else if (columns_[used[p]].integer && fits_int64(*cell)) {
           st->bind(index, static_cast<std::int64_t>(std::stoll(*cell)));
         } else {
           st->bind(index, *cell);
@@ -146,7 +117,7 @@ class SqliteTarget final : public Target {
     if (!st) return st.status();
     std::size_t removed = 0;
     for (const auto& k : keys) {
-      if (key_column_.empty() && all_digits(k)) {
+      if (key_column_.empty() && fits_int64(k)) {
         st->bind(1, static_cast<std::int64_t>(std::stoll(k)));
       } else {
         st->bind(1, k);

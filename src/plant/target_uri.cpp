@@ -39,10 +39,14 @@ Result<TargetUri> parse_target_uri(std::string_view uri) {
     return t;
   }
   if (uri.rfind("postgresql://", 0) == 0 || uri.rfind("postgres://", 0) == 0) {
-    return bad("PostgreSQL targets are not supported yet (see the open planting issue)");
+    t.kind = TargetKind::kPostgres;
+    t.path = std::string(uri);  // libpq takes the URI as its connection string
+    return t;
   }
   if (uri.rfind("mysql://", 0) == 0 || uri.rfind("mariadb://", 0) == 0) {
-    return bad("MySQL/MariaDB targets are not supported yet (see the open planting issue)");
+    t.kind = TargetKind::kMysql;
+    t.path = std::string(uri);
+    return t;
   }
   std::string_view path = uri;
   if (uri.rfind("file:", 0) == 0) {
@@ -65,6 +69,8 @@ Result<std::unique_ptr<Target>> open_target(const TargetUri& uri, const std::str
     case TargetKind::kSqlite: return plant::open_sqlite_target(uri, table);
     case TargetKind::kCsv: return plant::open_csv_target(uri, table);
     case TargetKind::kJsonl: return plant::open_jsonl_target(uri, table);
+    case TargetKind::kPostgres: return plant::open_postgres_target(uri, table);
+    case TargetKind::kMysql: return plant::open_mysql_target(uri, table);
     default: return Status::Unsupported("target kind not supported yet: " + uri.redacted);
   }
 }

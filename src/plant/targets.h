@@ -9,4 +9,13 @@ namespace canarytrap::plant {
 Result<std::unique_ptr<Target>> open_sqlite_target(const TargetUri& uri, const std::string& table);
 Result<std::unique_ptr<Target>> open_csv_target(const TargetUri& uri, const std::string& table);
 Result<std::unique_ptr<Target>> open_jsonl_target(const TargetUri& uri, const std::string& table);
+Result<std::unique_ptr<Target>> open_postgres_target(const TargetUri& uri, const std::string& table);
+Result<std::unique_ptr<Target>> open_mysql_target(const TargetUri& uri, const std::string& table);
+
+// Shared by the database targets (sql_common.cpp).
+std::string quote_ident(std::string_view name);        // "name" (SQLite, PostgreSQL)
+std::string quote_ident_mysql(std::string_view name);  // `name`
+std::string upper(std::string s);
+std::optional<std::size_t> declared_length(const std::string& type);  // VARCHAR(20) -> 20
+bool fits_int64(std::string_view s);                                   // digits that fit an int64
 }  // namespace canarytrap::plant

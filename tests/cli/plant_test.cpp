@@ -94,8 +94,10 @@ TEST_F(PlantCliTest, UsageAndRuntimeErrors) {
       ct({"plant", "--target", "export.csv", "--copy", "c", "--sample-fraction", "2", "--confidence", "0.9"}), 2,
       "--sample-fraction");
   expect_one_line_error(ct({"plant", "--target", "missing.csv", "--copy", "c", "--count", "1"}), 1, "no such file");
-  expect_one_line_error(ct({"plant", "--target", "postgresql://u:pw@h/db", "--table", "t", "--copy", "c", "--count", "1"}),
-                        1, "not supported yet");
+  // Port 1 on loopback: nothing listens there.
+  auto pg = ct({"plant", "--target", "postgresql://u:topsecret@127.0.0.1:1/db", "--table", "t", "--copy", "c", "--count", "1"});
+  expect_one_line_error(pg, 1, "cannot connect");
+  EXPECT_EQ(pg.err.find("topsecret"), std::string::npos);
   EXPECT_EQ(read_file(dir_ / "export.csv"), big_csv(10));
 }
 

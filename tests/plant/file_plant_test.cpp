@@ -160,8 +160,13 @@ TEST(TargetUriTest, FormsAndErrors) {
   EXPECT_FALSE(parse_target_uri("x.parquet"));
   EXPECT_FALSE(parse_target_uri(""));
   auto pg = parse_target_uri("postgresql://app:secret@db/people");
-  ASSERT_FALSE(pg);
-  EXPECT_EQ(pg.status().message().find("secret"), std::string::npos);
+  ASSERT_TRUE(pg);
+  EXPECT_EQ(pg->kind, TargetKind::kPostgres);
+  EXPECT_EQ(pg->redacted, "postgresql://app@db/people");
+  EXPECT_EQ(parse_target_uri("mysql://u:p@h:3307/db")->kind, TargetKind::kMysql);
+  auto bad = parse_target_uri("ftp://u:secret@h/x");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.status().message().find("secret"), std::string::npos);
 }
 
 }  // namespace

@@ -10,12 +10,16 @@ using SqlitePlantTest = PlantTest;
 
 constexpr const char* kPinyinTable =
     "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT NOT NULL, xb TEXT, csrq TEXT, sfzh CHAR(18) UNIQUE, "
-    "sjhm TEXT, zz TEXT, mz TEXT, yx TEXT, zp TEXT, zt TEXT NOT NULL, dj INTEGER);"
-    "INSERT INTO persons (xm, xb, csrq, sfzh, sjhm, zz, mz, yx, zp, zt, dj) VALUES "
-    "('张伟', '1', '19800101', '11010519800101003X', '13800000001', '北京市东城区人民路1号', '汉族', 'a@x.cn', NULL, 'active', 3),"
-    "('李娜', '2', '19900202', '110105199002020048', '13800000002', '北京市东城区人民路2号', '汉族', 'b@x.cn', NULL, 'active', 5),"
-    "('王芳', '2', '19850303', '110105198503030026', '13800000003', '北京市东城区人民路3号', '回族', 'c@x.cn', NULL, 'closed', 4),"
-    "('刘强', '1', '19700404', '110105197004040016', '13800000004', '北京市东城区人民路4号', '汉族', 'd@x.cn', NULL, 'active', 2);";
+    "sjhm TEXT, zz TEXT, mz TEXT, yx TEXT, zp TEXT, zt TEXT NOT NULL, dj INTEGER, wx TEXT);"
+    "INSERT INTO persons (xm, xb, csrq, sfzh, sjhm, zz, mz, yx, zp, zt, dj, wx) VALUES "
+    "('张伟', '1', '19800101', '11010519800101003X', '13800000001', '北京市东城区人民路1号', '汉族', 'a@x.cn', "
+    "'https://img.x.cn/1.jpg', 'active', 3, NULL),"
+    "('李娜', '2', '19900202', '110105199002020048', '13800000002', '北京市东城区人民路2号', '汉族', 'b@x.cn', "
+    "'https://img.x.cn/2.jpg', 'active', 5, NULL),"
+    "('王芳', '2', '19850303', '110105198503030026', '13800000003', '北京市东城区人民路3号', '回族', 'c@x.cn', "
+    "'https://img.x.cn/3.jpg', 'closed', 4, NULL),"
+    "('刘强', '1', '19700404', '110105197004040016', '13800000004', '北京市东城区人民路4号', '汉族', 'd@x.cn', "
+    "'https://img.x.cn/4.jpg', 'active', 2, NULL);";
 
 TEST_F(SqlitePlantTest, PinyinColumnsMapAndRowsLookLikeTheirNeighbours) {
   const auto db = dir_ / "people.db";
@@ -32,6 +36,9 @@ TEST_F(SqlitePlantTest, PinyinColumnsMapAndRowsLookLikeTheirNeighbours) {
   EXPECT_EQ(plan["zp"], "<- photo_url");
   EXPECT_EQ(plan["id"], "assigned by the database");
   EXPECT_NE(plan["zt"].find("profiled"), std::string::npos);
+  // wx (a WeChat id: an e-mail synonym? no: unmapped) is always empty and stays empty.
+  EXPECT_EQ(plan["wx"], "profiled: always empty");
+  for (const auto& wx : column(db, "SELECT coalesce(wx, 'NULL') FROM persons WHERE id > 4")) EXPECT_EQ(wx, "NULL");
 
   EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "24");
   // Neighbours' formats: gender as 1/2, dates as YYYYMMDD, status from the value set.
@@ -67,6 +74,21 @@ TEST_F(SqlitePlantTest, PinyinColumnsMapAndRowsLookLikeTheirNeighbours) {
     EXPECT_NE(c.triggers[0].value.find("@mail.example.net"), std::string::npos);
     EXPECT_NE(c.triggers[1].value.find(".canary.example.net/"), std::string::npos);
   }
+}
+
+TEST_F(SqlitePlantTest, AFieldItsNeighboursLeaveEmptyStaysEmpty) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE p (name TEXT, email TEXT, sfzh TEXT);"
+          "INSERT INTO p VALUES ('a', NULL, '11010519800101003X'), ('b', NULL, '110105199002020048'),"
+          "('c', NULL, '110105198503030026'), ('d', NULL, '110105197004040016');");
+  auto r = plant_into("sqlite://" + db.string(), "p", "c", 5);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->plan.columns[1].describe(), "profiled: always empty");
+  EXPECT_EQ(column(db, "SELECT count(*) FROM p WHERE email IS NULL")[0], "9");
+  // Asked for explicitly, the mapping stands.
+  auto forced = plant_into("sqlite://" + db.string(), "p", "c2", 2, {{"email", "email"}});
+  ASSERT_TRUE(forced) << forced.status().message();
+  EXPECT_EQ(column(db, "SELECT count(*) FROM p WHERE email IS NOT NULL")[0], "2");
 }
 
 TEST_F(SqlitePlantTest, ThreeCopiesGetTheirOwnCanaries) {

@@ -1,0 +1,246 @@
+// MySQL/MariaDB as a plant target (the MariaDB C client library): schema from
+// information_schema, every change in one InnoDB transaction.
+#include <mysql.h>
+
+#include <memory>
+
+#include "canarytrap/core/normalize.h"
+#include "targets.h"
+
+namespace canarytrap::plant {
+
+namespace {
+
+struct Endpoint {
+  std::string user, password, host = "127.0.0.1", database;
+  unsigned port = 3306;
+};
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// mysql://user:password@host:port/database
+Result<Endpoint> parse_mysql_uri(std::string_view uri, const std::string& where) {
+  Endpoint e;
+  std::string_view rest = uri.substr(uri.find("://") + 3);
+  const auto slash = rest.find('/');
+  if (slash == std::string_view::npos || slash + 1 >= rest.size()) {
+    return Status::InvalidArgument(where + ": no database name (want mysql://user:password@host:port/database)");
+  }
+  std::string_view authority = rest.substr(0, slash);
+  std::string_view db = rest.substr(slash + 1);
+  db = db.substr(0, db.find('?'));
+  e.database = percent_decode(db);
+  if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
+    std::string_view userinfo = authority.substr(0, at);
+    authority = authority.substr(at + 1);
+    const auto colon = userinfo.find(':');
+    e.user = percent_decode(userinfo.substr(0, colon));
+    if (colon != std::string_view::npos) e.password = percent_decode(userinfo.substr(colon + 1));
+  }
+  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos && authority.find(']') < colon) {
+    e.port = static_cast<unsigned>(std::stoul(std::string(authority.substr(colon + 1))));
+    authority = authority.substr(0, colon);
+  } else if (colon != std::string_view::npos && authority.front() != '[') {
+    const std::string port(authority.substr(colon + 1));
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos) {
+      return Status::InvalidArgument(where + ": bad port '" + port + "'");
+    }
+    e.port = static_cast<unsigned>(std::stoul(port));
+    authority = authority.substr(0, colon);
+  }
+  if (!authority.empty()) e.host = std::string(authority);
+  return e;
+}
+
+struct MysqlDeleter {
+  void operator()(MYSQL* m) const { mysql_close(m); }
+};
+struct ResultDeleter {
+  void operator()(MYSQL_RES* r) const { mysql_free_result(r); }
+};
+using MysqlResult = std::unique_ptr<MYSQL_RES, ResultDeleter>;
+
+class MysqlTarget final : public Target {
+ public:
+  MysqlTarget(std::unique_ptr<MYSQL, MysqlDeleter> conn, std::string table, std::string where)
+      : conn_(std::move(conn)), table_(std::move(table)), where_(std::move(where)) {}
+  ~MysqlTarget() override { rollback(); }
+
+  Result<TableSample> describe(std::size_t max_rows) override {
+    TableSample s;
+    auto cols = query(
+        "SELECT c.COLUMN_NAME, upper(c.COLUMN_TYPE), c.IS_NULLABLE, c.COLUMN_DEFAULT IS NOT NULL, "
+        "c.CHARACTER_MAXIMUM_LENGTH, c.COLUMN_KEY, c.EXTRA, upper(c.DATA_TYPE), "
+        "(SELECT concat(k.REFERENCED_TABLE_NAME, '(', k.REFERENCED_COLUMN_NAME, ')') FROM "
+        " information_schema.KEY_COLUMN_USAGE k WHERE k.TABLE_SCHEMA = c.TABLE_SCHEMA AND k.TABLE_NAME = c.TABLE_NAME "
+        " AND k.COLUMN_NAME = c.COLUMN_NAME AND k.REFERENCED_TABLE_NAME IS NOT NULL LIMIT 1) "
+        "FROM information_schema.COLUMNS c WHERE c.TABLE_SCHEMA = DATABASE() AND c.TABLE_NAME = " +
+        literal(table_) + " ORDER BY c.ORDINAL_POSITION");
+    if (!cols) return cols.status();
+    while (MYSQL_ROW row = mysql_fetch_row(cols->get())) {
+      ColumnInfo c;
+      c.name = row[0];
+      c.declared_type = row[1];
+      c.not_null = std::string_view(row[2]) == "NO";
+      c.has_default = std::string_view(row[3]) == "1";
+      if (row[4]) c.max_length = static_cast<std::size_t>(std::stoull(row[4]));
+      const std::string_view key = row[5];
+      c.primary_key = key == "PRI";
+      c.unique = key == "PRI" || key == "UNI";
+      c.database_assigned = std::string_view(row[6]).find("auto_increment") != std::string_view::npos;
+      const std::string_view data_type = row[7];
+      c.integer = data_type.find("INT") != std::string_view::npos;
+      if (row[8]) c.references = row[8];
+      if (c.primary_key) key_column_ = c.name;
+      s.columns.push_back(std::move(c));
+    }
+    auto count = query("SELECT count(*) FROM " + quote_ident_mysql(table_));
+    if (!count) return count.status();
+    s.row_count = std::stoll(mysql_fetch_row(count->get())[0]);
+    auto rows = query("SELECT * FROM " + quote_ident_mysql(table_) + " LIMIT " + std::to_string(max_rows));
+    if (!rows) return rows.status();
+    const unsigned fields = mysql_num_fields(rows->get());
+    while (MYSQL_ROW row = mysql_fetch_row(rows->get())) {
+      const unsigned long* lengths = mysql_fetch_lengths(rows->get());
+      TableRow r;
+      for (unsigned i = 0; i < fields; ++i) r.push_back(row[i] ? Cell(std::string(row[i], lengths[i])) : Cell());
+      s.rows.push_back(std::move(r));
+    }
+    columns_ = s.columns;
+    return s;
+  }
+
+  Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng&) override {
+    CT_RETURN_IF_ERROR(begin());
+    std::string names;
+    std::vector<std::size_t> used;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].database_assigned) continue;
+      if (!used.empty()) names += ", ";
+      names += quote_ident_mysql(columns_[i].name);
+      used.push_back(i);
+    }
+    std::vector<std::string> keys;
+    for (const TableRow& row : rows) {
+      std::string values;
+      for (std::size_t i : used) values += (values.empty() ? "" : ", ") + (row[i] ? literal(*row[i]) : "NULL");
+      auto r = exec("INSERT INTO " + quote_ident_mysql(table_) + " (" + names + ") VALUES (" + values + ")");
+      if (!r.ok()) return r.WithContext("inserting a canary row");
+      std::string key;
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        if (columns_[i].name == key_column_) {
+          key = columns_[i].database_assigned ? std::to_string(mysql_insert_id(conn_.get())) : row[i].value_or("");
+        }
+      }
+      keys.push_back(key);
+    }
+    return keys;
+  }
+
+  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
+    if (columns_.empty()) {
+      auto d = describe(0);
+      if (!d) return d.status();
+    }
+    if (key_column_.empty()) return Status::Unsupported(where_ + ": table '" + table_ + "' has no primary key to remove rows by");
+    CT_RETURN_IF_ERROR(begin());
+    std::size_t removed = 0;
+    for (const auto& k : keys) {
+      CT_RETURN_IF_ERROR(exec("DELETE FROM " + quote_ident_mysql(table_) + " WHERE " + quote_ident_mysql(key_column_) +
+                              " = " + literal(k)));
+      removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
+    }
+    return removed;
+  }
+
+  Status commit() override {
+    if (!in_tx_) return Status::Ok();
+    in_tx_ = false;
+    return exec("COMMIT");
+  }
+
+  void rollback() override {
+    if (in_tx_) (void)exec("ROLLBACK");
+    in_tx_ = false;
+  }
+
+  Status exec(const std::string& sql) {
+    if (mysql_real_query(conn_.get(), sql.data(), sql.size()) != 0) {
+      return Status::IoError(where_ + ": " + mysql_error(conn_.get()));
+    }
+    MysqlResult discard(mysql_store_result(conn_.get()));
+    return Status::Ok();
+  }
+
+  Result<MysqlResult> query(const std::string& sql) {
+    if (mysql_real_query(conn_.get(), sql.data(), sql.size()) != 0) {
+      return Status::IoError(where_ + ": " + mysql_error(conn_.get()));
+    }
+    MysqlResult r(mysql_store_result(conn_.get()));
+    if (!r) return Status::IoError(where_ + ": " + mysql_error(conn_.get()));
+    return r;
+  }
+
+  std::string literal(std::string_view v) {
+    std::string out(v.size() * 2 + 1, '\0');
+    const auto n = mysql_real_escape_string(conn_.get(), out.data(), v.data(), static_cast<unsigned long>(v.size()));
+    out.resize(n);
+    return "'" + out + "'";
+  }
+
+ private:
+  Status begin() {
+    if (in_tx_) return Status::Ok();
+    CT_RETURN_IF_ERROR(exec("START TRANSACTION"));
+    in_tx_ = true;
+    return Status::Ok();
+  }
+
+  std::unique_ptr<MYSQL, MysqlDeleter> conn_;
+  std::string table_, where_;
+  std::vector<ColumnInfo> columns_;
+  std::string key_column_;
+  bool in_tx_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Target>> open_mysql_target(const TargetUri& uri, const std::string& table) {
+  const std::string where = "target " + uri.redacted;
+  if (table.empty()) return Status::InvalidArgument(where + ": --table is required for a database");
+  auto e = parse_mysql_uri(uri.path, where);
+  if (!e) return e.status();
+  std::unique_ptr<MYSQL, MysqlDeleter> conn(mysql_init(nullptr));
+  unsigned timeout = 10;
+  mysql_options(conn.get(), MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+  mysql_options(conn.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4");
+  if (!mysql_real_connect(conn.get(), e->host.c_str(), e->user.c_str(), e->password.c_str(), e->database.c_str(),
+                          e->port, nullptr, 0)) {
+    return Status::IoError(where + ": cannot connect: " + mysql_error(conn.get()));
+  }
+  auto t = std::make_unique<MysqlTarget>(std::move(conn), table, where);
+  auto exists = t->query("SELECT count(*), (SELECT group_concat(TABLE_NAME ORDER BY TABLE_NAME SEPARATOR ', ') FROM "
+                         "information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()) FROM information_schema.TABLES "
+                         "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = " + t->literal(table));
+  if (!exists) return exists.status();
+  MYSQL_ROW row = mysql_fetch_row(exists->get());
+  if (std::string_view(row[0]) == "0") {
+    const std::string names = row[1] ? row[1] : "";
+    return Status::NotFound(where + ": no table '" + table + "'" + (names.empty() ? "" : " (tables: " + names + ")"));
+  }
+  return std::unique_ptr<Target>(std::move(t));
+}
+
+}  // namespace canarytrap::plant

@@ -1,0 +1,204 @@
+// PostgreSQL as a plant target (libpq): schema from information_schema, every change in
+// one transaction, values sent as text parameters for the server to cast.
+#include <libpq-fe.h>
+
+#include <memory>
+
+#include "canarytrap/core/normalize.h"
+#include "targets.h"
+
+namespace canarytrap::plant {
+
+namespace {
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+struct ConnDeleter {
+  void operator()(PGconn* c) const { PQfinish(c); }
+};
+using PgConn = std::unique_ptr<PGconn, ConnDeleter>;
+
+std::string one_line(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  for (auto& c : s) {
+    if (c == '\n') c = ' ';
+  }
+  return s;
+}
+
+class PostgresTarget final : public Target {
+ public:
+  PostgresTarget(PgConn conn, std::string schema, std::string table, std::string where)
+      : conn_(std::move(conn)), schema_(std::move(schema)), table_(std::move(table)), where_(std::move(where)) {}
+  ~PostgresTarget() override { rollback(); }
+
+  Result<TableSample> describe(std::size_t max_rows) override {
+    TableSample s;
+    auto cols = query(
+        "SELECT c.column_name, upper(c.data_type), c.is_nullable, c.column_default, c.character_maximum_length, "
+        "c.is_identity, "
+        "EXISTS (SELECT 1 FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k "
+        "  ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema "
+        "  WHERE tc.table_schema = c.table_schema AND tc.table_name = c.table_name AND k.column_name = c.column_name "
+        "  AND tc.constraint_type = 'PRIMARY KEY'), "
+        "EXISTS (SELECT 1 FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k "
+        "  ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema "
+        "  WHERE tc.table_schema = c.table_schema AND tc.table_name = c.table_name AND k.column_name = c.column_name "
+        "  AND tc.constraint_type = 'UNIQUE'), "
+        "(SELECT ccu.table_name || '(' || ccu.column_name || ')' FROM information_schema.table_constraints tc "
+        "  JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name "
+        "  AND k.table_schema = tc.table_schema JOIN information_schema.constraint_column_usage ccu "
+        "  ON ccu.constraint_name = tc.constraint_name WHERE tc.table_schema = c.table_schema "
+        "  AND tc.table_name = c.table_name AND k.column_name = c.column_name AND tc.constraint_type = 'FOREIGN KEY' "
+        "  LIMIT 1) "
+        "FROM information_schema.columns c WHERE c.table_schema = $1 AND c.table_name = $2 ORDER BY c.ordinal_position",
+        {schema_, table_});
+    if (!cols) return cols.status();
+    PGresult* r = cols->get();
+    for (int i = 0; i < PQntuples(r); ++i) {
+      ColumnInfo c;
+      c.name = PQgetvalue(r, i, 0);
+      c.declared_type = PQgetvalue(r, i, 1);
+      c.not_null = std::string_view(PQgetvalue(r, i, 2)) == "NO";
+      c.has_default = !PQgetisnull(r, i, 3);
+      const std::string dflt = c.has_default ? PQgetvalue(r, i, 3) : "";
+      if (!PQgetisnull(r, i, 4)) c.max_length = static_cast<std::size_t>(std::stoul(PQgetvalue(r, i, 4)));
+      c.primary_key = PQgetvalue(r, i, 6)[0] == 't';
+      c.unique = c.primary_key || PQgetvalue(r, i, 7)[0] == 't';
+      if (!PQgetisnull(r, i, 8)) c.references = PQgetvalue(r, i, 8);
+      c.integer = c.declared_type == "INTEGER" || c.declared_type == "BIGINT" || c.declared_type == "SMALLINT";
+      c.database_assigned = std::string_view(PQgetvalue(r, i, 5)) == "YES" || dflt.rfind("nextval(", 0) == 0;
+      if (c.primary_key) key_column_ = c.name;
+      s.columns.push_back(std::move(c));
+    }
+    auto count = query("SELECT count(*) FROM " + qualified(), {});
+    if (!count) return count.status();
+    s.row_count = std::stoll(PQgetvalue(count->get(), 0, 0));
+    auto rows = query("SELECT * FROM " + qualified() + " LIMIT " + std::to_string(max_rows), {});
+    if (!rows) return rows.status();
+    for (int i = 0; i < PQntuples(rows->get()); ++i) {
+      TableRow row;
+      for (int c = 0; c < PQnfields(rows->get()); ++c) {
+        row.push_back(PQgetisnull(rows->get(), i, c) ? Cell() : Cell(PQgetvalue(rows->get(), i, c)));
+      }
+      s.rows.push_back(std::move(row));
+    }
+    columns_ = s.columns;
+    return s;
+  }
+
+  Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng&) override {
+    CT_RETURN_IF_ERROR(begin());
+    std::string names, params;
+    std::vector<std::size_t> used;
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (columns_[i].database_assigned) continue;
+      if (!used.empty()) names += ", ", params += ", ";
+      names += quote_ident(columns_[i].name);
+      params += "$" + std::to_string(used.size() + 1);
+      used.push_back(i);
+    }
+    const std::string returning = key_column_.empty() ? "ctid::text" : quote_ident(key_column_) + "::text";
+    const std::string sql = "INSERT INTO " + qualified() + " (" + names + ") VALUES (" + params + ") RETURNING " + returning;
+    std::vector<std::string> keys;
+    for (const TableRow& row : rows) {
+      std::vector<std::optional<std::string>> values;
+      for (std::size_t i : used) values.push_back(row[i]);
+      auto r = query(sql, values);
+      if (!r) return r.status().WithContext("inserting a canary row");
+      keys.emplace_back(PQgetvalue(r->get(), 0, 0));
+    }
+    return keys;
+  }
+
+  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
+    if (columns_.empty()) {
+      auto d = describe(0);
+      if (!d) return d.status();
+    }
+    CT_RETURN_IF_ERROR(begin());
+    const std::string key = key_column_.empty() ? "ctid" : quote_ident(key_column_);
+    std::size_t removed = 0;
+    for (const auto& k : keys) {
+      auto r = query("DELETE FROM " + qualified() + " WHERE " + key + "::text = $1", {k});
+      if (!r) return r.status();
+      removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
+    }
+    return removed;
+  }
+
+  Status commit() override {
+    if (!in_tx_) return Status::Ok();
+    in_tx_ = false;
+    auto r = query("COMMIT", {});
+    return r ? Status::Ok() : r.status();
+  }
+
+  void rollback() override {
+    if (in_tx_) (void)query("ROLLBACK", {});
+    in_tx_ = false;
+  }
+
+  // Runs one statement with text parameters; errors carry the server's message on one line.
+  Result<PgResult> query(const std::string& sql, const std::vector<std::optional<std::string>>& params) {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    PgResult r(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                            nullptr, 0));
+    const auto status = PQresultStatus(r.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+      return Status::IoError(where_ + ": " + one_line(PQerrorMessage(conn_.get())));
+    }
+    return r;
+  }
+
+ private:
+  Status begin() {
+    if (in_tx_) return Status::Ok();
+    auto r = query("BEGIN", {});
+    if (!r) return r.status();
+    in_tx_ = true;
+    return Status::Ok();
+  }
+  std::string qualified() const { return quote_ident(schema_) + "." + quote_ident(table_); }
+
+  PgConn conn_;
+  std::string schema_, table_, where_;
+  std::vector<ColumnInfo> columns_;
+  std::string key_column_;
+  bool in_tx_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Target>> open_postgres_target(const TargetUri& uri, const std::string& table) {
+  const std::string where = "target " + uri.redacted;
+  if (table.empty()) return Status::InvalidArgument(where + ": --table is required for a database");
+  const std::string params = uri.path + (uri.path.find('?') == std::string::npos ? "?" : "&") + "connect_timeout=10";
+  PgConn conn(PQconnectdb(params.c_str()));
+  if (PQstatus(conn.get()) != CONNECTION_OK) {
+    return Status::IoError(where + ": cannot connect: " + one_line(PQerrorMessage(conn.get())));
+  }
+  PQsetClientEncoding(conn.get(), "UTF8");
+  std::string schema = "public", name = table;
+  if (const auto dot = table.find('.'); dot != std::string::npos) {
+    schema = table.substr(0, dot);
+    name = table.substr(dot + 1);
+  }
+  auto t = std::make_unique<PostgresTarget>(std::move(conn), schema, name, where);
+  auto exists = t->query("SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = $2",
+                         {schema, name});
+  if (!exists) return exists.status();
+  if (std::string_view(PQgetvalue(exists->get(), 0, 0)) == "0") {
+    auto all = t->query("SELECT string_agg(table_name, ', ' ORDER BY table_name) FROM information_schema.tables "
+                        "WHERE table_schema = $1", {schema});
+    std::string names = all && !PQgetisnull(all->get(), 0, 0) ? PQgetvalue(all->get(), 0, 0) : "";
+    return Status::NotFound(where + ": no table '" + table + "'" + (names.empty() ? "" : " (tables: " + names + ")"));
+  }
+  return std::unique_ptr<Target>(std::move(t));
+}
+
+}  // namespace canarytrap::plant

@@ -1,0 +1,45 @@
+#include <algorithm>
+#include <cctype>
+
+#include "targets.h"
+
+namespace canarytrap::plant {
+
+std::string quote_ident(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string quote_ident_mysql(std::string_view name) {
+  std::string out = "`";
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  return out + "`";
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::optional<std::size_t> declared_length(const std::string& type) {
+  const auto open = type.find('(');
+  if (open == std::string::npos) return std::nullopt;
+  std::size_t n = 0;
+  for (std::size_t i = open + 1; i < type.size() && std::isdigit(static_cast<unsigned char>(type[i])); ++i) {
+    n = n * 10 + static_cast<std::size_t>(type[i] - '0');
+  }
+  return n > 0 ? std::optional(n) : std::nullopt;
+}
+
+bool fits_int64(std::string_view s) {
+  return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace canarytrap::plant

@@ -1,0 +1,187 @@
+// Planting into real PostgreSQL and MariaDB servers (started by the ctest fixture).
+#include "canarytrap/fake/validators.h"
+#include "plant/plant_fixture.h"
+#include "support/db_env.h"
+
+namespace canarytrap::testing {
+namespace {
+
+using DbPlantTest = PlantTest;
+
+std::string pg() { return db_env().at("CT_TEST_PG_URI"); }
+std::string my() { return db_env().at("CT_TEST_MYSQL_URI"); }
+std::string first(const Rows& rows) { return rows.at(0).at(0).value_or("NULL"); }
+
+// Pinyin columns, as in the seed case: name, gender code, birth date, ID, mobile, address,
+// ethnicity, e-mail, photo, plus columns canarytrap must profile.
+void make_pg_persons(const std::string& table) {
+  pg_query("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table +
+           " (id SERIAL PRIMARY KEY, xm VARCHAR(20) NOT NULL, xb SMALLINT, csrq DATE, sfzh CHAR(18) UNIQUE, "
+           "sjhm VARCHAR(11), zz TEXT, mz VARCHAR(10), yx TEXT, zp TEXT, zt VARCHAR(10) NOT NULL DEFAULT 'active', "
+           "djsj TIMESTAMP); INSERT INTO " + table +
+           " (xm, xb, csrq, sfzh, sjhm, zz, mz, yx, zp, zt, djsj) VALUES "
+           "('张伟', 1, '1980-01-01', '11010519800101003X', '13800000001', '北京市东城区人民路1号', '汉族', 'a@x.cn', "
+           "'https://img.x.cn/a.jpg', 'active', '2021-03-04 10:00:00'),"
+           "('李娜', 2, '1990-02-02', '110105199002020048', '13800000002', '北京市东城区人民路2号', '汉族', 'b@x.cn', "
+           "'https://img.x.cn/b.jpg', 'closed', '2022-05-06 11:00:00'),"
+           "('王芳', 2, '1985-03-03', '110105198503030026', '13800000003', '北京市东城区人民路3号', '回族', 'c@x.cn', "
+           "'https://img.x.cn/c.jpg', 'active', '2023-07-08 12:00:00')");
+}
+
+void make_my_persons(const std::string& table) {
+  mysql_query("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table +
+              " (id INT AUTO_INCREMENT PRIMARY KEY, xingming VARCHAR(20) NOT NULL, xingbie CHAR(1), chusheng_riqi DATE, "
+              "shenfenzheng CHAR(18) UNIQUE, shouji VARCHAR(11), dizhi VARCHAR(200), minzu VARCHAR(10), youxiang "
+              "VARCHAR(100), zhaopian VARCHAR(200), zhuangtai VARCHAR(10) NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4; "
+              "INSERT INTO " + table +
+              " (xingming, xingbie, chusheng_riqi, shenfenzheng, shouji, dizhi, minzu, youxiang, zhaopian, zhuangtai) "
+              "VALUES ('张伟', '男', '1980-01-01', '11010519800101003X', '13800000001', '北京市东城区人民路1号', '汉族', "
+              "'a@x.cn', 'https://img.x.cn/a.jpg', 'A'),"
+              "('李娜', '女', '1990-02-02', '110105199002020048', '13800000002', '北京市东城区人民路2号', '汉族', 'b@x.cn', "
+              "'https://img.x.cn/b.jpg', 'B'),"
+              "('王芳', '女', '1985-03-03', '110105198503030026', '13800000003', '北京市东城区人民路3号', '回族', 'c@x.cn', "
+              "'https://img.x.cn/c.jpg', 'A')");
+}
+
+TEST_F(DbPlantTest, PostgresPinyinTableThreeCopies) {
+  make_pg_persons("pg_persons_pinyin");
+  for (const char* copy : {"prod-db", "replica", "vendor-acme-export"}) {
+    auto r = plant_into(pg(), "pg_persons_pinyin", copy, 8);
+    ASSERT_TRUE(r) << r.status().message();
+    EXPECT_EQ(r->row_keys.size(), 8u);
+  }
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_pinyin")), "27");
+  for (const auto& row : pg_query("SELECT xb::text, to_char(csrq, 'YYYYMMDD'), sfzh, zt FROM pg_persons_pinyin WHERE id > 3")) {
+    const std::string id = *row[2];
+    EXPECT_TRUE(validate_resident_id(id, 2026, 11, 24).ok()) << id;
+    EXPECT_EQ(id.substr(6, 8), *row[1]);
+    EXPECT_EQ((id[16] - '0') % 2 == 1 ? "1" : "2", *row[0]) << id;
+    EXPECT_TRUE(*row[3] == "active" || *row[3] == "closed");
+  }
+  // Placements record the row's primary key and the URI without its password.
+  auto canaries = reg_->list_canaries({.copy = "replica"});
+  ASSERT_TRUE(canaries);
+  ASSERT_EQ(canaries->size(), 8u);
+  auto placements = reg_->placements_of({canaries->front().id});
+  ASSERT_TRUE(placements);
+  ASSERT_EQ(placements->size(), 1u);
+  EXPECT_EQ(placements->front().target.find("canary-secret"), std::string::npos);
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_pinyin WHERE id = " + placements->front().row_key)), "1");
+}
+
+TEST_F(DbPlantTest, PostgresEnglishTableAndDryRun) {
+  pg_query("DROP TABLE IF EXISTS pg_customers; CREATE TABLE pg_customers (customer_id BIGINT GENERATED ALWAYS AS "
+           "IDENTITY PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT UNIQUE, phone TEXT, dob DATE, ssn TEXT, "
+           "city TEXT, state CHAR(2), zip CHAR(5), card_number TEXT);"
+           "INSERT INTO pg_customers (first_name, last_name, email, phone, dob, ssn, city, state, zip, card_number) "
+           "VALUES ('Ann', 'Lee', 'ann@x.com', '212-555-0100', '1987-05-12', '123-45-6789', 'New York', 'NY', '10001', "
+           "'4000056655665556')");
+  const std::string checksum = "SELECT md5(string_agg(t::text, ',' ORDER BY customer_id)) FROM pg_customers t";
+  const std::string before = first(pg_query(checksum));
+  auto dry = plant_into(pg(), "pg_customers", "prod-db", 5, {}, Locale::kEnUS, true);
+  ASSERT_TRUE(dry) << dry.status().message();
+  EXPECT_EQ(first(pg_query(checksum)), before);
+  auto r = plant_into(pg(), "pg_customers", "prod-db", 5, {}, Locale::kEnUS);
+  ASSERT_TRUE(r) << r.status().message();
+  for (const auto& row : pg_query("SELECT ssn, card_number, state FROM pg_customers WHERE customer_id > 1")) {
+    EXPECT_TRUE(validate_ssn(*row[0]).ok()) << *row[0];
+    EXPECT_TRUE(validate_card_number(*row[1]).ok()) << *row[1];
+    EXPECT_EQ(row[2]->size(), 2u);
+  }
+}
+
+TEST_F(DbPlantTest, PostgresFailureMidPlantChangesNothing) {
+  make_pg_persons("pg_persons_fail");
+  pg_query("CREATE OR REPLACE FUNCTION refuse_later() RETURNS trigger AS $$ BEGIN "
+           "IF (SELECT count(*) FROM pg_persons_fail) >= 8 THEN RAISE EXCEPTION 'injected failure'; END IF; "
+           "RETURN NEW; END $$ LANGUAGE plpgsql;"
+           "CREATE TRIGGER refuse_later BEFORE INSERT ON pg_persons_fail FOR EACH ROW EXECUTE FUNCTION refuse_later()");
+  const std::string checksum = "SELECT md5(string_agg(t::text, ',' ORDER BY id)) FROM pg_persons_fail t";
+  const std::string before = first(pg_query(checksum));
+  auto r = plant_into(pg(), "pg_persons_fail", "prod-db", 10);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("injected failure"), std::string::npos) << r.status().message();
+  EXPECT_EQ(first(pg_query(checksum)), before);
+  EXPECT_EQ(canary_count(), 0u);
+}
+
+TEST_F(DbPlantTest, PostgresBadInput) {
+  make_pg_persons("pg_persons_bad");
+  auto wrong = plant_into("postgresql://canary:wrong@127.0.0.1:" + db_env().at("CT_TEST_PG_PORT") + "/people",
+                          "pg_persons_bad", "c", 1);
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.status().message().find("password authentication failed"), std::string::npos)
+      << wrong.status().message();
+  EXPECT_EQ(wrong.status().message().find("wrong@"), std::string::npos);
+  auto missing = plant_into(pg(), "no_such_table", "c", 1);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.status().message().find("pg_persons_bad"), std::string::npos) << missing.status().message();
+  EXPECT_EQ(canary_count(), 0u);
+}
+
+TEST_F(DbPlantTest, PostgresUnplant) {
+  make_pg_persons("pg_persons_unplant");
+  ASSERT_TRUE(plant_into(pg(), "pg_persons_unplant", "prod-db", 4));
+  auto r = unplant(*reg_, pg(), "prod-db", std::string("pg_persons_unplant"), clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 4u);
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_unplant")), "3");
+}
+
+TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
+  make_my_persons("my_persons_pinyin");
+  for (const char* copy : {"prod-db", "backup-2026-11", "vendor-acme-export"}) {
+    auto r = plant_into(my(), "my_persons_pinyin", copy, 8);
+    ASSERT_TRUE(r) << r.status().message();
+  }
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_pinyin")), "27");
+  for (const auto& row : mysql_query("SELECT xingbie, DATE_FORMAT(chusheng_riqi, '%Y%m%d'), shenfenzheng, zhuangtai, "
+                                     "youxiang FROM my_persons_pinyin WHERE id > 3")) {
+    const std::string id = *row[2];
+    EXPECT_TRUE(validate_resident_id(id, 2026, 11, 24).ok()) << id;
+    EXPECT_EQ(id.substr(6, 8), *row[1]);
+    EXPECT_EQ((id[16] - '0') % 2 == 1 ? "男" : "女", *row[0]) << id;
+    EXPECT_TRUE(*row[3] == "A" || *row[3] == "B");
+    EXPECT_NE(row[4]->find("@mail.example.net"), std::string::npos);
+  }
+}
+
+TEST_F(DbPlantTest, MariadbFailureMidPlantAndUnplant) {
+  make_my_persons("my_persons_fail");
+  mysql_query("CREATE TRIGGER my_refuse_later BEFORE INSERT ON my_persons_fail FOR EACH ROW BEGIN "
+              "IF (SELECT count(*) FROM my_persons_fail) >= 8 THEN "
+              "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected failure'; END IF; END");
+  const std::string checksum =
+      "SELECT md5(group_concat(concat_ws('|', id, xingming, shenfenzheng) ORDER BY id)) FROM my_persons_fail";
+  const std::string before = first(mysql_query(checksum));
+  auto r = plant_into(my(), "my_persons_fail", "prod-db", 10);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("injected failure"), std::string::npos) << r.status().message();
+  EXPECT_EQ(first(mysql_query(checksum)), before);
+  EXPECT_EQ(canary_count(), 0u);
+
+  ASSERT_TRUE(plant_into(my(), "my_persons_fail", "prod-db", 4));
+  auto un = unplant(*reg_, my(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(un) << un.status().message();
+  EXPECT_EQ(un->rows_removed, 4u);
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_fail")), "3");
+}
+
+TEST_F(DbPlantTest, MariadbBadInput) {
+  make_my_persons("my_persons_bad");
+  auto wrong = plant_into("mysql://canary:wrong@127.0.0.1:" + db_env().at("CT_TEST_MYSQL_PORT") + "/people",
+                          "my_persons_bad", "c", 1);
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.status().message().find("Access denied"), std::string::npos) << wrong.status().message();
+  auto missing = plant_into(my(), "nope", "c", 1);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.status().message().find("my_persons_bad"), std::string::npos) << missing.status().message();
+  mysql_query("DROP TABLE IF EXISTS my_short; CREATE TABLE my_short (xingming VARCHAR(2), youxiang VARCHAR(100))");
+  auto short_col = plant_into(my(), "my_short", "c", 1);
+  ASSERT_FALSE(short_col);
+  EXPECT_NE(short_col.status().message().find("too short"), std::string::npos) << short_col.status().message();
+  EXPECT_EQ(canary_count(), 0u);
+}
+
+}  // namespace
+}  // namespace canarytrap::testing
