@@ -58,7 +58,6 @@ Result<TargetUri> parse_target_uri(std::string_view uri) {
   if (path.empty()) return bad("no file path");
   auto kind = kind_of_file(path);
   if (!kind) return kind.status();
-  if (*kind == TargetKind::kSqlDump) return bad("SQL dump targets are not supported yet (see the open planting issue)");
   t.kind = *kind;
   t.path = std::string(path);
   return t;
@@ -71,6 +70,7 @@ Result<std::unique_ptr<Target>> open_target(const TargetUri& uri, const std::str
     case TargetKind::kJsonl: return plant::open_jsonl_target(uri, table);
     case TargetKind::kPostgres: return plant::open_postgres_target(uri, table);
     case TargetKind::kMysql: return plant::open_mysql_target(uri, table);
+    case TargetKind::kSqlDump: return plant::open_sql_dump_target(uri, table);
     default: return Status::Unsupported("target kind not supported yet: " + uri.redacted);
   }
 }

@@ -11,6 +11,7 @@ Result<std::unique_ptr<Target>> open_csv_target(const TargetUri& uri, const std:
 Result<std::unique_ptr<Target>> open_jsonl_target(const TargetUri& uri, const std::string& table);
 Result<std::unique_ptr<Target>> open_postgres_target(const TargetUri& uri, const std::string& table);
 Result<std::unique_ptr<Target>> open_mysql_target(const TargetUri& uri, const std::string& table);
+Result<std::unique_ptr<Target>> open_sql_dump_target(const TargetUri& uri, const std::string& table);
 
 // Shared by the database targets (sql_common.cpp).
 std::string quote_ident(std::string_view name);        // "name" (SQLite, PostgreSQL)

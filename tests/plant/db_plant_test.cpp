@@ -1,7 +1,10 @@
 // Planting into real PostgreSQL and MariaDB servers (started by the ctest fixture).
+#include <set>
+
 #include "canarytrap/fake/validators.h"
 #include "plant/plant_fixture.h"
 #include "support/db_env.h"
+#include "support/run_process.h"
 
 namespace canarytrap::testing {
 namespace {
@@ -181,6 +184,76 @@ TEST_F(DbPlantTest, MariadbBadInput) {
   ASSERT_FALSE(short_col);
   EXPECT_NE(short_col.status().message().find("too short"), std::string::npos) << short_col.status().message();
   EXPECT_EQ(canary_count(), 0u);
+}
+
+// Dumps made by the real pg_dump and mysqldump, planted into, then restored by the real
+// clients: the canary rows must come back as rows.
+class DumpPlantTest : public PlantTest {
+ protected:
+  void run_ok(const std::string& command) {
+    auto r = run_process({"/bin/sh", "-c", command});
+    ASSERT_EQ(r.exit_code, 0) << command << "\n" << r.err;
+  }
+  std::string pg_tool(const std::string& tool) { return db_env().at("CT_TEST_PG_BIN") + "/" + tool; }
+  std::string mysql_flags() {
+    return " --no-defaults -h127.0.0.1 -P" + db_env().at("CT_TEST_MYSQL_PORT") + " -ucanary -pcanary-secret people ";
+  }
+};
+
+TEST_F(DumpPlantTest, PgDumpCopyAndInsertsRestoreWithTheCanaries) {
+  for (const std::string style : {"", "--inserts", "--column-inserts"}) {
+    const std::string table = "pg_dump_persons";
+    make_pg_persons(table);
+    const auto file = dir_ / ("dump" + style + ".sql");
+    run_ok(pg_tool("pg_dump") + " '" + pg() + "' " + style + " -t " + table + " -f '" + file.string() + "'");
+    const std::string original = read_file(file);
+    auto r = plant_into(file.string(), table, "pg-dump" + style, 6);
+    ASSERT_TRUE(r) << style << ": " << r.status().message();
+    // Ids continue above the dump's largest.
+    std::set<std::string> keys(r->row_keys.begin(), r->row_keys.end());
+    EXPECT_EQ(keys, (std::set<std::string>{"4", "5", "6", "7", "8", "9"})) << style;
+    pg_query("DROP TABLE " + table);
+    run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + file.string() + "'");
+    EXPECT_EQ(first(pg_query("SELECT count(*) FROM " + table)), "9") << style;
+    EXPECT_EQ(first(pg_query("SELECT count(*) FROM " + table + " WHERE yx LIKE '%@mail.example.net'")), "6") << style;
+    for (const auto& row : pg_query("SELECT sfzh FROM " + table + " WHERE id > 3")) {
+      EXPECT_TRUE(validate_resident_id(*row[0], 2026, 11, 24).ok()) << *row[0];
+    }
+    // Unplanting takes the dump back to what pg_dump wrote.
+    auto un = unplant(*reg_, file.string(), "pg-dump" + style, std::nullopt, clock_);
+    ASSERT_TRUE(un) << un.status().message();
+    EXPECT_EQ(un->rows_removed, 6u);
+    EXPECT_EQ(read_file(file), original) << style;
+  }
+}
+
+TEST_F(DumpPlantTest, MysqldumpRestoresWithTheCanaries) {
+  const std::string table = "my_dump_persons";
+  make_my_persons(table);
+  const auto file = dir_ / "mysqldump.sql";
+  run_ok("mysqldump" + mysql_flags() + table + " > '" + file.string() + "'");
+  const std::string original = read_file(file);
+  auto r = plant_into(file.string(), table, "mysqldump", 7);
+  ASSERT_TRUE(r) << r.status().message();
+  mysql_query("DROP TABLE " + table);
+  run_ok("mariadb" + mysql_flags() + " < '" + file.string() + "'");
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM " + table)), "10");
+  for (const auto& row : mysql_query("SELECT shenfenzheng, xingbie FROM " + table + " WHERE id > 3")) {
+    EXPECT_TRUE(validate_resident_id(*row[0], 2026, 11, 24).ok()) << *row[0];
+    EXPECT_TRUE(*row[1] == "男" || *row[1] == "女");
+  }
+  auto un = unplant(*reg_, file.string(), "mysqldump", std::nullopt, clock_);
+  ASSERT_TRUE(un) << un.status().message();
+  EXPECT_EQ(read_file(file), original);
+}
+
+TEST_F(DumpPlantTest, DumpWithoutTheTableIsOneClearError) {
+  const auto file = dir_ / "other.sql";
+  write_file(file, "CREATE TABLE other (a int);\nINSERT INTO other VALUES (1);\n");
+  auto r = plant_into(file.string(), "persons", "c", 1);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.status().message().find("no CREATE TABLE for 'persons'"), std::string::npos) << r.status().message();
+  EXPECT_EQ(read_file(file), "CREATE TABLE other (a int);\nINSERT INTO other VALUES (1);\n");
 }
 
 }  // namespace
