@@ -12,6 +12,12 @@ namespace {
 
 std::string cell_text(const Cell& c) { return c ? *c : "NULL"; }
 
+std::string fmt_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3fs", s);
+  return buf;
+}
+
 class PlantCommand final : public Command {
  public:
   CLI::App* add(CLI::App& app) override {
@@ -110,6 +116,7 @@ class PlantCommand final : public Command {
                   {"existing_rows", r.existing_rows},
                   {"planted", r.canary_ids.size()},
                   {"mapping", mapping},
+                  {"seconds", {{"register", r.register_seconds}, {"target", r.target_seconds}, {"commit", r.commit_seconds}}},
                   {"rows", rows}});
       return;
     }
@@ -124,7 +131,9 @@ class PlantCommand final : public Command {
         std::cout << line << "\n";
       }
     } else {
-      std::cout << "planted " << r.canary_ids.size() << " canaries for copy " << copy_ << "\n";
+      std::cout << "planted " << r.canary_ids.size() << " canaries for copy " << copy_ << " (registering "
+                << fmt_seconds(r.register_seconds) << ", writing the target " << fmt_seconds(r.target_seconds)
+                << ", committing " << fmt_seconds(r.commit_seconds) << ")\n";
     }
     if (!density_note.empty()) std::cout << density_note << "\n";
   }

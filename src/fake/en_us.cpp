@@ -22,11 +22,15 @@ class EnUsGenerator final : public GeneratorBase {
     p.gender = rng_.uniform(2) == 0 ? Gender::kMale : Gender::kFemale;
     p[PersonField::kGender].assign(p.gender == Gender::kMale ? "M" : "F");
     const auto& pool = p.gender == Gender::kMale ? t_.given_male : t_.given_female;
-    first_ = t_.given[pool.pick(rng_)];
-    last_ = t_.surnames[t_.surname_weights.pick(rng_)];
-    p[PersonField::kFirstName].assign(first_);
-    p[PersonField::kLastName].assign(last_);
-    p[PersonField::kName].assign(first_).append(" ").append(last_);
+    const std::string_view first = t_.given[pool.pick(rng_)];
+    const std::string_view last = t_.surnames[t_.surname_weights.pick(rng_)];
+    p[PersonField::kFirstName].assign(first);
+    p[PersonField::kLastName].assign(last);
+    p[PersonField::kName].assign(first).append(" ").append(last);
+    p.given_latin.clear();
+    for (char c : first) p.given_latin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    p.family_latin.clear();
+    for (char c : last) p.family_latin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     draw_birth_date(p);
     draw_ssn(p);
     const Place& place = t_.places[t_.place_weights.pick(rng_)];
@@ -86,26 +90,24 @@ class EnUsGenerator final : public GeneratorBase {
   }
 
   void draw_email(Person& p) {
+    const std::string_view first = p.given_latin, last = p.family_latin;
     std::string& email = p[PersonField::kEmail];
     email.clear();
-    const auto lower = [&](std::string_view s) {
-      for (char c : s) email += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    };
     switch (rng_.uniform(4)) {
       case 0:  // mary.smith84
-        lower(first_), email += '.', lower(last_);
+        email.append(first), email += '.', email.append(last);
         append_digits(email, static_cast<std::uint32_t>(p.birth_year % 100), 2);
         break;
       case 1:  // msmith1984
-        lower(first_.substr(0, 1)), lower(last_);
+        email.append(first.substr(0, 1)), email.append(last);
         append_digits(email, static_cast<std::uint32_t>(p.birth_year), 4);
         break;
       case 2:  // marysmith_482
-        lower(first_), lower(last_), email += '_';
+        email.append(first), email.append(last), email += '_';
         append_random_digits(email, 3);
         break;
       default:  // smith.mary7
-        lower(last_), email += '.', lower(first_);
+        email.append(last), email += '.', email.append(first);
         append_random_digits(email, 1 + static_cast<int>(rng_.uniform(3)));
         break;
     }
@@ -126,7 +128,6 @@ class EnUsGenerator final : public GeneratorBase {
   }
 
   const EnTables& t_;
-  std::string_view first_, last_;
 };
 
 }  // namespace

@@ -54,9 +54,9 @@ class ZhCnGenerator final : public GeneratorBase {
     std::string& given = p[PersonField::kFirstName];
     given.assign(g1.text);
     if (g2) given.append(g2->text);
-    surname_pinyin_ = surname.pinyin;
-    given_pinyin_.assign(g1.pinyin);
-    if (g2) given_pinyin_.append(g2->pinyin);
+    p.family_latin.assign(surname.pinyin);
+    p.given_latin.assign(g1.pinyin);
+    if (g2) p.given_latin.append(g2->pinyin);
   }
 
   void draw_address(Person& p, const Province& province, const County& county) {
@@ -105,29 +105,31 @@ class ZhCnGenerator final : public GeneratorBase {
   }
 
   void draw_email(Person& p) {
+    const std::string& family = p.family_latin;
+    const std::string& given = p.given_latin;
     std::string& email = p[PersonField::kEmail];
     email.clear();
     switch (rng_.uniform(5)) {
       case 0:  // zhangwei1987
-        email.append(surname_pinyin_).append(given_pinyin_);
+        email.append(family).append(given);
         append_digits(email, static_cast<std::uint32_t>(p.birth_year), 4);
         break;
       case 1:  // zhang.wei88
-        email.append(surname_pinyin_).append(".").append(given_pinyin_);
+        email.append(family).append(".").append(given);
         append_digits(email, static_cast<std::uint32_t>(p.birth_year % 100), 2);
         break;
       case 2:  // wei.zhang0512
-        email.append(given_pinyin_).append(".").append(surname_pinyin_);
+        email.append(given).append(".").append(family);
         append_digits(email, static_cast<std::uint32_t>(p.birth_month), 2);
         append_digits(email, static_cast<std::uint32_t>(p.birth_day), 2);
         break;
       case 3:  // zhangwei_4821
-        email.append(surname_pinyin_).append(given_pinyin_).append("_");
+        email.append(family).append(given).append("_");
         append_random_digits(email, 4);
         break;
       default:  // zw19870512 style initials
-        email += surname_pinyin_.front();
-        email.append(given_pinyin_);
+        email += family.front();
+        email.append(given);
         append_random_digits(email, 3);
         break;
     }
@@ -136,8 +138,6 @@ class ZhCnGenerator final : public GeneratorBase {
   }
 
   const ZhTables& t_;
-  std::string_view surname_pinyin_;
-  std::string given_pinyin_;
 };
 
 }  // namespace

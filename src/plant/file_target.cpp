@@ -89,6 +89,16 @@ Result<std::size_t> FileTarget::remove(const std::vector<std::string>&, const st
   return removed;
 }
 
+Result<std::vector<std::string>> FileTarget::existing(std::size_t column, const std::vector<std::string>& values) {
+  const std::unordered_set<std::string> wanted(values.begin(), values.end());
+  std::unordered_set<std::string> found;
+  for (std::string_view r : records_) {
+    const TableRow cells = cells_of(r);
+    if (column < cells.size() && cells[column] && wanted.contains(*cells[column])) found.insert(*cells[column]);
+  }
+  return std::vector<std::string>(found.begin(), found.end());
+}
+
 Status FileTarget::commit() {
   if (staged_.empty()) return Status::Ok();
   Status s = commit_staged(staged_, uri_.path);

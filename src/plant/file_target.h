@@ -17,6 +17,7 @@ class FileTarget : public Target {
 
   Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) override;
   Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>& values) override;
+  Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override;
   Status commit() override;
   void rollback() override;
 

@@ -149,6 +149,22 @@ class MysqlTarget final : public Target {
     return keys;
   }
 
+  Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
+    std::vector<std::string> found;
+    const std::string col = quote_ident_mysql(columns_.at(column).name);
+    for (std::size_t start = 0; start < values.size(); start += 500) {
+      std::string list;
+      for (std::size_t i = start; i < values.size() && i < start + 500; ++i) list += (list.empty() ? "" : ",") + literal(values[i]);
+      auto r = query("SELECT DISTINCT CAST(" + col + " AS CHAR) FROM " + quote_ident_mysql(table_) + " WHERE " + col +
+                     " IN (" + list + ")");
+      if (!r) return r.status();
+      while (MYSQL_ROW row = mysql_fetch_row(r->get())) {
+        if (row[0]) found.emplace_back(row[0]);
+      }
+    }
+    return found;
+  }
+
   Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
     if (columns_.empty()) {
       auto d = describe(0);

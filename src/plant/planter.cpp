@@ -1,6 +1,9 @@
 #include "canarytrap/plant/planter.h"
 
+#include <chrono>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/trigger_values.h"
@@ -29,8 +32,7 @@ std::vector<FingerprintValue> fingerprints_of(const Person& p, const MappingPlan
   add(PersonField::kPhone, "phone", p[PersonField::kPhone]);
   add(PersonField::kSsn, "ssn", p[PersonField::kSsn]);
   add(PersonField::kCardNumber, "card", p[PersonField::kCardNumber]);
-  add(PersonField::kEmail, "email", p[PersonField::kEmail]);
-  add(PersonField::kPhotoUrl, "url", p[PersonField::kPhotoUrl]);
+  // The e-mail address and photo URL are trigger values already; the scanner reads both.
   if (plan.has_field(PersonField::kName) && plan.has_field(PersonField::kBirthDate)) {
     add(PersonField::kName, "name_dob", p[PersonField::kName] + "|" + p[PersonField::kBirthDate]);
   }
@@ -114,57 +116,102 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     return report;
   }
 
+  using Steady = std::chrono::steady_clock;
+  const auto since = [](Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); };
+  auto phase = Steady::now();
   const TimePoint now = clock.now();
   Registry::Transaction tx(reg);
   CT_RETURN_IF_ERROR(tx.begun());
   auto copy = reg.ensure_copy(req.copy, now);
   if (!copy) return copy.status();
 
-  for (std::int64_t i = 0; i < req.count; ++i) {
-    // A person whose ID, phone, SSN or card number another canary already has is drawn again:
-    // a fingerprint must name one canary.
-    bool fresh = false;
-    for (int draw = 0; draw < kMaxDraws && !fresh; ++draw) {
-      (*gen)->next(person);
-      fresh = true;
-      for (const auto& f : fingerprints_of(person, *plan)) {
-        if (f.kind == "email" || f.kind == "url" || f.kind == "name_dob") continue;
+  // A person whose ID, phone, SSN or card number another canary already has is drawn again:
+  // a fingerprint must name one canary.
+  const auto draw_fresh = [&](Person& p) -> Status {
+    for (int draw = 0; draw < kMaxDraws; ++draw) {
+      (*gen)->next(p);
+      bool fresh = true;
+      for (const auto& f : fingerprints_of(p, *plan)) {
+        if (f.kind == "name_dob") continue;  // two people may share a name and birthday
         auto taken = reg.has_fingerprint(f.kind, f.normalized);
         if (!taken) return taken.status();
         fresh = fresh && !*taken;
       }
+      if (fresh) return Status::Ok();
     }
-    if (!fresh) return Status::AlreadyExists("cannot draw a person whose values are not already planted");
-    Result<std::int64_t> id = Status::Internal("not drawn");
-    for (int draw = 0; draw < kMaxDraws; ++draw) {
-      if (draw > 0) (*gen)->redraw_email(person);
-      NewCanary nc{CanaryKind::kRecord, copy->id, std::string(locale_name(req.locale)), req.memo, now, {}, {}};
-      if (email_trigger) {
-        const std::string normalized = ascii_lower(person[PersonField::kEmail]);
-        nc.triggers.push_back({Channel::kSmtp, person[PersonField::kEmail], normalized, normalized});
-      }
-      if (url_trigger) {
-        auto http = minter.http();
-        person[PersonField::kPhotoUrl] = http[0].value;
-        for (auto& t : http) nc.triggers.push_back(std::move(t));
-      }
-      nc.fingerprints = fingerprints_of(person, *plan);
-      id = reg.insert_canary(nc);
-      if (id || id.status().code() != Status::Code::kAlreadyExists) break;
+    return Status::AlreadyExists("cannot draw a person whose values are not already planted");
+  };
+  // Columns whose values identify one person: a canary must not repeat a real one's (nor
+  // another canary's in the same batch), or a leak of that person would look like a canary.
+  std::vector<std::pair<std::size_t, PersonField>> identifying;
+  for (std::size_t c = 0; c < plan->columns.size(); ++c) {
+    const ColumnPlan& col = plan->columns[c];
+    if (col.kind != ColumnPlan::Kind::kField) continue;
+    for (PersonField f : {PersonField::kIdNumber, PersonField::kPhone, PersonField::kSsn, PersonField::kCardNumber,
+                          PersonField::kEmail}) {
+      if (col.field == f) identifying.emplace_back(c, f);
     }
-    if (!id) return id.status();
-    report.canary_ids.push_back(*id);
-    report.rows.push_back(plan->fill(person, rng));
-    CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
   }
 
+  constexpr std::int64_t kBatch = 10'000;  // people held at once while checking the target
+  std::vector<Person> people;
+  for (std::int64_t done = 0; done < req.count; done += kBatch) {
+    people.assign(static_cast<std::size_t>(std::min(kBatch, req.count - done)), Person());
+    for (auto& p : people) CT_RETURN_IF_ERROR(draw_fresh(p));
+    for (int round = 0;; ++round) {
+      std::set<std::size_t> clash;
+      for (const auto& [column, field] : identifying) {
+        std::map<std::string, std::size_t> seen;
+        std::vector<std::string> values;
+        for (std::size_t i = 0; i < people.size(); ++i) {
+          const std::string& v = people[i][field];
+          if (!seen.emplace(v, i).second) clash.insert(i);
+          values.push_back(v);
+        }
+        auto found = (*target)->existing(column, values);
+        if (!found) return found.status();
+        for (const auto& v : *found) clash.insert(seen.at(v));
+      }
+      if (clash.empty()) break;
+      if (round == 8) return Status::AlreadyExists("cannot draw people whose values the target does not already hold");
+      for (std::size_t i : clash) CT_RETURN_IF_ERROR(draw_fresh(people[i]));
+    }
+    for (Person& person : people) {
+      Result<std::int64_t> id = Status::Internal("not drawn");
+      for (int draw = 0; draw < kMaxDraws; ++draw) {
+        if (draw > 0) (*gen)->redraw_email(person);
+        NewCanary nc{CanaryKind::kRecord, copy->id, std::string(locale_name(req.locale)), req.memo, now, {}, {}};
+        if (email_trigger) {
+          const std::string normalized = ascii_lower(person[PersonField::kEmail]);
+          nc.triggers.push_back({Channel::kSmtp, person[PersonField::kEmail], normalized, normalized});
+        }
+        if (url_trigger) {
+          auto http = minter.http();
+          person[PersonField::kPhotoUrl] = http[0].value;
+          for (auto& t : http) nc.triggers.push_back(std::move(t));
+        }
+        nc.fingerprints = fingerprints_of(person, *plan);
+        id = reg.insert_canary(nc);
+        if (id || id.status().code() != Status::Code::kAlreadyExists) break;
+      }
+      if (!id) return id.status();
+      report.canary_ids.push_back(*id);
+      report.rows.push_back(plan->fill(person, rng));
+      CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
+    }
+  }
+
+  report.register_seconds = since(phase);
+  phase = Steady::now();
   auto keys = (*target)->insert(report.rows, rng);
   if (!keys) return keys.status();
+  report.target_seconds = since(phase);
   report.row_keys = *keys;
   for (std::size_t i = 0; i < report.canary_ids.size(); ++i) {
     auto placed = reg.insert_placement({report.canary_ids[i], copy->id, uri->redacted, req.table, (*keys)[i], now});
     if (!placed) return placed.status();
   }
+  phase = Steady::now();
   CT_RETURN_IF_ERROR((*target)->commit());
   if (Status s = tx.commit(); !s.ok()) {
     // The rows are in the target but not in the registry: take them out again.
@@ -183,6 +230,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     (void)(*target)->commit();
     return s.WithContext("registry commit failed; the canary rows were removed from the target again");
   }
+  report.commit_seconds = since(phase);
   return report;
 }
 

@@ -114,6 +114,23 @@ class PostgresTarget final : public Target {
     return keys;
   }
 
+  Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
+    std::vector<std::string> found;
+    const std::string col = quote_ident(columns_.at(column).name);
+    for (std::size_t start = 0; start < values.size(); start += 500) {
+      const std::size_t n = std::min<std::size_t>(500, values.size() - start);
+      std::vector<std::optional<std::string>> params(values.begin() + static_cast<long>(start),
+                                                     values.begin() + static_cast<long>(start + n));
+      std::string list;
+      for (std::size_t i = 0; i < n; ++i) list += (i ? ",$" : "$") + std::to_string(i + 1);
+      auto r = query("SELECT DISTINCT " + col + "::text FROM " + qualified() + " WHERE " + col + "::text IN (" + list + ")",
+                     params);
+      if (!r) return r.status();
+      for (int i = 0; i < PQntuples(r->get()); ++i) found.emplace_back(PQgetvalue(r->get(), i, 0));
+    }
+    return found;
+  }
+
   Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
     if (columns_.empty()) {
       auto d = describe(0);

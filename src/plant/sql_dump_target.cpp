@@ -156,6 +156,18 @@ class SqlDumpTarget final : public FileTarget {
     return removed;
   }
 
+  Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
+    std::vector<std::string> found;
+    for (std::size_t i = 0; i < spans_.size(); ++i) {
+      const TableRow cells = cells_at(i);
+      if (column < cells.size() && cells[column] &&
+          std::find(values.begin(), values.end(), *cells[column]) != values.end()) {
+        found.push_back(*cells[column]);
+      }
+    }
+    return found;
+  }
+
   // FileTarget's record hooks are not used: this target splices into the dump itself.
   std::string serialize(const TableRow&) override { return {}; }
   TableRow cells_of(std::string_view) override { return {}; }

@@ -4,7 +4,9 @@
 
 namespace canarytrap::store {
 
-// Times are INTEGER Unix microseconds, UTC.
+// Times are INTEGER Unix microseconds, UTC. CHECKs spell out `x = 'a' OR x = 'b'` rather
+// than `x IN (...)`: SQLite builds an ephemeral index for an IN list on every INSERT, which
+// cost more than the rest of the insert.
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> list = {
       {1, "copies, canaries, trigger values, fingerprints, placements", R"sql(
@@ -17,7 +19,7 @@ CREATE TABLE copy (
 );
 CREATE TABLE canary (
   id         INTEGER PRIMARY KEY,
-  kind       TEXT    NOT NULL CHECK (kind IN ('record', 'dns', 'http', 'smtp')),
+  kind       TEXT    NOT NULL CHECK (kind = 'record' OR kind = 'dns' OR kind = 'http' OR kind = 'smtp'),
   copy_id    INTEGER REFERENCES copy(id),
   locale     TEXT,
   memo       TEXT    NOT NULL DEFAULT '',
@@ -27,7 +29,7 @@ CREATE INDEX canary_copy ON canary(copy_id);
 CREATE TABLE trigger_value (
   id         INTEGER PRIMARY KEY,
   canary_id  INTEGER NOT NULL REFERENCES canary(id) ON DELETE CASCADE,
-  channel    TEXT    NOT NULL CHECK (channel IN ('dns', 'http', 'smtp')),
+  channel    TEXT    NOT NULL CHECK (channel = 'dns' OR channel = 'http' OR channel = 'smtp'),
   value      TEXT    NOT NULL,
   normalized TEXT    NOT NULL UNIQUE,
   token      TEXT    NOT NULL UNIQUE
@@ -36,7 +38,7 @@ CREATE INDEX trigger_value_canary ON trigger_value(canary_id);
 CREATE TABLE fingerprint (
   id         INTEGER PRIMARY KEY,
   canary_id  INTEGER NOT NULL REFERENCES canary(id) ON DELETE CASCADE,
-  kind       TEXT    NOT NULL CHECK (kind IN ('id_number', 'phone', 'name_dob', 'ssn', 'card', 'email', 'url')),
+  kind       TEXT    NOT NULL CHECK (kind = 'id_number' OR kind = 'phone' OR kind = 'name_dob' OR kind = 'ssn' OR kind = 'card' OR kind = 'email' OR kind = 'url'),
   normalized TEXT    NOT NULL
 );
 CREATE INDEX fingerprint_normalized ON fingerprint(normalized);
@@ -59,7 +61,7 @@ CREATE TABLE hit (
   id               INTEGER PRIMARY KEY,
   canary_id        INTEGER NOT NULL REFERENCES canary(id),
   trigger_id       INTEGER REFERENCES trigger_value(id),
-  channel          TEXT    NOT NULL CHECK (channel IN ('dns', 'http', 'smtp', 'scan')),
+  channel          TEXT    NOT NULL CHECK (channel = 'dns' OR channel = 'http' OR channel = 'smtp' OR channel = 'scan'),
   at               INTEGER NOT NULL,
   source           TEXT    NOT NULL DEFAULT '',
   details          TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(details)),
@@ -73,8 +75,8 @@ CREATE TABLE incident (
   copy_id     INTEGER NOT NULL REFERENCES copy(id),
   opened_at   INTEGER NOT NULL,
   last_hit_at INTEGER NOT NULL,
-  state       TEXT    NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'acknowledged', 'closed')),
-  confidence  TEXT    NOT NULL DEFAULT 'high' CHECK (confidence IN ('high', 'low'))
+  state       TEXT    NOT NULL DEFAULT 'open' CHECK (state = 'open' OR state = 'acknowledged' OR state = 'closed'),
+  confidence  TEXT    NOT NULL DEFAULT 'high' CHECK (confidence = 'high' OR confidence = 'low')
 );
 CREATE INDEX incident_copy ON incident(copy_id, state);
 CREATE TABLE incident_hit (

@@ -31,7 +31,7 @@ struct Registry::Impl {
   sqlite::Db db;
   int schema_version = 0;
   sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger, insert_fingerprint, insert_placement,
-      find_fingerprint;
+      find_fingerprint, trigger_taken;
 };
 
 namespace {
@@ -74,7 +74,8 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   // before any PRAGMA below could write to it.
   CT_RETURN_IF_ERROR(where(store::migrate(db)));
   // WAL: readers (the dashboard, `canarytrap hits`) never block the writer.
-  CT_RETURN_IF_ERROR(where(db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")));
+  CT_RETURN_IF_ERROR(where(db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+                                        "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")));
   auto version = db.query_int("PRAGMA user_version");
   if (!version) return where(version.status());
   impl->schema_version = static_cast<int>(*version);
@@ -99,6 +100,9 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   CT_RETURN_IF_ERROR(where(prepare(impl->insert_placement,
                                    "INSERT INTO placement (canary_id, copy_id, target, table_name, row_key, planted_at) "
                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")));
+  CT_RETURN_IF_ERROR(where(prepare(impl->trigger_taken,
+                                   "SELECT (SELECT count(*) FROM trigger_value WHERE normalized = ?1) + "
+                                   "(SELECT count(*) FROM trigger_value WHERE token = ?2)")));
   CT_RETURN_IF_ERROR(where(prepare(impl->find_fingerprint,
                                    "SELECT count(*) FROM fingerprint WHERE normalized = ?2 AND kind = ?1")));
   impl->db = std::move(db);
@@ -150,9 +154,29 @@ Result<std::vector<CopyRow>> Registry::list_copies() {
 
 Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
   auto& db = impl_->db;
-  CT_RETURN_IF_ERROR(db.exec("SAVEPOINT insert_canary"));
-  const auto undo = [&](Status s) {
-    (void)db.exec("ROLLBACK TO insert_canary; RELEASE insert_canary");
+  // Taken values are looked up first rather than caught as constraint errors under a
+  // SAVEPOINT: a savepoint per canary costs more than the inserts themselves. Only e-mail
+  // addresses can realistically be taken (name-like, about 30 bits); dns and http tokens
+  // carry 87 and 96 random bits, and the UNIQUE indexes still refuse the impossible.
+  for (const TriggerValue& t : c.triggers) {
+    if (t.channel != Channel::kSmtp) continue;
+    auto& st = impl_->trigger_taken;
+    st.bind(1, t.normalized).bind(2, t.token);
+    auto row = st.step();
+    const bool taken = row && *row && st.int64(0) > 0;
+    st.reset();
+    if (!row) return row.status();
+    if (taken) return Status::AlreadyExists("trigger value " + t.normalized + " is already registered");
+  }
+  // Outside a transaction the canary gets its own, so that it is written whole or not at all;
+  // inside one, a failure part-way leaves the caller to roll back (mint and plant do).
+  const bool own_transaction = sqlite3_get_autocommit(db.get()) != 0;
+  if (own_transaction) CT_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  const auto fail = [&](Status s) {
+    if (own_transaction) (void)db.exec("ROLLBACK");
+    // Not AlreadyExists: rows of this canary may already be written, so the caller must roll
+    // back rather than draw again.
+    if (s.code() == Status::Code::kAlreadyExists) return Status::Internal(s.message() + " (unchecked value collided)");
     return s;
   };
   auto& ic = impl_->insert_canary;
@@ -162,24 +186,19 @@ Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
   } else {
     ic.bind(3, c.locale);
   }
-  if (Status s = ic.run(); !s.ok()) return undo(s);
+  if (Status s = ic.run(); !s.ok()) return fail(s);
   const std::int64_t id = sqlite3_last_insert_rowid(db.get());
   for (const TriggerValue& t : c.triggers) {
     auto& it = impl_->insert_trigger;
     it.bind(1, id).bind(2, channel_name(t.channel)).bind(3, t.value).bind(4, t.normalized).bind(5, t.token);
-    if (Status s = it.run(); !s.ok()) {
-      if (s.code() == Status::Code::kAlreadyExists) {
-        return undo(Status::AlreadyExists("trigger value " + t.normalized + " is already registered"));
-      }
-      return undo(s);
-    }
+    if (Status s = it.run(); !s.ok()) return fail(s);
   }
   for (const FingerprintValue& f : c.fingerprints) {
     auto& st = impl_->insert_fingerprint;
     st.bind(1, id).bind(2, f.kind).bind(3, f.normalized);
-    if (Status s = st.run(); !s.ok()) return undo(s);
+    if (Status s = st.run(); !s.ok()) return fail(s);
   }
-  CT_RETURN_IF_ERROR(db.exec("RELEASE insert_canary"));
+  if (own_transaction) CT_RETURN_IF_ERROR(db.exec("COMMIT"));
   return id;
 }
 

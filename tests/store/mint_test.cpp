@@ -18,14 +18,16 @@ class FixedClock final : public Clock {
 
 MintSettings settings() { return {"canary.example.net", {"mail.example.net"}, "http"}; }
 
-// Hands out a fixed dns value for its first `fixed_draws` draws, then real ones.
+// Hands out a fixed e-mail address (the one trigger whose values can collide: name-like)
+// for its first `fixed_draws` draws, then real ones.
 class CollidingMinter final : public TriggerMinter {
  public:
   explicit CollidingMinter(int fixed_draws) : TriggerMinter(settings()), fixed_draws_(fixed_draws) {}
-  TriggerValue dns() const override {
+  TriggerValue smtp() const override {
     ++draws;
-    if (draws <= fixed_draws_) return {Channel::kDns, "fixed.canary.example.net", "fixed.canary.example.net", "fixed"};
-    return TriggerMinter::dns();
+    if (draws <= fixed_draws_) return {Channel::kSmtp, "wei.zhang88@mail.example.net", "wei.zhang88@mail.example.net",
+                                       "wei.zhang88@mail.example.net"};
+    return TriggerMinter::smtp();
   }
   mutable int draws = 0;
 
@@ -78,19 +80,37 @@ TEST_F(MintTest, MintsDistinctValuesOfEachKind) {
 
 TEST_F(MintTest, CollisionsAreDrawnAgain) {
   CollidingMinter first(1);
-  ASSERT_TRUE(mint_canaries(*reg_, first, {CanaryKind::kDns, std::nullopt, "", 1}, clock_));
+  ASSERT_TRUE(mint_canaries(*reg_, first, {CanaryKind::kSmtp, std::nullopt, "", 1}, clock_));
   CollidingMinter second(3);
-  auto minted = mint_canaries(*reg_, second, {CanaryKind::kDns, std::nullopt, "", 1}, clock_);
+  auto minted = mint_canaries(*reg_, second, {CanaryKind::kSmtp, std::nullopt, "", 1}, clock_);
   ASSERT_TRUE(minted) << minted.status().message();
   EXPECT_EQ(second.draws, 4);
-  EXPECT_NE((*minted)[0].primary()->value, "fixed.canary.example.net");
+  EXPECT_NE((*minted)[0].primary()->value, "wei.zhang88@mail.example.net");
   EXPECT_EQ(registered(), 2u);
+}
+
+// A value that should never collide (87 random bits) and does: the mint fails whole.
+class ImpossibleMinter final : public TriggerMinter {
+ public:
+  ImpossibleMinter() : TriggerMinter(settings()) {}
+  TriggerValue dns() const override {
+    return {Channel::kDns, "same.canary.example.net", "same.canary.example.net", "same"};
+  }
+};
+
+TEST_F(MintTest, AnImpossibleCollisionRollsTheMintBack) {
+  ImpossibleMinter minter;
+  ASSERT_TRUE(mint_canaries(*reg_, minter, {CanaryKind::kDns, std::nullopt, "", 1}, clock_));
+  auto again = mint_canaries(*reg_, minter, {CanaryKind::kDns, "prod-db", "", 3}, clock_);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.status().message().find("UNIQUE"), std::string::npos) << again.status().message();
+  EXPECT_EQ(registered(), 1u);
 }
 
 TEST_F(MintTest, ExhaustedDrawsFailTheWholeBatch) {
   CollidingMinter always(1'000'000);
-  // The first canary takes "fixed"; the second can never be drawn; the batch rolls back.
-  auto minted = mint_canaries(*reg_, always, {CanaryKind::kDns, "prod-db", "", 5}, clock_);
+  // The first canary takes the fixed address; the second can never be drawn; the batch rolls back.
+  auto minted = mint_canaries(*reg_, always, {CanaryKind::kSmtp, "prod-db", "", 5}, clock_);
   ASSERT_FALSE(minted);
   EXPECT_EQ(minted.status().code(), Status::Code::kAlreadyExists);
   EXPECT_EQ(registered(), 0u);

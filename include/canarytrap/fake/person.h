@@ -63,6 +63,8 @@ struct Person {
   std::array<std::string, kPersonFieldCount> values;
   Gender gender = Gender::kMale;
   int birth_year = 0, birth_month = 0, birth_day = 0;
+  // The name in Latin letters (pinyin for zh_CN), lower-case: what e-mail addresses use.
+  std::string family_latin, given_latin;
 
   std::string& operator[](PersonField f) { return values[static_cast<std::size_t>(f)]; }
   const std::string& operator[](PersonField f) const { return values[static_cast<std::size_t>(f)]; }
@@ -81,7 +83,7 @@ class PersonGenerator {
   static Result<std::unique_ptr<PersonGenerator>> create(Locale locale, GeneratorOptions options);
 
   virtual void next(Person& out) = 0;
-  // Draws a new e-mail address for `p` (same name, other digits): for collisions.
+  // Draws a new e-mail address for `p` (same name, other digits or style): for collisions.
   virtual void redraw_email(Person& p) = 0;
   virtual Locale locale() const = 0;
 };

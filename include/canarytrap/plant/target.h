@@ -67,6 +67,9 @@ class Target {
   // chooses (files: interleaved at random), returning each row's key (primary key, rowid
   // or record number). Visible only after commit().
   virtual Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) = 0;
+  // Which of `values` the table already holds in column `column` (an index into the
+  // described columns): a canary must never repeat a real person's ID or phone number.
+  virtual Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) = 0;
   // Removes the rows whose key is listed, or (files) whose cells equal one of `values`.
   // Visible only after commit(). Returns how many rows went.
   virtual Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>& values) = 0;

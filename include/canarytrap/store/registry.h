@@ -120,9 +120,10 @@ class Registry {
   Result<std::optional<CopyRow>> find_copy(const std::string& name);
   Result<std::vector<CopyRow>> list_copies();
 
-  // Canaries. insert_canary writes the canary and its triggers together; if a trigger's
-  // normalized value or token is already taken it writes nothing and returns
-  // AlreadyExists, so the caller can draw new values and try again.
+  // Canaries. insert_canary writes the canary, its triggers and fingerprints; if a trigger's
+  // normalized value or token is already taken it writes nothing and returns AlreadyExists,
+  // so the caller can draw new values and try again. Called outside a Transaction it is
+  // atomic on its own; inside one, any other error means the caller must roll back.
   Result<std::int64_t> insert_canary(const NewCanary& canary);
   Result<std::vector<CanaryRow>> list_canaries(const CanaryFilter& filter);
   // Whether a canary already carries this fingerprint (kind and normalized value).
