@@ -26,8 +26,8 @@ std::filesystem::path config_path(const GlobalOptions& g) {
   return "canarytrap.toml";
 }
 
-Result<Config> load(const GlobalOptions& g) {
-  Overrides flags;
+Result<Config> load(const GlobalOptions& g, const Overrides& more) {
+  Overrides flags = more;
   if (!g.log_format.empty()) flags["log.format"] = g.log_format;
   if (!g.log_level.empty()) flags["log.level"] = g.log_level;
   if (!g.registry.empty()) flags["registry.path"] = g.registry;

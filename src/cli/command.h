@@ -36,7 +36,8 @@ int usage_error(const std::string& message);
 std::filesystem::path config_path(const GlobalOptions& g);
 
 // Loads the config with env and flag overrides, then re-initialises logging from it.
-Result<Config> load(const GlobalOptions& g);
+// `more` holds a subcommand's own overrides (serve's --dns, --http, ...).
+Result<Config> load(const GlobalOptions& g, const Overrides& more = {});
 
 // Opens the registry named by the config (it must exist: `init` creates it).
 Result<std::unique_ptr<Registry>> open_registry(const Config& cfg);
@@ -61,5 +62,7 @@ std::unique_ptr<Command> make_copies_command();
 std::unique_ptr<Command> make_fake_command();
 std::unique_ptr<Command> make_plant_command();
 std::unique_ptr<Command> make_unplant_command();
+std::unique_ptr<Command> make_serve_command();
+std::unique_ptr<Command> make_hits_command();
 
 }  // namespace canarytrap::cli

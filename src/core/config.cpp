@@ -68,6 +68,7 @@ const std::vector<KeySpec>& key_specs() {
       {"mint.url_scheme", Kind::kString, [](Config& c, V v) { c.url_scheme = v[0]; }},
       {"tls.cert", Kind::kPath, [](Config& c, V v) { c.tls_cert = v[0]; }},
       {"tls.key", Kind::kPath, [](Config& c, V v) { c.tls_key = v[0]; }},
+      {"http.trusted_proxies", Kind::kList, [](Config& c, V v) { c.trusted_proxies = std::move(v); }},
       {"log.format", Kind::kString, [](Config& c, V v) { c.log_format = v[0]; }},
       {"log.level", Kind::kString, [](Config& c, V v) { c.log_level = v[0]; }},
   };
@@ -184,6 +185,11 @@ Status validate(Config& c) {
   for (auto& ip : c.public_ips) {
     auto n = normalize_ip(ip);
     if (!n) return n.status().WithContext("dns.public_ips");
+    ip = *n;
+  }
+  for (auto& ip : c.trusted_proxies) {
+    auto n = normalize_ip(ip);
+    if (!n) return n.status().WithContext("http.trusted_proxies");
     ip = *n;
   }
   const std::pair<const char*, std::string*> listens[] = {
@@ -311,8 +317,12 @@ std::string render_config(const InitSettings& s) {
          "# Scheme of minted http trigger URLs; use https once [tls] holds a certificate.\n"
          "url_scheme = \"http\"\n\n"
          "[tls]\n"
+         "# PEM files (e.g. from certbot) for listen.https and SMTP STARTTLS.\n"
          "cert = \"\"\n"
          "key = \"\"\n\n"
+         "[http]\n"
+         "# Reverse proxies whose X-Forwarded-For / X-Real-IP headers are believed.\n"
+         "trusted_proxies = []\n\n"
          "[log]\n"
          "format = \"text\"  # or json (JSON lines)\n"
          "level = \"info\"\n";

@@ -31,7 +31,7 @@ struct Registry::Impl {
   sqlite::Db db;
   int schema_version = 0;
   sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger, insert_fingerprint, insert_placement,
-      find_fingerprint, trigger_taken;
+      find_fingerprint, trigger_taken, insert_hit;
 };
 
 namespace {
@@ -100,6 +100,9 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   CT_RETURN_IF_ERROR(where(prepare(impl->insert_placement,
                                    "INSERT INTO placement (canary_id, copy_id, target, table_name, row_key, planted_at) "
                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)")));
+  CT_RETURN_IF_ERROR(where(prepare(impl->insert_hit,
+                                   "INSERT INTO hit (canary_id, trigger_id, channel, at, source, details, automated, "
+                                   "automated_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")));
   CT_RETURN_IF_ERROR(where(prepare(impl->trigger_taken,
                                    "SELECT (SELECT count(*) FROM trigger_value WHERE normalized = ?1) + "
                                    "(SELECT count(*) FROM trigger_value WHERE token = ?2)")));
@@ -370,6 +373,96 @@ Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filte
     t.value = ts->text(3);
     t.token = ts->text(4);
     out[i].triggers.push_back(std::move(t));
+  }
+  return out;
+}
+
+Status Registry::for_each_trigger(std::int64_t after_id, const std::function<void(const IndexedTrigger&)>& f) {
+  auto st = sqlite::Stmt::prepare(impl_->db,
+                                  "SELECT id, canary_id, channel, token FROM trigger_value WHERE id > ?1 ORDER BY id");
+  if (!st) return st.status();
+  st->bind(1, after_id);
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    IndexedTrigger t;
+    t.trigger_id = st->int64(0);
+    t.canary_id = st->int64(1);
+    auto channel = parse_channel(st->text(2));
+    if (!channel) return Status::Corruption("trigger " + std::to_string(t.trigger_id) + ": " + channel.status().message());
+    t.channel = *channel;
+    t.token = st->text(3);
+    f(t);
+  }
+  return Status::Ok();
+}
+
+Status Registry::insert_hits(const std::vector<NewHit>& hits) {
+  if (hits.empty()) return Status::Ok();
+  Transaction tx(*this);
+  CT_RETURN_IF_ERROR(tx.begun());
+  auto& st = impl_->insert_hit;
+  for (const NewHit& h : hits) {
+    st.bind(1, h.canary_id).bind(2, h.trigger_id).bind(3, h.channel).bind(4, to_unix_micros(h.at)).bind(5, h.source);
+    st.bind(6, h.details_json).bind(7, std::int64_t{h.automated ? 1 : 0});
+    if (h.automated_reason.empty()) {
+      st.bind_null(8);
+    } else {
+      st.bind(8, h.automated_reason);
+    }
+    CT_RETURN_IF_ERROR(st.run());
+  }
+  return tx.commit();
+}
+
+Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
+  std::optional<std::int64_t> copy_id;
+  if (filter.copy) {
+    auto c = find_copy(*filter.copy);
+    if (!c) return c.status();
+    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
+    copy_id = (*c)->id;
+  }
+  auto st = sqlite::Stmt::prepare(
+      impl_->db,
+      "SELECT h.id, h.canary_id, c.kind, coalesce(cp.name, (SELECT p2.name FROM placement pl JOIN copy p2 ON p2.id = "
+      "pl.copy_id WHERE pl.canary_id = c.id ORDER BY pl.id LIMIT 1), ''), coalesce(t.value, ''), h.channel, h.at, "
+      "h.source, h.details, h.automated, coalesce(h.automated_reason, '') "
+      "FROM hit h JOIN canary c ON c.id = h.canary_id LEFT JOIN copy cp ON cp.id = c.copy_id "
+      "LEFT JOIN trigger_value t ON t.id = h.trigger_id "
+      "WHERE (?1 IS NULL OR h.at >= ?1) AND (?2 IS NULL OR h.channel = ?2) AND (?3 IS NULL OR c.copy_id = ?3 OR "
+      "c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?3)) ORDER BY h.at DESC, h.id DESC LIMIT ?4");
+  if (!st) return st.status();
+  if (filter.since) {
+    st->bind(1, to_unix_micros(*filter.since));
+  } else {
+    st->bind_null(1);
+  }
+  if (filter.channel) {
+    st->bind(2, *filter.channel);
+  } else {
+    st->bind_null(2);
+  }
+  st->bind(3, copy_id).bind(4, filter.limit);
+  std::vector<HitRow> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    HitRow h;
+    h.id = st->int64(0);
+    h.canary_id = st->int64(1);
+    h.canary_kind = st->text(2);
+    h.copy = st->text(3);
+    h.trigger_value = st->text(4);
+    h.channel = st->text(5);
+    h.at = from_unix_micros(st->int64(6));
+    h.source = st->text(7);
+    h.details_json = st->text(8);
+    h.automated = st->int64(9) != 0;
+    h.automated_reason = st->text(10);
+    out.push_back(std::move(h));
   }
   return out;
 }

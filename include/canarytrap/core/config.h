@@ -54,6 +54,9 @@ struct Config {
   // [tls]
   std::filesystem::path tls_cert, tls_key;
 
+  // [http]
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For / X-Real-IP is believed
+
   // [log]
   std::string log_format;  // text | json
   std::string log_level;   // trace debug info warn error

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,6 +102,46 @@ struct CanaryFilter {
   std::optional<CanaryKind> kind = std::nullopt;
 };
 
+// A trigger as the recorder's in-memory index holds it.
+struct IndexedTrigger {
+  std::int64_t trigger_id = 0;
+  std::int64_t canary_id = 0;
+  Channel channel = Channel::kDns;
+  std::string token;
+};
+
+struct NewHit {
+  std::int64_t canary_id = 0;
+  std::optional<std::int64_t> trigger_id;
+  std::string channel;  // dns http smtp scan
+  TimePoint at;
+  std::string source;
+  std::string details_json = "{}";
+  bool automated = false;
+  std::string automated_reason;
+};
+
+struct HitRow {
+  std::int64_t id = 0;
+  std::int64_t canary_id = 0;
+  std::string canary_kind;
+  std::string copy;           // the canary's copy (minted for, or first planted into)
+  std::string trigger_value;  // the value that fired, if known
+  std::string channel;
+  TimePoint at;
+  std::string source;
+  std::string details_json;
+  bool automated = false;
+  std::string automated_reason;
+};
+
+struct HitFilter {
+  std::optional<TimePoint> since = std::nullopt;
+  std::optional<std::string> copy = std::nullopt;
+  std::optional<std::string> channel = std::nullopt;
+  std::int64_t limit = 1000;
+};
+
 class Registry {
  public:
   struct OpenOptions {
@@ -140,6 +181,13 @@ class Registry {
   // All placements of the canaries listed (for `canaries`), retired ones included.
   Result<std::vector<PlacementRow>> placements_of(const std::vector<std::int64_t>& canary_ids);
   Status retire_placements(const std::vector<std::int64_t>& placement_ids, TimePoint at);
+
+  // Triggers with an id above `after_id`, in id order (the recorder's index, and its refresh).
+  Status for_each_trigger(std::int64_t after_id, const std::function<void(const IndexedTrigger&)>& f);
+
+  // Hits: written in one transaction per batch (group commit); listed newest first.
+  Status insert_hits(const std::vector<NewHit>& hits);
+  Result<std::vector<HitRow>> list_hits(const HitFilter& filter);
 
   // An explicit transaction; every multi-row write goes in one. Rolls back unless
   // commit() succeeded.

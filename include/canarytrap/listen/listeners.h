@@ -1,0 +1,67 @@
+// The public listeners: authoritative DNS (UDP and TCP), HTTP, HTTPS and SMTP.
+//
+// Each turns what it is sent into an Observation for the sink and answers like an ordinary
+// host would, the same way whether or not a trigger was involved (no oracle). All of them
+// run on one Boost.Asio io_context driven by the caller's thread pool, bound their reads
+// (sizes, counts) and time out idle peers.
+//
+//   boost::asio::io_context io;
+//   auto listeners = Listeners::start(io, config, sink);   // binds every configured port
+//   ... run io on N threads ...
+//   (*listeners)->stop();                                   // stop accepting; close peers
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "canarytrap/core/config.h"
+#include "canarytrap/core/observation.h"
+#include "canarytrap/core/status.h"
+#include "canarytrap/listen/dns_message.h"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace canarytrap {
+
+// Counters the listeners keep (for logs and, later, /metrics).
+struct ListenerStats {
+  std::atomic<std::uint64_t> dns_queries{0}, dns_malformed{0}, dns_refused{0};
+  std::atomic<std::uint64_t> http_requests{0}, http_bad_requests{0};
+  std::atomic<std::uint64_t> smtp_sessions{0}, smtp_messages{0}, smtp_rejected_rcpt{0};
+  std::atomic<std::uint64_t> open_connections{0};
+};
+
+struct ListenerConfig {
+  std::string dns;    // "host:port", "" = off (UDP and TCP on the same port)
+  std::string http;
+  std::string https;
+  std::string smtp;
+  std::string tls_cert, tls_key;  // for HTTPS and STARTTLS
+  DnsZones zones;
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For / X-Real-IP is believed
+  int threads = 1;                            // UDP sockets per port (SO_REUSEPORT)
+};
+
+ListenerConfig listener_config_from(const Config& cfg);
+
+class Listeners {
+ public:
+  static Result<std::unique_ptr<Listeners>> start(boost::asio::io_context& io, const ListenerConfig& config,
+                                                  ObservationSink& sink);
+  ~Listeners();
+  void stop();
+  const ListenerStats& stats() const;
+
+  struct Impl;
+
+ private:
+  explicit Listeners(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace canarytrap

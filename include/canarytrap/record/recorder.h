@@ -1,0 +1,62 @@
+// The recorder: observations in, hits out, durably.
+//
+// It holds every trigger token in an in-memory index (picking up canaries minted while it
+// runs), turns matching observations into hits (tagged automated where plainly a machine:
+// link unfurlers, crawlers, mail gateways by User-Agent, a resolver repeating a name within
+// its TTL), and hands them to one writer thread through a bounded queue. The writer commits
+// whatever is queued in one transaction, as soon as there is anything (so under load commits
+// group themselves; an idle hit waits well under 50 ms). Listener threads never wait on disk:
+// when the queue is full the hit is dropped, counted and logged. stop() drains and commits.
+//
+//   auto rec = Recorder::start({.registry = cfg.registry_path});
+//   rec->observe(std::move(observation));   // from any listener thread
+//   rec->stop();                            // on SIGTERM: everything queued is committed
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "canarytrap/core/observation.h"
+#include "canarytrap/core/status.h"
+
+namespace canarytrap {
+
+struct RecorderStats {
+  std::atomic<std::uint64_t> observed{0}, matched{0}, unmatched{0}, dropped{0}, written{0}, automated{0};
+  std::atomic<std::uint64_t> commits{0}, commit_failures{0}, last_commit_micros{0}, queue_depth{0};
+  std::atomic<std::uint64_t> triggers_indexed{0};
+};
+
+class Recorder final : public ObservationSink {
+ public:
+  struct Options {
+    std::filesystem::path registry;
+    std::size_t queue_capacity = 100'000;
+    std::chrono::milliseconds index_refresh = std::chrono::milliseconds(1000);
+    std::chrono::seconds dns_repeat_window = std::chrono::seconds(60);  // the TTL we answer with
+  };
+
+  static Result<std::unique_ptr<Recorder>> start(Options options);
+  ~Recorder() override;
+
+  void observe(Observation&& o) override;
+  void stop();
+  const RecorderStats& stats() const;
+
+  struct Impl;
+
+ private:
+  explicit Recorder(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whether a User-Agent is a known link previewer, crawler or mail gateway; the reason if so.
+std::optional<std::string> automated_user_agent(std::string_view user_agent);
+
+}  // namespace canarytrap

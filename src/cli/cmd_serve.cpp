@@ -1,0 +1,80 @@
+// canarytrap serve: the public listeners and the recorder, until SIGTERM or SIGINT.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+#include "canarytrap/listen/listeners.h"
+#include "canarytrap/record/recorder.h"
+#include "command.h"
+
+namespace canarytrap::cli {
+namespace {
+
+class ServeCommand final : public Command {
+ public:
+  CLI::App* add(CLI::App& app) override {
+    auto* sub = app.add_subcommand("serve", "Run the DNS, HTTP(S) and SMTP listeners and record every trigger hit");
+    sub->add_option("--dns", dns_, "DNS listen address, UDP and TCP (overrides listen.dns; \"\" turns it off)");
+    sub->add_option("--http", http_, "HTTP listen address (overrides listen.http)");
+    sub->add_option("--https", https_, "HTTPS listen address (overrides listen.https)");
+    sub->add_option("--smtp", smtp_, "SMTP listen address (overrides listen.smtp)");
+    sub->add_option("--threads", threads_, "I/O threads (default: one per core)")->check(CLI::Range(1, 256));
+    return sub;
+  }
+
+  int run(const GlobalOptions& g) override {
+    Overrides flags;
+    if (dns_) flags["listen.dns"] = *dns_;
+    if (http_) flags["listen.http"] = *http_;
+    if (https_) flags["listen.https"] = *https_;
+    if (smtp_) flags["listen.smtp"] = *smtp_;
+    auto cfg = load(g, flags);
+    if (!cfg) return fail(cfg.status());
+    auto recorder = Recorder::start({.registry = cfg->registry_path});
+    if (!recorder) return fail(recorder.status());
+
+    const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    boost::asio::io_context io(threads);
+    ListenerConfig lc = listener_config_from(*cfg);
+    lc.threads = threads;
+    auto listeners = Listeners::start(io, lc, **recorder);
+    if (!listeners) {
+      (*recorder)->stop();
+      return fail(listeners.status());
+    }
+    spdlog::info("listening: dns {} (udp+tcp), http {}, https {}, smtp {}; zone {}; {} triggers indexed",
+                 or_off(lc.dns), or_off(lc.http), or_off(lc.https), or_off(lc.smtp), cfg->zone,
+                 (*recorder)->stats().triggers_indexed.load());
+
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+      if (ec) return;
+      spdlog::info("{}: stopping listeners, writing queued hits", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+      (*listeners)->stop();
+      io.stop();
+    });
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    io.run();
+    for (auto& t : pool) t.join();
+    (*recorder)->stop();
+    const auto& st = (*recorder)->stats();
+    spdlog::info("stopped: {} observations, {} hits written, {} dropped", st.observed.load(), st.written.load(),
+                 st.dropped.load());
+    return kExitOk;
+  }
+
+ private:
+  static std::string or_off(const std::string& s) { return s.empty() ? "off" : s; }
+
+  std::optional<std::string> dns_, http_, https_, smtp_;
+  int threads_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_serve_command() { return std::make_unique<ServeCommand>(); }
+
+}  // namespace canarytrap::cli

@@ -1,0 +1,97 @@
+#include <boost/asio/io_context.hpp>
+
+#include "canarytrap/core/normalize.h"
+#include "servers.h"
+
+namespace canarytrap {
+
+namespace listen {
+
+Result<boost::asio::ip::address> parse_address(const std::string& host) {
+  boost::system::error_code ec;
+  auto a = boost::asio::ip::make_address(host, ec);
+  if (ec) return Status::InvalidArgument("'" + host + "' is not an IP address");
+  return a;
+}
+
+std::string endpoint_text(const boost::asio::ip::address& a, unsigned short port) {
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(port);
+}
+
+}  // namespace listen
+
+ListenerConfig listener_config_from(const Config& cfg) {
+  ListenerConfig l;
+  l.dns = cfg.listen_dns;
+  l.http = cfg.listen_http;
+  l.https = cfg.listen_https;
+  l.smtp = cfg.listen_smtp;
+  l.tls_cert = cfg.tls_cert.string();
+  l.tls_key = cfg.tls_key.string();
+  l.zones.zone = cfg.zone;
+  l.zones.mail_domains = cfg.mail_domains;
+  for (const auto& ip : cfg.public_ips) (is_ipv6(ip) ? l.zones.ipv6 : l.zones.ipv4).push_back(ip);
+  l.trusted_proxies = cfg.trusted_proxies;
+  return l;
+}
+
+struct Listeners::Impl {
+  ListenerConfig config;
+  ListenerStats stats;
+  std::vector<std::unique_ptr<listen::Server>> servers;
+};
+
+Listeners::Listeners(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Listeners::~Listeners() { stop(); }
+
+Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io, const ListenerConfig& config,
+                                                    ObservationSink& sink) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  listen::Shared shared{sink, impl->stats, impl->config};
+  const auto endpoint = [](const char* key, const std::string& text) -> Result<Endpoint> {
+    auto ep = parse_endpoint(text);
+    if (!ep) return ep.status().WithContext(key);
+    return ep;
+  };
+  if (!config.dns.empty()) {
+    auto ep = endpoint("listen.dns", config.dns);
+    if (!ep) return ep.status();
+    auto s = listen::start_dns(io, *ep, shared);
+    if (!s) return s.status();
+    impl->servers.push_back(std::move(*s));
+  }
+  if (!config.http.empty()) {
+    auto ep = endpoint("listen.http", config.http);
+    if (!ep) return ep.status();
+    auto s = listen::start_http(io, *ep, false, shared);
+    if (!s) return s.status();
+    impl->servers.push_back(std::move(*s));
+  }
+  if (!config.https.empty()) {
+    if (config.tls_cert.empty() || config.tls_key.empty()) {
+      return Status::InvalidArgument("listen.https is set but tls.cert and tls.key are not");
+    }
+    auto ep = endpoint("listen.https", config.https);
+    if (!ep) return ep.status();
+    auto s = listen::start_http(io, *ep, true, shared);
+    if (!s) return s.status();
+    impl->servers.push_back(std::move(*s));
+  }
+  if (!config.smtp.empty()) {
+    auto ep = endpoint("listen.smtp", config.smtp);
+    if (!ep) return ep.status();
+    auto s = listen::start_smtp(io, *ep, shared);
+    if (!s) return s.status();
+    impl->servers.push_back(std::move(*s));
+  }
+  return std::unique_ptr<Listeners>(new Listeners(std::move(impl)));
+}
+
+void Listeners::stop() {
+  for (auto& s : impl_->servers) s->stop();
+}
+
+const ListenerStats& Listeners::stats() const { return impl_->stats; }
+
+}  // namespace canarytrap

@@ -1,0 +1,247 @@
+#include "canarytrap/record/recorder.h"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <shared_mutex>
+#include <thread>
+#include <unordered_map>
+
+#include "canarytrap/core/normalize.h"
+#include "canarytrap/store/registry.h"
+
+namespace canarytrap::data {
+extern const std::string_view record_automated_user_agents_tsv;
+}
+
+namespace canarytrap {
+
+namespace {
+
+struct UaPattern {
+  std::string needle, reason;
+};
+
+const std::vector<UaPattern>& ua_patterns() {
+  static const std::vector<UaPattern> patterns = [] {
+    std::vector<UaPattern> out;
+    std::string_view text = data::record_automated_user_agents_tsv;
+    while (!text.empty()) {
+      const auto nl = text.find('\n');
+      std::string_view line = text.substr(0, nl);
+      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+      if (line.empty() || line.front() == '#') continue;
+      const auto tab = line.find('\t');
+      if (tab == std::string_view::npos) continue;
+      out.push_back({ascii_lower(line.substr(0, tab)), std::string(line.substr(tab + 1))});
+    }
+    return out;
+  }();
+  return patterns;
+}
+
+struct IndexEntry {
+  std::int64_t trigger_id;
+  std::int64_t canary_id;
+  Channel channel;
+};
+
+// Which trigger channels an observation on a channel may fire: a DNS query only dns
+// labels; an HTTP request its host's dns label or its path's http id; mail only addresses.
+bool compatible(Channel observed, Channel trigger) {
+  if (observed == Channel::kHttp) return trigger == Channel::kHttp || trigger == Channel::kDns;
+  return observed == trigger;
+}
+
+}  // namespace
+
+std::optional<std::string> automated_user_agent(std::string_view user_agent) {
+  if (user_agent.empty()) return std::nullopt;
+  const std::string ua = ascii_lower(user_agent);
+  for (const auto& p : ua_patterns()) {
+    if (ua.find(p.needle) != std::string::npos) return p.reason;
+  }
+  return std::nullopt;
+}
+
+struct Recorder::Impl {
+  Options options;
+  RecorderStats stats;
+  std::unique_ptr<Registry> registry;  // used by the writer thread only
+
+  std::shared_mutex index_mutex;
+  std::unordered_map<std::string, IndexEntry> index;
+  std::int64_t indexed_up_to = 0;
+
+  std::mutex queue_mutex;
+  std::condition_variable queue_cv;
+  std::vector<NewHit> queue;
+  bool stopping = false;
+  std::thread writer;
+
+  std::mutex repeat_mutex;
+  std::unordered_map<std::string, TimePoint> dns_seen;  // resolver|qname -> last seen
+
+  std::chrono::steady_clock::time_point last_drop_log{};
+
+  Status refresh_index() {
+    std::vector<IndexedTrigger> fresh;
+    CT_RETURN_IF_ERROR(registry->for_each_trigger(indexed_up_to, [&](const IndexedTrigger& t) { fresh.push_back(t); }));
+    if (fresh.empty()) return Status::Ok();
+    std::unique_lock lock(index_mutex);
+    for (const auto& t : fresh) index[t.token] = {t.trigger_id, t.canary_id, t.channel};
+    indexed_up_to = fresh.back().trigger_id;
+    stats.triggers_indexed.store(index.size());
+    return Status::Ok();
+  }
+
+  void writer_loop() {
+    auto next_refresh = std::chrono::steady_clock::now() + options.index_refresh;
+    std::vector<NewHit> batch;
+    for (;;) {
+      {
+        std::unique_lock lock(queue_mutex);
+        queue_cv.wait_until(lock, next_refresh, [&] { return stopping || !queue.empty(); });
+        batch.swap(queue);
+        stats.queue_depth.store(0);
+        if (batch.empty() && stopping) return;
+      }
+      if (!batch.empty()) commit(batch);
+      if (std::chrono::steady_clock::now() >= next_refresh) {
+        if (Status s = refresh_index(); !s.ok()) spdlog::warn("trigger index refresh failed: {}", s.message());
+        next_refresh = std::chrono::steady_clock::now() + options.index_refresh;
+      }
+    }
+  }
+
+  void commit(std::vector<NewHit>& batch) {
+    const auto start = std::chrono::steady_clock::now();
+    // A locked or full registry: retry with back-off; hits stay in memory meanwhile (the
+    // listeners keep answering; the queue bound still holds for new ones).
+    for (int attempt = 0;; ++attempt) {
+      Status s = registry->insert_hits(batch);
+      if (s.ok()) break;
+      stats.commit_failures.fetch_add(1);
+      spdlog::error("writing {} hits failed (attempt {}): {}", batch.size(), attempt + 1, s.message());
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 5))));
+    }
+    stats.written.fetch_add(batch.size());
+    stats.commits.fetch_add(1);
+    stats.last_commit_micros.store(static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()));
+    batch.clear();
+  }
+
+  // A resolver asking the same name again within the TTL is a cache refresh or a retry.
+  bool dns_repeat(const Observation& o, const std::string& qname) {
+    const std::string resolver = o.source.substr(0, o.source.rfind(':'));
+    const std::string key = resolver + "|" + ascii_lower(qname);
+    std::lock_guard lock(repeat_mutex);
+    if (dns_seen.size() > 100'000) dns_seen.clear();  // bounded under a flood
+    auto [it, inserted] = dns_seen.try_emplace(key, o.at);
+    if (inserted) return false;
+    const bool repeat = o.at - it->second < options.dns_repeat_window;
+    it->second = o.at;
+    return repeat;
+  }
+};
+
+Recorder::Recorder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Recorder::~Recorder() { stop(); }
+
+Result<std::unique_ptr<Recorder>> Recorder::start(Options options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  auto reg = Registry::open(impl->options.registry, {.create_if_missing = false});
+  if (!reg) return reg.status();
+  impl->registry = std::move(*reg);
+  CT_RETURN_IF_ERROR(impl->refresh_index());
+  impl->queue.reserve(1024);
+  Impl* raw = impl.get();
+  impl->writer = std::thread([raw] { raw->writer_loop(); });
+  return std::unique_ptr<Recorder>(new Recorder(std::move(impl)));
+}
+
+void Recorder::observe(Observation&& o) {
+  auto& s = impl_->stats;
+  s.observed.fetch_add(1, std::memory_order_relaxed);
+  std::optional<IndexEntry> match;
+  {
+    std::shared_lock lock(impl_->index_mutex);
+    for (const auto& token : o.tokens) {
+      auto it = impl_->index.find(token);
+      if (it != impl_->index.end() && compatible(o.channel, it->second.channel)) {
+        match = it->second;
+        break;
+      }
+    }
+  }
+  if (!match) {
+    s.unmatched.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  s.matched.fetch_add(1, std::memory_order_relaxed);
+
+  NewHit hit;
+  hit.canary_id = match->canary_id;
+  hit.trigger_id = match->trigger_id;
+  hit.channel = std::string(channel_name(o.channel));
+  hit.at = o.at;
+  hit.source = o.source;
+  nlohmann::json details = nlohmann::json::object();
+  std::string user_agent, qname;
+  bool has_message = true;
+  for (auto& [k, v] : o.details) {
+    if (k == "user_agent") user_agent = v;
+    if (k == "qname") qname = v;
+    details[k] = v;
+  }
+  if (o.channel == Channel::kSmtp) has_message = details.contains("subject");
+  if (auto reason = automated_user_agent(user_agent)) {
+    hit.automated = true;
+    hit.automated_reason = "user agent: " + *reason;
+  } else if (o.channel == Channel::kDns && impl_->dns_repeat(o, qname)) {
+    hit.automated = true;
+    hit.automated_reason = "repeat from the same resolver within the TTL";
+  } else if (!has_message) {
+    hit.automated = true;
+    hit.automated_reason = "recipient checked without a message (address verification)";
+  }
+  if (hit.automated) s.automated.fetch_add(1, std::memory_order_relaxed);
+  hit.details_json = details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+
+  {
+    std::lock_guard lock(impl_->queue_mutex);
+    if (impl_->queue.size() >= impl_->options.queue_capacity) {
+      s.dropped.fetch_add(1, std::memory_order_relaxed);
+      const auto now = std::chrono::steady_clock::now();
+      if (now - impl_->last_drop_log > std::chrono::seconds(5)) {
+        impl_->last_drop_log = now;
+        spdlog::error("hit queue full ({} hits): dropping hits; {} dropped so far", impl_->queue.size(),
+                      s.dropped.load());
+      }
+      return;
+    }
+    impl_->queue.push_back(std::move(hit));
+    s.queue_depth.store(impl_->queue.size(), std::memory_order_relaxed);
+  }
+  impl_->queue_cv.notify_one();
+}
+
+void Recorder::stop() {
+  if (!impl_ || !impl_->writer.joinable()) return;
+  {
+    std::lock_guard lock(impl_->queue_mutex);
+    impl_->stopping = true;
+  }
+  impl_->queue_cv.notify_one();
+  impl_->writer.join();
+}
+
+const RecorderStats& Recorder::stats() const { return impl_->stats; }
+
+}  // namespace canarytrap
