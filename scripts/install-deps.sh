@@ -21,6 +21,7 @@ build_pkgs=(
   libtomlplusplus-dev
   libpq-dev               # PostgreSQL plant targets
   libmariadb-dev          # MySQL/MariaDB plant targets
+  python3                 # the demo script reads canaries' JSON with it
 )
 test_pkgs=(
   libgtest-dev libgmock-dev
@@ -28,6 +29,9 @@ test_pkgs=(
   postgresql postgresql-client   # a real server started by the tests (initdb, pg_ctl, pg_dump)
   mariadb-server mariadb-client  # likewise (mariadb-install-db, mariadbd, mysqldump)
   util-linux              # runuser: PostgreSQL refuses to run as root
+  dnsutils knot-dnsutils curl swaks openssl  # real clients driving `canarytrap serve`, test certificates
+  libnet-ssleay-perl      # swaks --tls (STARTTLS)
+  clang libclang-rt-14-dev  # libFuzzer for the DNS and SMTP parser fuzzers (scripts/fuzz.sh)
 )
 
 bench_pkgs=(

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs what canarytrap needs, builds it and runs the demo: a registry in a scratch
-# folder (demo/ by default), a few canaries of each kind, and the list of them.
-# Idempotent: a second run reuses the folder and adds a few more canaries.
+# Installs what canarytrap needs, builds it, and runs `canarytrap serve` on a demo config in a
+# scratch folder (demo/ by default): authoritative DNS on 127.0.0.1:5353 (UDP and TCP), HTTP on
+# 127.0.0.1:8080 and SMTP on 127.0.0.1:2525, with a few canaries of each kind to try.
+# Idempotent: a second run reuses the folder and its canaries. Ctrl-C stops the server.
 #
 # Usage: scripts/run-demo.sh [DIR]
 set -euo pipefail
@@ -11,23 +12,32 @@ dir=${1:-demo}
 scripts/install-deps.sh build
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target canarytrap
-ct=build/src/canarytrap
+ct=$PWD/build/src/canarytrap
 
 if [ ! -f "$dir/canarytrap.toml" ]; then
   "$ct" init --dir "$dir" --zone canary.example.net --mail-domain mail.example.net --public-ip 127.0.0.1
 fi
 export CANARYTRAP_CONFIG="$dir/canarytrap.toml"
+if [ -z "$("$ct" canaries --kind dns --json | tr -d '[:space:][]')" ]; then
+  "$ct" mint --kind dns --count 2 --copy prod-db --memo "demo: users table" >/dev/null
+  "$ct" mint --kind http --count 2 --copy prod-db --memo "demo: avatar URLs" >/dev/null
+  "$ct" mint --kind smtp --count 2 --copy vendor-acme-export --memo "demo: partner export" >/dev/null
+fi
+dns=$("$ct" canaries --kind dns --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+url=$("$ct" canaries --kind http --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+mail=$("$ct" canaries --kind smtp --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
+host=${url#*://}; host=${host%%/*}; path=/${url#*://*/}
 
-echo "== minting: 2 dns, 2 http, 2 smtp for copy prod-db; 1 record for copy vendor-acme-export =="
-"$ct" mint --kind dns --count 2 --copy prod-db --memo "demo: users table"
-"$ct" mint --kind http --count 2 --copy prod-db --memo "demo: avatar URLs"
-"$ct" mint --kind smtp --count 2 --copy prod-db --memo "demo: newsletter list"
-"$ct" mint --kind record --copy vendor-acme-export --memo "demo: partner export"
-echo
-echo "== canarytrap canaries =="
-"$ct" canaries
-echo
-echo "== canarytrap copies =="
-"$ct" copies
-echo
-echo "Registry: $dir/canarytrap.db. Try: CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct canaries --json"
+cat <<MSG
+
+== canarytrap serve: try these in another terminal ==
+  dig @127.0.0.1 -p 5353 $dns
+  dig @127.0.0.1 -p 5353 +tcp +subnet=203.0.113.0/24 x.$dns AAAA
+  curl -H 'Host: $host' http://127.0.0.1:8080$path -o /dev/null -w '%{http_code} %{content_type}\n'
+  swaks --server 127.0.0.1:2525 --to $mail --from someone@example.org --header 'Subject: hello'
+Then see the hits:
+  CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct hits
+(Canaries: CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct canaries. Ctrl-C stops the server.)
+
+MSG
+exec "$ct" serve

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests need, builds canarytrap and runs every test: first the normal
-# build, then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+# build, then the same tests under AddressSanitizer + UndefinedBehaviorSanitizer, then a
+# short run of the libFuzzer targets (DNS and SMTP parsers).
 # Idempotent; ccache keeps rebuilds fast. Exit status is non-zero if anything fails.
 #
 # Usage: scripts/test.sh [--no-sanitize]
@@ -34,4 +35,6 @@ if ((sanitize)); then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan -j "$jobs" --output-on-failure
+  echo "== fuzzers (short run; scripts/fuzz.sh 3600 for a long one) =="
+  scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 fi

@@ -36,17 +36,29 @@ class ServeCommand final : public Command {
     if (!recorder) return fail(recorder.status());
 
     const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    // Scoped so that the io_context, and with it every session still pending, is gone before
+    // the recorder stops: a session ending late (an SMTP transaction abandoned by shutdown)
+    // still reaches a running recorder.
+    const int status = listen_until_signal(*cfg, threads, **recorder);
+    (*recorder)->stop();
+    if (status != kExitOk) return status;
+    const auto& st = (*recorder)->stats();
+    spdlog::info("stopped: {} observations, {} hits written, {} dropped", st.observed.load(), st.written.load(),
+                 st.dropped.load());
+    return status;
+  }
+
+ private:
+  int listen_until_signal(const Config& cfg_in, int threads, Recorder& recorder) {
+    const Config* cfg = &cfg_in;
     boost::asio::io_context io(threads);
     ListenerConfig lc = listener_config_from(*cfg);
     lc.threads = threads;
-    auto listeners = Listeners::start(io, lc, **recorder);
-    if (!listeners) {
-      (*recorder)->stop();
-      return fail(listeners.status());
-    }
+    auto listeners = Listeners::start(io, lc, recorder);
+    if (!listeners) return fail(listeners.status());
     spdlog::info("listening: dns {} (udp+tcp), http {}, https {}, smtp {}; zone {}; {} triggers indexed",
                  or_off(lc.dns), or_off(lc.http), or_off(lc.https), or_off(lc.smtp), cfg->zone,
-                 (*recorder)->stats().triggers_indexed.load());
+                 recorder.stats().triggers_indexed.load());
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int signo) {
@@ -59,14 +71,10 @@ class ServeCommand final : public Command {
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();
     for (auto& t : pool) t.join();
-    (*recorder)->stop();
-    const auto& st = (*recorder)->stats();
-    spdlog::info("stopped: {} observations, {} hits written, {} dropped", st.observed.load(), st.written.load(),
-                 st.dropped.load());
+    listeners->reset();  // acceptors and sockets go before their io_context
     return kExitOk;
   }
 
- private:
   static std::string or_off(const std::string& s) { return s.empty() ? "off" : s; }
 
   std::optional<std::string> dns_, http_, https_, smtp_;

@@ -38,22 +38,22 @@ void observe(const DnsParse& q, const std::string& source, const char* transport
   if (o.tokens.empty()) return;
   o.details = {{"qname", q.qname}, {"qtype", dns_type_name(q.qtype)}, {"transport", transport}};
   if (q.ecs) o.details.emplace_back("ecs", q.ecs->to_string());
-  s.sink.observe(std::move(o));
+  s->sink.observe(std::move(o));
 }
 
 // The reply to a parsed query (empty and `drop` set when it deserves none).
 std::vector<std::uint8_t> answer(const DnsParse& q, std::size_t limit, const std::string& source, const char* transport,
                                  Shared& s, bool& drop) {
-  s.stats.dns_queries.fetch_add(1, std::memory_order_relaxed);
+  s->stats.dns_queries.fetch_add(1, std::memory_order_relaxed);
   drop = q.drop;
   if (q.drop) {
-    s.stats.dns_malformed.fetch_add(1, std::memory_order_relaxed);
+    s->stats.dns_malformed.fetch_add(1, std::memory_order_relaxed);
     return {};
   }
-  if (q.rcode) s.stats.dns_malformed.fetch_add(1, std::memory_order_relaxed);
+  if (q.rcode) s->stats.dns_malformed.fetch_add(1, std::memory_order_relaxed);
   observe(q, source, transport, s);
-  auto reply = build_dns_response(q, s.config.zones, limit);
-  if (reply.size() >= 4 && (reply[3] & 0x0F) == dns::kRefused) s.stats.dns_refused.fetch_add(1, std::memory_order_relaxed);
+  auto reply = build_dns_response(q, s->config.zones, limit);
+  if (reply.size() >= 4 && (reply[3] & 0x0F) == dns::kRefused) s->stats.dns_refused.fetch_add(1, std::memory_order_relaxed);
   return reply;
 }
 
@@ -94,9 +94,9 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
  public:
   TcpSession(tcp::socket socket, Shared shared)
       : socket_(std::move(socket)), timer_(socket_.get_executor()), shared_(shared) {
-    shared_.stats.open_connections.fetch_add(1);
+    shared_->stats.open_connections.fetch_add(1);
   }
-  ~TcpSession() { shared_.stats.open_connections.fetch_sub(1); }
+  ~TcpSession() { shared_->stats.open_connections.fetch_sub(1); }
   void start() {
     boost::system::error_code ec;
     const auto peer = socket_.remote_endpoint(ec);
@@ -168,7 +168,7 @@ class DnsServer final : public Server {
     auto addr = parse_address(at.host);
     if (!addr) return addr.status();
     const std::string where = "listen.dns " + at.to_string();
-    for (int i = 0; i < std::max(1, shared_.config.threads); ++i) {
+    for (int i = 0; i < std::max(1, shared_->config.threads); ++i) {
       udp::socket s(io);
       boost::system::error_code ec;
       const udp::endpoint ep(*addr, at.port);

@@ -108,9 +108,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   HttpSession(Stream stream, Shared shared, std::string peer_ip, unsigned short peer_port)
       : stream_(std::move(stream)), shared_(shared), peer_ip_(std::move(peer_ip)), peer_port_(peer_port) {
-    shared_.stats.open_connections.fetch_add(1);
+    shared_->stats.open_connections.fetch_add(1);
   }
-  ~HttpSession() { shared_.stats.open_connections.fetch_sub(1); }
+  ~HttpSession() { shared_->stats.open_connections.fetch_sub(1); }
 
   void start() {
     if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
@@ -144,13 +144,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return close();
     }
     if (ec) {
-      shared_.stats.http_bad_requests.fetch_add(1, std::memory_order_relaxed);
+      shared_->stats.http_bad_requests.fetch_add(1, std::memory_order_relaxed);
       const auto status = ec == http::error::body_limit       ? http::status::payload_too_large
                           : ec == http::error::header_limit ? http::status::request_header_fields_too_large
                                                             : http::status::bad_request;
       return respond_error(status);
     }
-    shared_.stats.http_requests.fetch_add(1, std::memory_order_relaxed);
+    shared_->stats.http_requests.fetch_add(1, std::memory_order_relaxed);
     const auto& req = parser_->get();
     observe(req);
     const Asset asset = asset_for(std::string_view(req.target().data(), req.target().size()));
@@ -170,7 +170,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     Observation o;
     o.channel = Channel::kHttp;
     o.at = system_clock().now();
-    const std::string client = client_address(peer_ip_, req, shared_.config.trusted_proxies);
+    const std::string client = client_address(peer_ip_, req, shared_->config.trusted_proxies);
     o.source = client == peer_ip_ ? endpoint_text(asio::ip::make_address(peer_ip_), peer_port_) : client;
     std::string host(req[http::field::host]);
     const std::string host_lower = ascii_lower(host.substr(0, host.rfind(':') == std::string::npos || host.back() == ']'
@@ -196,7 +196,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       headers += std::string(field.name_string()) + ": " + cap(field.value(), 256) + "\n";
     }
     o.details.emplace_back("headers", cap(headers, kHeaderDetailCap));
-    shared_.sink.observe(std::move(o));
+    shared_->sink.observe(std::move(o));
   }
 
   void write(std::shared_ptr<http::response<http::string_body>> res) {
@@ -247,10 +247,10 @@ class HttpServer final : public Server {
       beast::error_code ec;
       ssl_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-      ssl_.use_certificate_chain_file(shared_.config.tls_cert, ec);
-      if (ec) return Status::IoError(where + ": certificate " + shared_.config.tls_cert + ": " + ec.message());
-      ssl_.use_private_key_file(shared_.config.tls_key, ssl::context::pem, ec);
-      if (ec) return Status::IoError(where + ": key " + shared_.config.tls_key + ": " + ec.message());
+      ssl_.use_certificate_chain_file(shared_->config.tls_cert, ec);
+      if (ec) return Status::IoError(where + ": certificate " + shared_->config.tls_cert + ": " + ec.message());
+      ssl_.use_private_key_file(shared_->config.tls_key, ssl::context::pem, ec);
+      if (ec) return Status::IoError(where + ": key " + shared_->config.tls_key + ": " + ec.message());
       if (SSL_CTX_check_private_key(ssl_.native_handle()) != 1) {
         return Status::InvalidArgument(where + ": the key does not match the certificate");
       }

@@ -36,8 +36,7 @@ ListenerConfig listener_config_from(const Config& cfg) {
 }
 
 struct Listeners::Impl {
-  ListenerConfig config;
-  ListenerStats stats;
+  listen::Shared context;
   std::vector<std::unique_ptr<listen::Server>> servers;
 };
 
@@ -47,8 +46,8 @@ Listeners::~Listeners() { stop(); }
 Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io, const ListenerConfig& config,
                                                     ObservationSink& sink) {
   auto impl = std::make_unique<Impl>();
-  impl->config = config;
-  listen::Shared shared{sink, impl->stats, impl->config};
+  impl->context = std::make_shared<listen::Context>(sink, config);
+  listen::Shared shared = impl->context;
   const auto endpoint = [](const char* key, const std::string& text) -> Result<Endpoint> {
     auto ep = parse_endpoint(text);
     if (!ep) return ep.status().WithContext(key);
@@ -92,6 +91,6 @@ void Listeners::stop() {
   for (auto& s : impl_->servers) s->stop();
 }
 
-const ListenerStats& Listeners::stats() const { return impl_->stats; }
+const ListenerStats& Listeners::stats() const { return impl_->context->stats; }
 
 }  // namespace canarytrap

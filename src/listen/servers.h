@@ -17,11 +17,15 @@ class Server {
   virtual void stop() = 0;
 };
 
-struct Shared {
-  ObservationSink& sink;
-  ListenerStats& stats;
-  const ListenerConfig& config;
+// What every session needs, shared with it: sessions still pending when the io_context is
+// torn down may outlive the Listeners object, so they hold this, not a reference into it.
+struct Context {
+  Context(ObservationSink& s, ListenerConfig c) : sink(s), config(std::move(c)) {}
+  ObservationSink& sink;  // must outlive the io_context (serve stops the recorder after it)
+  ListenerConfig config;
+  ListenerStats stats;
 };
+using Shared = std::shared_ptr<Context>;
 
 Result<boost::asio::ip::address> parse_address(const std::string& host);
 Result<std::unique_ptr<Server>> start_dns(boost::asio::io_context& io, const Endpoint& at, Shared shared);

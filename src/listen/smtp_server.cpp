@@ -30,15 +30,15 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
         shared_(shared),
         tls_ctx_(tls),
         buffer_(SmtpProtocol::kMaxLineBytes),
-        smtp_(shared.config.zones.mail_domains.empty() ? "localhost" : "mx." + shared.config.zones.mail_domains[0],
-              shared.config.zones.mail_domains, tls != nullptr) {
-    shared_.stats.open_connections.fetch_add(1);
-    shared_.stats.smtp_sessions.fetch_add(1, std::memory_order_relaxed);
+        smtp_(shared->config.zones.mail_domains.empty() ? "localhost" : "mx." + shared->config.zones.mail_domains[0],
+              shared->config.zones.mail_domains, tls != nullptr) {
+    shared_->stats.open_connections.fetch_add(1);
+    shared_->stats.smtp_sessions.fetch_add(1, std::memory_order_relaxed);
   }
   ~SmtpSession() {
     smtp_.on_close();
     flush_deliveries();
-    shared_.stats.open_connections.fetch_sub(1);
+    shared_->stats.open_connections.fetch_sub(1);
   }
 
   void start() {
@@ -116,7 +116,7 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
 
   void flush_deliveries() {
     while (auto d = smtp_.take_delivery()) {
-      if (d->has_message) shared_.stats.smtp_messages.fetch_add(1, std::memory_order_relaxed);
+      if (d->has_message) shared_->stats.smtp_messages.fetch_add(1, std::memory_order_relaxed);
       Observation o;
       o.channel = Channel::kSmtp;
       o.at = system_clock().now();
@@ -133,7 +133,7 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
         o.details.emplace_back("headers", d->headers);
         o.details.emplace_back("size", std::to_string(d->size));
       }
-      shared_.sink.observe(std::move(o));
+      shared_->sink.observe(std::move(o));
     }
   }
 
@@ -165,11 +165,11 @@ class SmtpServer final : public Server {
 
   Status listen(const Endpoint& at) {
     const std::string where = "listen.smtp " + at.to_string();
-    if (!shared_.config.tls_cert.empty()) {
+    if (!shared_->config.tls_cert.empty()) {
       boost::system::error_code ec;
       ssl_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
-      ssl_.use_certificate_chain_file(shared_.config.tls_cert, ec);
-      if (!ec) ssl_.use_private_key_file(shared_.config.tls_key, ssl::context::pem, ec);
+      ssl_.use_certificate_chain_file(shared_->config.tls_cert, ec);
+      if (!ec) ssl_.use_private_key_file(shared_->config.tls_key, ssl::context::pem, ec);
       if (ec) return Status::IoError(where + ": certificate or key: " + ec.message());
       tls_ = true;
     }

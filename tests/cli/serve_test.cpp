@@ -1,0 +1,302 @@
+// `canarytrap serve` driven by real clients: dig and kdig, curl, swaks.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <thread>
+
+#include "cli/cli_fixture.h"
+
+namespace canarytrap::testing {
+namespace {
+
+class ServeTest : public CliTest {
+ protected:
+  void SetUp() override {
+    init();
+    dns_port_ = free_port();
+    http_port_ = free_port();
+    smtp_port_ = free_port();
+  }
+  void TearDown() override {
+    if (serve_) serve_->stop(SIGKILL);
+  }
+
+  std::string at(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+  void start_serve() {
+    serve_ = std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
+                                 "--smtp", at(smtp_port_), "--threads", "2"},
+        ProcessOptions{dir_.path(), {}}, dir_ / "serve");
+    for (int i = 0; i < 500 && !(port_open(http_port_) && port_open(smtp_port_) && port_open(dns_port_)); ++i) {
+      ASSERT_TRUE(serve_->running()) << serve_->err();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ASSERT_TRUE(port_open(http_port_)) << serve_->err();
+  }
+
+  std::string mint(const std::string& kind) {
+    auto r = ct({"mint", "--kind", kind, "--copy", "prod-db"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out.substr(0, r.out.find('\n'));
+  }
+
+  // The hits recorded so far, waiting up to 5 s for at least `n` (writes are asynchronous).
+  nlohmann::json hits(std::size_t n) {
+    nlohmann::json j;
+    for (int i = 0; i < 100; ++i) {
+      j = json_of(ct({"hits", "--json", "--limit", "1000000"}));
+      if (j.size() >= n) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return j;
+  }
+
+  ProcessResult dig(const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"/usr/bin/dig", "@127.0.0.1", "-p", std::to_string(dns_port_), "+tries=1", "+time=3"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_process(argv);
+  }
+
+  int dns_port_ = 0, http_port_ = 0, smtp_port_ = 0;
+  std::unique_ptr<BackgroundProcess> serve_;
+};
+
+TEST_F(ServeTest, DnsTriggersFireOverUdpAndTcpWithSubnetAndCase) {
+  const std::string name = mint("dns");
+  start_serve();
+  std::string mixed = name;
+  for (std::size_t i = 0; i < mixed.size(); i += 2) mixed[i] = static_cast<char>(std::toupper(mixed[i]));
+  auto udp = dig({mixed, "A"});
+  ASSERT_EQ(udp.exit_code, 0) << udp.err;
+  EXPECT_NE(udp.out.find("status: NOERROR"), std::string::npos) << udp.out;
+  EXPECT_NE(udp.out.find("flags: qr aa"), std::string::npos) << udp.out;
+  EXPECT_NE(udp.out.find("\n" + mixed + "."), std::string::npos) << "0x20 case not echoed:\n" << udp.out;
+  EXPECT_NE(udp.out.find("127.0.0.1"), std::string::npos);
+  auto tcp = dig({"+tcp", "+subnet=203.0.113.0/24", "deep.sub." + name, "AAAA"});
+  ASSERT_EQ(tcp.exit_code, 0) << tcp.err;
+  EXPECT_NE(tcp.out.find("CLIENT-SUBNET: 203.0.113.0/24/0"), std::string::npos) << tcp.out;
+  auto kdig = run_process({"/usr/bin/kdig", "@127.0.0.1", "-p", std::to_string(dns_port_), "+tcp", name, "TXT"});
+  ASSERT_EQ(kdig.exit_code, 0) << kdig.err;
+  EXPECT_NE(kdig.out.find("NOERROR"), std::string::npos) << kdig.out;
+  auto refused = dig({"www.example.com", "A"});
+  EXPECT_NE(refused.out.find("status: REFUSED"), std::string::npos) << refused.out;
+
+  auto h = hits(3);
+  ASSERT_EQ(h.size(), 3u) << h.dump(2);
+  std::map<std::string, nlohmann::json> by_transport;
+  for (const auto& hit : h) {
+    EXPECT_EQ(hit["channel"], "dns");
+    EXPECT_EQ(hit["copy"], "prod-db");
+    EXPECT_EQ(hit["value"], name);
+    EXPECT_EQ(hit["source"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
+    by_transport[hit["details"]["transport"].get<std::string>() + hit["details"]["qtype"].get<std::string>()] = hit;
+  }
+  EXPECT_EQ(by_transport["udpA"]["details"]["qname"], mixed);
+  EXPECT_EQ(by_transport["tcpAAAA"]["details"]["ecs"], "203.0.113.0/24");
+  EXPECT_TRUE(by_transport.contains("tcpTXT"));
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
+}
+
+TEST_F(ServeTest, HttpTriggerFiresAndLooksLikeAnAsset) {
+  const std::string url = mint("http");
+  const std::string host = url.substr(7, url.find('/', 7) - 7);
+  const std::string path = url.substr(url.find('/', 7));
+  start_serve();
+  const auto fetch = [&](const std::string& p, const std::string& h) {
+    return run_process({"/usr/bin/curl", "-s", "-D", "-", "-o", "/dev/null", "-A", "Mozilla/5.0 <script>alert(1)</script>",
+                        "-H", "Host: " + h, "-H", "Referer: https://forum.example/t/123", "http://127.0.0.1:" +
+                        std::to_string(http_port_) + p});
+  };
+  auto hit = fetch(path, host);
+  ASSERT_EQ(hit.exit_code, 0) << hit.err;
+  EXPECT_NE(hit.out.find("HTTP/1.1 200"), std::string::npos) << hit.out;
+  EXPECT_TRUE(hit.out.find("image/jpeg") != std::string::npos || hit.out.find("image/png") != std::string::npos)
+      << hit.out;
+  // An unknown path of the same shape gets the same answer: the server is no oracle.
+  std::string other = path;
+  other.replace(other.rfind('/') + 1, 24, "0123456789abcdef01234567");
+  auto miss = fetch(other, "cdn.canary.example.net");
+  EXPECT_EQ(miss.out, hit.out);
+
+  auto h = hits(1);
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0]["channel"], "http");
+  EXPECT_EQ(h[0]["details"]["user_agent"], "Mozilla/5.0 <script>alert(1)</script>");  // stored as sent
+  EXPECT_EQ(h[0]["details"]["referer"], "https://forum.example/t/123");
+  EXPECT_EQ(h[0]["details"]["host"], host);
+  EXPECT_EQ(h[0]["details"]["target"], path);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+}
+
+TEST_F(ServeTest, SmtpTriggerFiresAndRelayingIsRefused) {
+  const std::string address = mint("smtp");
+  start_serve();
+  auto sent = run_process({"/usr/bin/swaks", "--server", at(smtp_port_), "--to", address, "--from", "seller@forum.example",
+                           "--ehlo", "mx.forum.example", "--header", "Subject: fresh leak <b>1.2M rows</b>",
+                           "--header", "Message-ID: <abc@forum.example>"});
+  ASSERT_EQ(sent.exit_code, 0) << sent.out << sent.err;
+  auto relay = run_process({"/usr/bin/swaks", "--server", at(smtp_port_), "--to", "someone@example.com", "--from",
+                            "x@forum.example"});
+  EXPECT_NE(relay.exit_code, 0);
+  EXPECT_NE(relay.out.find("554 5.7.1"), std::string::npos) << relay.out;
+  auto h = hits(1);
+  ASSERT_EQ(h.size(), 1u) << h.dump(2);
+  EXPECT_EQ(h[0]["channel"], "smtp");
+  EXPECT_EQ(h[0]["value"], address);
+  EXPECT_EQ(h[0]["details"]["subject"], "fresh leak <b>1.2M rows</b>");
+  EXPECT_EQ(h[0]["details"]["message_id"], "<abc@forum.example>");
+  EXPECT_EQ(h[0]["details"]["helo"], "mx.forum.example");
+  EXPECT_FALSE(h[0]["automated"].get<bool>());
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+}
+
+TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
+  const std::string url = mint("http");
+  const std::string address = mint("smtp");
+  const std::string host = url.substr(7, url.find('/', 7) - 7);
+  const std::string path = url.substr(url.find('/', 7));
+  auto cert = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                           "/CN=*.canary.example.net", "-keyout", (dir_ / "key.pem").string(), "-out",
+                           (dir_ / "cert.pem").string()});
+  ASSERT_EQ(cert.exit_code, 0) << cert.err;
+  const int https_port = free_port();
+  serve_ = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
+                               "--https", at(https_port), "--smtp", at(smtp_port_)},
+      ProcessOptions{dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "cert.pem").string()},
+                                   {"CANARYTRAP_TLS_KEY", (dir_ / "key.pem").string()}}},
+      dir_ / "serve");
+  for (int i = 0; i < 500 && !(port_open(https_port) && port_open(smtp_port_)); ++i) {
+    ASSERT_TRUE(serve_->running()) << serve_->err();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto fetched = run_process({"/usr/bin/curl", "-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "--resolve",
+                              host + ":" + std::to_string(https_port) + ":127.0.0.1",
+                              "https://" + host + ":" + std::to_string(https_port) + path});
+  EXPECT_EQ(fetched.out, "200") << fetched.err;
+  auto mailed = run_process({"/usr/bin/swaks", "--server", at(smtp_port_), "--tls", "--to", address, "--from",
+                             "x@forum.example", "--header", "Subject: over tls"});
+  EXPECT_EQ(mailed.exit_code, 0) << mailed.out;
+  EXPECT_NE(mailed.out.find("STARTTLS"), std::string::npos);
+  auto h = hits(2);
+  ASSERT_EQ(h.size(), 2u) << h.dump(2);
+  for (const auto& hit : h) {
+    EXPECT_EQ(hit["details"]["tls"], "yes") << hit.dump();
+    if (hit["channel"] == "http") {
+      EXPECT_EQ(hit["details"]["sni"], host);
+    } else {
+      EXPECT_EQ(hit["details"]["subject"], "over tls");
+    }
+  }
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+}
+
+TEST_F(ServeTest, SigtermUnderLoadLosesNoHit) {
+  const std::string url = mint("http");
+  const std::string host = url.substr(7, url.find('/', 7) - 7);
+  const std::string path = url.substr(url.find('/', 7));
+  start_serve();
+  // One curl, keep-alive, thousands of trigger requests; SIGTERM lands while it runs.
+  std::ofstream config(dir_ / "curl.cfg");
+  config << "header = \"Host: " << host << "\"\n";
+  for (int i = 0; i < 4000; ++i) {
+    config << "url = \"http://127.0.0.1:" << http_port_ << path << "?n=" << i << "\"\noutput = \"/dev/null\"\n";
+  }
+  config.close();
+  BackgroundProcess load({"/usr/bin/curl", "-s", "-K", (dir_ / "curl.cfg").string(), "-w", "%{http_code}\\n"},
+                         ProcessOptions{dir_.path(), {}}, dir_ / "curl");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
+  load.stop(SIGKILL, 20000);  // curl ends by itself once the server is gone
+  std::ifstream codes(dir_ / "curl.out");
+  std::size_t answered = 0;
+  for (std::string line; std::getline(codes, line);) answered += line == "200";
+  ASSERT_GT(answered, 0u);
+  const auto h = json_of(ct({"hits", "--json", "--limit", "1000000"}));
+  EXPECT_EQ(h.size(), answered) << "answered trigger requests and recorded hits differ";
+}
+
+TEST_F(ServeTest, SurvivesJunkOnEveryPort) {
+  const std::string name = mint("dns");
+  start_serve();
+  // UDP: random bytes, a truncated query, a response.
+  const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in dns{};
+  dns.sin_family = AF_INET;
+  dns.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  dns.sin_port = htons(static_cast<std::uint16_t>(dns_port_));
+  for (const std::string& junk : {std::string("\x01"), std::string(12, '\xff'), std::string(3000, 'x'),
+                                  std::string("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\xc0\x0c", 14)}) {
+    ::sendto(udp, junk.data(), junk.size(), 0, reinterpret_cast<sockaddr*>(&dns), sizeof dns);
+  }
+  ::close(udp);
+  const auto tcp_exchange = [&](int port, const std::string& send) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    std::string got;
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+      ::send(fd, send.data(), send.size(), MSG_NOSIGNAL);
+      char buf[4096];
+      for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return got;
+  };
+  // DNS over TCP: a zero-length frame closes the connection.
+  EXPECT_EQ(tcp_exchange(dns_port_, std::string("\x00\x00", 2)), "");
+  // HTTP: binary junk gets 400; a 100 KB header line gets 431; both close.
+  EXPECT_EQ(tcp_exchange(http_port_, std::string("\x00\x01\x02 junk\r\n\r\n", 12)).substr(0, 12), "HTTP/1.1 400");
+  EXPECT_EQ(tcp_exchange(http_port_, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(100'000, 'a') + "\r\n\r\n")
+                .substr(0, 12),
+            "HTTP/1.1 431");
+  // SMTP: junk is an error reply; a 5,000-byte line is refused and the connection closed.
+  const std::string smtp_junk = tcp_exchange(smtp_port_, std::string("\x16\x03\x01\x00\xa5junk\r\nQUIT\r\n", 15));
+  EXPECT_NE(smtp_junk.find("502 5.5.2"), std::string::npos) << smtp_junk;
+  EXPECT_NE(tcp_exchange(smtp_port_, std::string(5000, 'A') + "\r\n").find("500 5.5.0"), std::string::npos);
+  // A slow client holding a half-sent request does not block anyone else.
+  const int slow = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in h{};
+  h.sin_family = AF_INET;
+  h.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  h.sin_port = htons(static_cast<std::uint16_t>(http_port_));
+  ASSERT_EQ(::connect(slow, reinterpret_cast<sockaddr*>(&h), sizeof h), 0);
+  ::send(slow, "GET / HTTP/1.1\r\nHost: a", 23, MSG_NOSIGNAL);
+  auto ok = run_process({"/usr/bin/curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5",
+                         "http://127.0.0.1:" + std::to_string(http_port_) + "/x.gif"});
+  EXPECT_EQ(ok.out, "200");
+  ::close(slow);
+  // And the trigger still fires.
+  auto still = dig({name, "A", "+short"});
+  EXPECT_EQ(still.out, "127.0.0.1\n");
+  EXPECT_EQ(hits(1).size(), 1u);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
+}
+
+TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<std::uint16_t>(http_port_));
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  auto r = ct({"serve", "--dns", at(dns_port_), "--http", at(http_port_), "--smtp", at(smtp_port_)});
+  ::close(fd);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("listen.http 127.0.0.1:" + std::to_string(http_port_)), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("in use"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+}  // namespace
+}  // namespace canarytrap::testing
