@@ -282,6 +282,44 @@ TEST_F(ServeTest, SurvivesJunkOnEveryPort) {
   EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
+TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
+  const std::string url = mint("http");
+  const std::string host = url.substr(7, url.find('/', 7) - 7);
+  const std::string path = url.substr(url.find('/', 7));
+  const auto fetch = [&] {
+    return run_process({"/usr/bin/curl", "-s", "-o", "/dev/null", "-H", "Host: " + host, "-H",
+                        "X-Forwarded-For: 198.51.100.23, 127.0.0.1", "http://127.0.0.1:" + std::to_string(http_port_) + path});
+  };
+  start_serve();
+  fetch();
+  ASSERT_EQ(hits(1).size(), 1u);
+  EXPECT_EQ(hits(1)[0]["source"].get<std::string>().rfind("127.0.0.1:", 0), 0u);  // not trusted: the peer
+  ASSERT_EQ(serve_->stop(SIGTERM), 0);
+  serve_ = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
+                               "--smtp", at(smtp_port_)},
+      ProcessOptions{dir_.path(), {{"CANARYTRAP_HTTP_TRUSTED_PROXIES", "127.0.0.1"}}}, dir_ / "serve2");
+  for (int i = 0; i < 500 && !port_open(http_port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  fetch();
+  auto h = hits(2);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0]["source"], "198.51.100.23");  // newest first: the client behind the trusted proxy
+  EXPECT_NE(h[0]["details"]["peer"].get<std::string>().find("127.0.0.1"), std::string::npos);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+}
+
+TEST_F(ServeTest, UnusableCertificateIsOneLineAndExitOne) {
+  write_file(dir_ / "bad.pem", "not a certificate\n");
+  auto r = run_process({CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_), "--https",
+                        at(free_port()), "--smtp", at(smtp_port_)},
+                       {dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "bad.pem").string()},
+                                      {"CANARYTRAP_TLS_KEY", (dir_ / "bad.pem").string()}}});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("listen.https"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("bad.pem"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
