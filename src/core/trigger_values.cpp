@@ -4,6 +4,7 @@
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/secure_random.h"
+#include "canarytrap/core/tsv.h"
 
 namespace canarytrap::data {
 extern const std::string_view local_part_names_tsv;
@@ -43,26 +44,16 @@ struct NameSets {
 const NameSets& name_sets() {
   static const NameSets sets = [] {
     NameSets s;
-    std::vector<std::string> set_names;
-    std::string_view text = data::local_part_names_tsv;
-    while (!text.empty()) {
-      const auto nl = text.find('\n');
-      std::string_view line = text.substr(0, nl);
-      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-      if (line.empty() || line.front() == '#') continue;
-      const auto t1 = line.find('\t');
-      const auto t2 = line.find('\t', t1 + 1);
-      if (t1 == std::string_view::npos || t2 == std::string_view::npos) continue;
-      const std::string set(line.substr(0, t1));
-      const std::string_view part = line.substr(t1 + 1, t2 - t1 - 1);
-      const std::string_view name = line.substr(t2 + 1);
+    std::vector<std::string_view> set_names;
+    for (const auto& row : parse_tsv(data::local_part_names_tsv)) {
+      if (row.size() < 3) continue;
       std::size_t i = 0;
-      while (i < set_names.size() && set_names[i] != set) ++i;
+      while (i < set_names.size() && set_names[i] != row[0]) ++i;
       if (i == set_names.size()) {
-        set_names.push_back(set);
+        set_names.push_back(row[0]);
         s.pools.emplace_back();
       }
-      (part == "given" ? s.pools[i].given : s.pools[i].surname).push_back(name);
+      (row[1] == "given" ? s.pools[i].given : s.pools[i].surname).push_back(row[2]);
     }
     return s;
   }();

@@ -20,27 +20,6 @@ extern const std::string_view en_card_iins_tsv;
 
 namespace canarytrap::fake {
 
-std::vector<Row> parse_tsv(std::string_view text) {
-  std::vector<Row> rows;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
-    Row row;
-    std::size_t start = 0;
-    for (;;) {
-      const auto tab = line.find('\t', start);
-      row.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-      if (tab == std::string_view::npos) break;
-      start = tab + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
 std::vector<std::string_view> split_commas(std::string_view s) {
   std::vector<std::string_view> out;
   while (!s.empty()) {

@@ -10,14 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "canarytrap/core/tsv.h"
 #include "canarytrap/fake/fast_rng.h"
 
 namespace canarytrap::fake {
 
-using Row = std::vector<std::string_view>;
-
-// Tab-separated rows of `text`, skipping blank lines and '#' comments.
-std::vector<Row> parse_tsv(std::string_view text);
+using Row = TsvRow;
+using canarytrap::parse_tsv;
 
 class WeightedTable {
  public:

@@ -184,13 +184,7 @@ class DnsServer final : public Server {
       worker->start();
       udp_.push_back(worker);
     }
-    boost::system::error_code ec;
-    const tcp::endpoint ep(*addr, at.port);
-    acceptor_.open(ep.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(ep, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return Status::IoError(where + " (tcp): " + ec.message());
+    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where + " (tcp)"));
     accept();
     return Status::Ok();
   }

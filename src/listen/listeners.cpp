@@ -14,6 +14,19 @@ Result<boost::asio::ip::address> parse_address(const std::string& host) {
   return a;
 }
 
+Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const Endpoint& at, const std::string& where) {
+  auto addr = parse_address(at.host);
+  if (!addr) return addr.status().WithContext(where);
+  boost::system::error_code ec;
+  const boost::asio::ip::tcp::endpoint ep(*addr, at.port);
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::IoError(where + ": " + ec.message());
+  return Status::Ok();
+}
+
 std::string endpoint_text(const boost::asio::ip::address& a, unsigned short port) {
   return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(port);
 }

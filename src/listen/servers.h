@@ -32,6 +32,9 @@ Result<std::unique_ptr<Server>> start_dns(boost::asio::io_context& io, const End
 Result<std::unique_ptr<Server>> start_http(boost::asio::io_context& io, const Endpoint& at, bool tls, Shared shared);
 Result<std::unique_ptr<Server>> start_smtp(boost::asio::io_context& io, const Endpoint& at, Shared shared);
 
+// Opens, binds (SO_REUSEADDR) and listens; errors read "<where>: <reason>".
+Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const Endpoint& at, const std::string& where);
+
 // "203.0.113.9:53124" / "[2001:db8::1]:53124"
 std::string endpoint_text(const boost::asio::ip::address& a, unsigned short port);
 

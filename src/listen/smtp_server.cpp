@@ -173,15 +173,7 @@ class SmtpServer final : public Server {
       if (ec) return Status::IoError(where + ": certificate or key: " + ec.message());
       tls_ = true;
     }
-    auto addr = parse_address(at.host);
-    if (!addr) return addr.status();
-    boost::system::error_code ec;
-    const tcp::endpoint ep(*addr, at.port);
-    acceptor_.open(ep.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(ep, ec);
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return Status::IoError(where + ": " + ec.message());
+    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where));
     accept();
     return Status::Ok();
   }

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "canarytrap/core/normalize.h"
+#include "canarytrap/core/tsv.h"
 #include "canarytrap/store/registry.h"
 
 namespace canarytrap::data {
@@ -28,15 +29,8 @@ struct UaPattern {
 const std::vector<UaPattern>& ua_patterns() {
   static const std::vector<UaPattern> patterns = [] {
     std::vector<UaPattern> out;
-    std::string_view text = data::record_automated_user_agents_tsv;
-    while (!text.empty()) {
-      const auto nl = text.find('\n');
-      std::string_view line = text.substr(0, nl);
-      text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-      if (line.empty() || line.front() == '#') continue;
-      const auto tab = line.find('\t');
-      if (tab == std::string_view::npos) continue;
-      out.push_back({ascii_lower(line.substr(0, tab)), std::string(line.substr(tab + 1))});
+    for (const auto& row : parse_tsv(data::record_automated_user_agents_tsv)) {
+      if (row.size() >= 2) out.push_back({ascii_lower(row[0]), std::string(row[1])});
     }
     return out;
   }();
