@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -81,14 +83,17 @@ struct Recorder::Impl {
 
   std::chrono::steady_clock::time_point last_drop_log{};
 
+  // Adds triggers registered since the last call. Straight into the map, under the lock:
+  // the first load has no readers yet, later ones bring a handful of new canaries.
   Status refresh_index() {
-    std::vector<IndexedTrigger> fresh;
-    CT_RETURN_IF_ERROR(registry->for_each_trigger(indexed_up_to, [&](const IndexedTrigger& t) { fresh.push_back(t); }));
-    if (fresh.empty()) return Status::Ok();
     std::unique_lock lock(index_mutex);
-    for (const auto& t : fresh) index[t.token] = {t.trigger_id, t.canary_id, t.channel};
-    indexed_up_to = fresh.back().trigger_id;
+    const bool first = index.empty();
+    CT_RETURN_IF_ERROR(registry->for_each_trigger(indexed_up_to, [&](const IndexedTrigger& t) {
+      index[t.token] = {t.trigger_id, t.canary_id, t.channel};
+      indexed_up_to = t.trigger_id;
+    }));
     stats.triggers_indexed.store(index.size());
+    if (first) ::malloc_trim(0);  // give the loader's transient memory back to the system
     return Status::Ok();
   }
 
@@ -150,7 +155,7 @@ Recorder::~Recorder() { stop(); }
 Result<std::unique_ptr<Recorder>> Recorder::start(Options options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  auto reg = Registry::open(impl->options.registry, {.create_if_missing = false});
+  auto reg = Registry::open(impl->options.registry, {.create_if_missing = false, .cache_mib = 8});
   if (!reg) return reg.status();
   impl->registry = std::move(*reg);
   CT_RETURN_IF_ERROR(impl->refresh_index());

@@ -75,7 +75,8 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   CT_RETURN_IF_ERROR(where(store::migrate(db)));
   // WAL: readers (the dashboard, `canarytrap hits`) never block the writer.
   CT_RETURN_IF_ERROR(where(db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-                                        "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")));
+                                        "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" +
+                                        std::to_string(options.cache_mib * 1024) + ";")));
   auto version = db.query_int("PRAGMA user_version");
   if (!version) return where(version.status());
   impl->schema_version = static_cast<int>(*version);

@@ -146,6 +146,9 @@ class Registry {
  public:
   struct OpenOptions {
     bool create_if_missing = false;
+    // SQLite page cache: large for one-transaction bulk writes (plant, mint), small for the
+    // long-running recorder, whose memory is mostly its trigger index.
+    int cache_mib = 64;
   };
 
   static Result<std::unique_ptr<Registry>> open(const std::filesystem::path& path, OpenOptions options);
