@@ -204,21 +204,27 @@ TEST_F(ServeTest, SigtermUnderLoadLosesNoHit) {
   // One curl, keep-alive, thousands of trigger requests; SIGTERM lands while it runs.
   std::ofstream config(dir_ / "curl.cfg");
   config << "header = \"Host: " << host << "\"\n";
-  for (int i = 0; i < 4000; ++i) {
+  for (int i = 0; i < 30000; ++i) {
     config << "url = \"http://127.0.0.1:" << http_port_ << path << "?n=" << i << "\"\noutput = \"/dev/null\"\n";
   }
   config.close();
   BackgroundProcess load({"/usr/bin/curl", "-s", "-K", (dir_ / "curl.cfg").string(), "-w", "%{http_code}\\n"},
                          ProcessOptions{dir_.path(), {}}, dir_ / "curl");
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_TRUE(load.running()) << "the load finished before SIGTERM; make it longer";
   EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
-  load.stop(SIGKILL, 20000);  // curl ends by itself once the server is gone
+  // curl runs through its remaining URLs (refused now) and exits by itself; killing it would
+  // lose the status codes still in its output buffer.
+  ASSERT_NE(load.stop(0, 60000), -1) << "curl did not finish";  // exit 7: the last URLs were refused
   std::ifstream codes(dir_ / "curl.out");
   std::size_t answered = 0;
   for (std::string line; std::getline(codes, line);) answered += line == "200";
   ASSERT_GT(answered, 0u);
   const auto h = json_of(ct({"hits", "--json", "--limit", "1000000"}));
-  EXPECT_EQ(h.size(), answered) << "answered trigger requests and recorded hits differ";
+  // None lost: every answered request is a hit. A request recorded while the shutdown cut
+  // its response short is a hit curl did not count: at most one per connection in flight.
+  EXPECT_GE(h.size(), answered) << "hits lost";
+  EXPECT_LE(h.size(), answered + 1) << "more hits than requests";
 }
 
 TEST_F(ServeTest, SurvivesJunkOnEveryPort) {
