@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "canarytrap/core/log.h"
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/tsv.h"
 #include "canarytrap/store/registry.h"
@@ -53,6 +54,28 @@ bool compatible(Channel observed, Channel trigger) {
 }
 
 }  // namespace
+
+// Attacker-sent bytes may be any bytes; JSON (and SQLite's json_valid) wants UTF-8: invalid
+// sequences become U+FFFD.
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && len == 2) ok = c >= 0xC2;
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
 
 std::optional<std::string> automated_user_agent(std::string_view user_agent) {
   if (user_agent.empty()) return std::nullopt;
@@ -155,7 +178,7 @@ Recorder::~Recorder() { stop(); }
 Result<std::unique_ptr<Recorder>> Recorder::start(Options options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  auto reg = Registry::open(impl->options.registry, {.create_if_missing = false, .cache_mib = 8});
+  auto reg = Registry::open(impl->options.registry, {.create_if_missing = false, .cache_mib = 8, .sync_full = false});
   if (!reg) return reg.status();
   impl->registry = std::move(*reg);
   CT_RETURN_IF_ERROR(impl->refresh_index());
@@ -191,19 +214,22 @@ void Recorder::observe(Observation&& o) {
   hit.channel = std::string(channel_name(o.channel));
   hit.at = o.at;
   hit.source = o.source;
-  nlohmann::json details = nlohmann::json::object();
-  std::string user_agent, qname;
-  bool has_message = true;
-  for (auto& [k, v] : o.details) {
+  // The details as a JSON object, written by hand: this runs once per hit on a listener thread.
+  std::string details = "{";
+  std::string_view user_agent, qname;
+  bool has_message = o.channel != Channel::kSmtp;
+  for (const auto& [k, v] : o.details) {
     if (k == "user_agent") user_agent = v;
     if (k == "qname") qname = v;
-    details[k] = v;
+    if (k == "subject") has_message = true;
+    if (details.size() > 1) details += ',';
+    details += '"' + json_escape(k) + "\":\"" + json_escape(valid_utf8(v)) + '"';
   }
-  if (o.channel == Channel::kSmtp) has_message = details.contains("subject");
+  details += '}';
   if (auto reason = automated_user_agent(user_agent)) {
     hit.automated = true;
     hit.automated_reason = "user agent: " + *reason;
-  } else if (o.channel == Channel::kDns && impl_->dns_repeat(o, qname)) {
+  } else if (o.channel == Channel::kDns && impl_->dns_repeat(o, std::string(qname))) {
     hit.automated = true;
     hit.automated_reason = "repeat from the same resolver within the TTL";
   } else if (!has_message) {
@@ -211,7 +237,7 @@ void Recorder::observe(Observation&& o) {
     hit.automated_reason = "recipient checked without a message (address verification)";
   }
   if (hit.automated) s.automated.fetch_add(1, std::memory_order_relaxed);
-  hit.details_json = details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  hit.details_json = std::move(details);
 
   {
     std::lock_guard lock(impl_->queue_mutex);

@@ -74,7 +74,8 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   // before any PRAGMA below could write to it.
   CT_RETURN_IF_ERROR(where(store::migrate(db)));
   // WAL: readers (the dashboard, `canarytrap hits`) never block the writer.
-  CT_RETURN_IF_ERROR(where(db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+  CT_RETURN_IF_ERROR(where(db.exec("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = " +
+                                        std::string(options.sync_full ? "FULL" : "NORMAL") + "; "
                                         "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" +
                                         std::to_string(options.cache_mib * 1024) + ";")));
   auto version = db.query_int("PRAGMA user_version");

@@ -327,13 +327,16 @@ TEST_F(ServeTest, UnusableCertificateIsOneLineAndExitOne) {
 }
 
 TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {
+  // Hold a port (the kernel picks it, so no other test can race for it).
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(http_port_));
   ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  http_port_ = ntohs(a.sin_port);
   auto r = ct({"serve", "--dns", at(dns_port_), "--http", at(http_port_), "--smtp", at(smtp_port_)});
   ::close(fd);
   EXPECT_EQ(r.exit_code, 1);

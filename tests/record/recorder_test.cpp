@@ -129,6 +129,26 @@ TEST_F(RecorderTest, MachinesAreTaggedAutomatedButStillRecorded) {
   EXPECT_TRUE(automated_user_agent("Mozilla/5.0 (compatible; Googlebot/2.1)"));
 }
 
+TEST_F(RecorderTest, AttackerBytesAreStoredAsValidJson) {
+  const CanaryRow http = mint(CanaryKind::kHttp);
+  auto rec = recorder();
+  Observation get;
+  get.channel = Channel::kHttp;
+  get.at = system_clock().now();
+  get.source = "203.0.113.5:40000";
+  get.tokens = {http.triggers[0].token};
+  get.details = {{"user_agent", std::string("\xff\xfe\"quoted\"\n<script>\x01", 20)}, {"target", "/\xc3\xa9t\xc3"}};
+  rec->observe(std::move(get));
+  rec->stop();
+  auto h = hits();
+  ASSERT_EQ(h.size(), 1u);
+  auto j = nlohmann::json::parse(h[0].details_json);
+  EXPECT_EQ(j["user_agent"], "\xEF\xBF\xBD\xEF\xBF\xBD\"quoted\"\n<script>\x01");
+  EXPECT_EQ(j["target"], "/\xc3\xa9t\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("plain"), "plain");
+  EXPECT_EQ(valid_utf8("\xc0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong NUL
+}
+
 TEST_F(RecorderTest, CanariesMintedWhileRunningArePickedUp) {
   auto rec = recorder();
   const CanaryRow d = mint(CanaryKind::kDns);

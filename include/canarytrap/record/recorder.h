@@ -56,6 +56,9 @@ class Recorder final : public ObservationSink {
   std::unique_ptr<Impl> impl_;
 };
 
+// `s` with invalid UTF-8 sequences replaced by U+FFFD (hit details are stored as JSON).
+std::string valid_utf8(std::string_view s);
+
 // Whether a User-Agent is a known link previewer, crawler or mail gateway; the reason if so.
 std::optional<std::string> automated_user_agent(std::string_view user_agent);
 

@@ -149,6 +149,10 @@ class Registry {
     // SQLite page cache: large for one-transaction bulk writes (plant, mint), small for the
     // long-running recorder, whose memory is mostly its trigger index.
     int cache_mib = 64;
+    // FULL: a commit survives a power cut. NORMAL (in WAL mode): it survives the process being
+    // killed, not a power cut; the recorder's group commits use it (DESIGN: kill -9 loses at
+    // most the last group commit).
+    bool sync_full = true;
   };
 
   static Result<std::unique_ptr<Registry>> open(const std::filesystem::path& path, OpenOptions options);
