@@ -35,7 +35,9 @@ test_pkgs=(
 )
 
 bench_pkgs=(
-  bc util-linux           # arithmetic and taskset in the bench scripts
+  bc util-linux python3   # arithmetic, taskset and free ports in the bench scripts
+  wrk nginx-light         # HTTP peer and load generator
+  knot dnsperf            # DNS peer and load generator
 )
 # Node.js and npm run @faker-js/faker (installed by the bench scripts into bench/node). The
 # machine image may ship its own Node.js build with npm bundled, which Debian's npm package
