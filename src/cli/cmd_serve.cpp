@@ -8,6 +8,7 @@
 #include "canarytrap/listen/listeners.h"
 #include "canarytrap/record/recorder.h"
 #include "command.h"
+#include "metrics_text.h"
 
 namespace canarytrap::cli {
 namespace {
@@ -20,6 +21,7 @@ class ServeCommand final : public Command {
     sub->add_option("--http", http_, "HTTP listen address (overrides listen.http)");
     sub->add_option("--https", https_, "HTTPS listen address (overrides listen.https)");
     sub->add_option("--smtp", smtp_, "SMTP listen address (overrides listen.smtp)");
+    sub->add_option("--metrics", metrics_, "/metrics and /healthz listen address (overrides listen.metrics)");
     sub->add_option("--threads", threads_, "I/O threads (default: one per core)")->check(CLI::Range(1, 256));
     return sub;
   }
@@ -30,6 +32,7 @@ class ServeCommand final : public Command {
     if (http_) flags["listen.http"] = *http_;
     if (https_) flags["listen.https"] = *https_;
     if (smtp_) flags["listen.smtp"] = *smtp_;
+    if (metrics_) flags["listen.metrics"] = *metrics_;
     auto cfg = load(g, flags);
     if (!cfg) return fail(cfg.status());
     auto recorder = Recorder::start({.registry = cfg->registry_path});
@@ -54,10 +57,16 @@ class ServeCommand final : public Command {
     boost::asio::io_context io(threads);
     ListenerConfig lc = listener_config_from(*cfg);
     lc.threads = threads;
+    const Listeners* live = nullptr;  // set once started; /metrics is only served after that
+    lc.metrics_render = [&live, &recorder] {
+      static const ListenerStats kNone;
+      return metrics_text(live ? live->stats() : kNone, recorder.stats());
+    };
     auto listeners = Listeners::start(io, lc, recorder);
     if (!listeners) return fail(listeners.status());
-    spdlog::info("listening: dns {} (udp+tcp), http {}, https {}, smtp {}; zone {}; {} triggers indexed",
-                 or_off(lc.dns), or_off(lc.http), or_off(lc.https), or_off(lc.smtp), cfg->zone,
+    live = listeners->get();
+    spdlog::info("listening: dns {} (udp+tcp), http {}, https {}, smtp {}, metrics {}; zone {}; {} triggers indexed",
+                 or_off(lc.dns), or_off(lc.http), or_off(lc.https), or_off(lc.smtp), or_off(lc.metrics), cfg->zone,
                  recorder.stats().triggers_indexed.load());
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -77,7 +86,7 @@ class ServeCommand final : public Command {
 
   static std::string or_off(const std::string& s) { return s.empty() ? "off" : s; }
 
-  std::optional<std::string> dns_, http_, https_, smtp_;
+  std::optional<std::string> dns_, http_, https_, smtp_, metrics_;
   int threads_ = 0;
 };
 

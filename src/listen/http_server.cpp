@@ -297,7 +297,81 @@ class HttpServer final : public Server {
   ssl::context ssl_;
 };
 
+// The operations listener: GET /metrics (Prometheus text) and /healthz, nothing else.
+class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
+ public:
+  MetricsSession(beast::tcp_stream stream, Shared shared) : stream_(std::move(stream)), shared_(shared) {}
+  void start() { read(); }
+
+ private:
+  void read() {
+    req_ = {};
+    stream_.expires_after(kReadTimeout);
+    http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->respond();
+    });
+  }
+  void respond() {
+    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req_.version());
+    const std::string_view target(req_.target().data(), req_.target().size());
+    if (target == "/metrics") {
+      res->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res->body() = shared_->config.metrics_render();
+    } else if (target == "/healthz") {
+      res->set(http::field::content_type, "text/plain");
+      res->body() = "ok\n";
+    } else {
+      res->result(http::status::not_found);
+      res->body() = "not found\n";
+    }
+    res->keep_alive(req_.keep_alive());
+    res->prepare_payload();
+    stream_.expires_after(kReadTimeout);
+    http::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (!ec && res->keep_alive()) self->read();
+    });
+  }
+
+  beast::tcp_stream stream_;
+  Shared shared_;
+  beast::flat_buffer buffer_;
+  http::request<http::string_body> req_;
+};
+
+class MetricsServer final : public Server {
+ public:
+  MetricsServer(asio::io_context& io, Shared shared) : io_(io), acceptor_(io), shared_(shared) {}
+  Status listen(const Endpoint& at) {
+    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, "listen.metrics " + at.to_string()));
+    accept();
+    return Status::Ok();
+  }
+  void stop() override {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  }
+
+ private:
+  void accept() {
+    acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+      if (!ec) std::make_shared<MetricsSession>(beast::tcp_stream(std::move(socket)), shared_)->start();
+      accept();
+    });
+  }
+  asio::io_context& io_;
+  tcp::acceptor acceptor_;
+  Shared shared_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<Server>> start_metrics(asio::io_context& io, const Endpoint& at, Shared shared) {
+  auto server = std::make_unique<MetricsServer>(io, shared);
+  CT_RETURN_IF_ERROR(server->listen(at));
+  return std::unique_ptr<Server>(std::move(server));
+}
 
 Result<std::unique_ptr<Server>> start_http(asio::io_context& io, const Endpoint& at, bool tls, Shared shared) {
   auto server = std::make_unique<HttpServer>(io, shared, tls);

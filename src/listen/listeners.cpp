@@ -39,6 +39,7 @@ ListenerConfig listener_config_from(const Config& cfg) {
   l.http = cfg.listen_http;
   l.https = cfg.listen_https;
   l.smtp = cfg.listen_smtp;
+  l.metrics = cfg.listen_metrics;
   l.tls_cert = cfg.tls_cert.string();
   l.tls_key = cfg.tls_key.string();
   l.zones.zone = cfg.zone;
@@ -87,6 +88,13 @@ Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io,
     auto ep = endpoint("listen.https", config.https);
     if (!ep) return ep.status();
     auto s = listen::start_http(io, *ep, true, shared);
+    if (!s) return s.status();
+    impl->servers.push_back(std::move(*s));
+  }
+  if (!config.metrics.empty() && config.metrics_render) {
+    auto ep = endpoint("listen.metrics", config.metrics);
+    if (!ep) return ep.status();
+    auto s = listen::start_metrics(io, *ep, shared);
     if (!s) return s.status();
     impl->servers.push_back(std::move(*s));
   }

@@ -30,6 +30,7 @@ using Shared = std::shared_ptr<Context>;
 Result<boost::asio::ip::address> parse_address(const std::string& host);
 Result<std::unique_ptr<Server>> start_dns(boost::asio::io_context& io, const Endpoint& at, Shared shared);
 Result<std::unique_ptr<Server>> start_http(boost::asio::io_context& io, const Endpoint& at, bool tls, Shared shared);
+Result<std::unique_ptr<Server>> start_metrics(boost::asio::io_context& io, const Endpoint& at, Shared shared);
 Result<std::unique_ptr<Server>> start_smtp(boost::asio::io_context& io, const Endpoint& at, Shared shared);
 
 // Opens, binds (SO_REUSEADDR) and listens; errors read "<where>: <reason>".

@@ -140,7 +140,7 @@ SmtpReply SmtpProtocol::command(std::string_view line) {
     if (!starts_with_ci(args, " TO:") && !starts_with_ci(args, "TO:")) return error("501 5.5.4 Syntax: RCPT TO:<address>\r\n");
     auto to = path_of(args);
     if (!to || to->empty()) return error("501 5.1.3 Bad recipient address syntax\r\n");
-    if (!our_domain(*to)) return error("554 5.7.1 <" + cap(*to, 254) + ">: Relay access denied\r\n");
+    if (!our_domain(*to)) return error("550 5.7.1 <" + cap(*to, 254) + ">: Relay access denied\r\n");
     if (current_.recipients.size() >= kMaxRecipients) return {"452 4.5.3 Error: too many recipients\r\n"};
     current_.recipients.push_back(ascii_lower(*to));
     return {"250 2.1.5 Ok\r\n"};

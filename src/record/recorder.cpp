@@ -152,8 +152,13 @@ struct Recorder::Impl {
     }
     stats.written.fetch_add(batch.size());
     stats.commits.fetch_add(1);
-    stats.last_commit_micros.store(static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count()));
+    const auto micros = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());
+    stats.last_commit_micros.store(micros);
+    stats.commit_micros_sum.fetch_add(micros);
+    std::size_t b = 0;
+    while (b < std::size(RecorderStats::kCommitBuckets) && micros > RecorderStats::kCommitBuckets[b] * 1e6) ++b;
+    stats.commit_buckets[b].fetch_add(1);
     batch.clear();
   }
 
@@ -207,6 +212,7 @@ void Recorder::observe(Observation&& o) {
     return;
   }
   s.matched.fetch_add(1, std::memory_order_relaxed);
+  s.hits_by_channel[static_cast<int>(o.channel)].fetch_add(1, std::memory_order_relaxed);
 
   NewHit hit;
   hit.canary_id = match->canary_id;

@@ -20,6 +20,7 @@ class ServeTest : public CliTest {
     dns_port_ = free_port();
     http_port_ = free_port();
     smtp_port_ = free_port();
+    metrics_port_ = free_port();
   }
   void TearDown() override {
     if (serve_) serve_->stop(SIGKILL);
@@ -30,7 +31,7 @@ class ServeTest : public CliTest {
   void start_serve() {
     serve_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                                 "--smtp", at(smtp_port_), "--threads", "2"},
+                                 "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--threads", "2"},
         ProcessOptions{dir_.path(), {}}, dir_ / "serve");
     for (int i = 0; i < 500 && !(port_open(http_port_) && port_open(smtp_port_) && port_open(dns_port_)); ++i) {
       ASSERT_TRUE(serve_->running()) << serve_->err();
@@ -62,7 +63,7 @@ class ServeTest : public CliTest {
     return run_process(argv);
   }
 
-  int dns_port_ = 0, http_port_ = 0, smtp_port_ = 0;
+  int dns_port_ = 0, http_port_ = 0, smtp_port_ = 0, metrics_port_ = 0;
   std::unique_ptr<BackgroundProcess> serve_;
 };
 
@@ -143,7 +144,7 @@ TEST_F(ServeTest, SmtpTriggerFiresAndRelayingIsRefused) {
   auto relay = run_process({"/usr/bin/swaks", "--server", at(smtp_port_), "--to", "someone@example.com", "--from",
                             "x@forum.example"});
   EXPECT_NE(relay.exit_code, 0);
-  EXPECT_NE(relay.out.find("554 5.7.1"), std::string::npos) << relay.out;
+  EXPECT_NE(relay.out.find("550 5.7.1"), std::string::npos) << relay.out;
   auto h = hits(1);
   ASSERT_EQ(h.size(), 1u) << h.dump(2);
   EXPECT_EQ(h[0]["channel"], "smtp");
@@ -167,7 +168,7 @@ TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
   const int https_port = free_port();
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                               "--https", at(https_port), "--smtp", at(smtp_port_)},
+                               "--https", at(https_port), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
       ProcessOptions{dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "cert.pem").string()},
                                    {"CANARYTRAP_TLS_KEY", (dir_ / "key.pem").string()}}},
       dir_ / "serve");
@@ -303,7 +304,7 @@ TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   ASSERT_EQ(serve_->stop(SIGTERM), 0);
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                               "--smtp", at(smtp_port_)},
+                               "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
       ProcessOptions{dir_.path(), {{"CANARYTRAP_HTTP_TRUSTED_PROXIES", "127.0.0.1"}}}, dir_ / "serve2");
   for (int i = 0; i < 500 && !port_open(http_port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   fetch();
@@ -317,13 +318,35 @@ TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
 TEST_F(ServeTest, UnusableCertificateIsOneLineAndExitOne) {
   write_file(dir_ / "bad.pem", "not a certificate\n");
   auto r = run_process({CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_), "--https",
-                        at(free_port()), "--smtp", at(smtp_port_)},
+                        at(free_port()), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
                        {dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "bad.pem").string()},
                                       {"CANARYTRAP_TLS_KEY", (dir_ / "bad.pem").string()}}});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("listen.https"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("bad.pem"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(ServeTest, MetricsAndHealthOnTheirOwnListener) {
+  const std::string name = mint("dns");
+  start_serve();
+  const std::string base = "http://127.0.0.1:" + std::to_string(metrics_port_);
+  for (int i = 0; i < 300 && !port_open(metrics_port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  auto health = run_process({"/usr/bin/curl", "-s", base + "/healthz"});
+  EXPECT_EQ(health.out, "ok\n");
+  ASSERT_EQ(dig({name, "A", "+short"}).out, "127.0.0.1\n");
+  ASSERT_EQ(hits(1).size(), 1u);
+  auto metrics = run_process({"/usr/bin/curl", "-s", base + "/metrics"});
+  EXPECT_NE(metrics.out.find("# TYPE canarytrap_hits_total counter"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("canarytrap_hits_total{channel=\"dns\"} 1\n"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("canarytrap_hits_written_total 1\n"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("canarytrap_triggers_indexed 1\n"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("canarytrap_group_commit_seconds_count 1\n"), std::string::npos) << metrics.out;
+  EXPECT_NE(metrics.out.find("canarytrap_dns_queries_total 1\n"), std::string::npos) << metrics.out;
+  // The public HTTP listener answers /metrics like any other path: an asset, no counters.
+  auto public_side = run_process({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(http_port_) + "/metrics"});
+  EXPECT_EQ(public_side.out.find("canarytrap_"), std::string::npos);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
 }
 
 TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {
@@ -337,7 +360,7 @@ TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {
   socklen_t len = sizeof a;
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
   http_port_ = ntohs(a.sin_port);
-  auto r = ct({"serve", "--dns", at(dns_port_), "--http", at(http_port_), "--smtp", at(smtp_port_)});
+  auto r = ct({"serve", "--dns", at(dns_port_), "--http", at(http_port_), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)});
   ::close(fd);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("listen.http 127.0.0.1:" + std::to_string(http_port_)), std::string::npos) << r.err;

@@ -15,7 +15,7 @@ TEST(SmtpProtocolTest, AcceptsMailForOurDomainsAndRecordsTheMessage) {
   EXPECT_EQ(ehlo.text.find("STARTTLS"), std::string::npos);  // no certificate
   EXPECT_EQ(code(s.on_line("MAIL FROM:<a@b.example> SIZE=1000")), "250");
   EXPECT_EQ(code(s.on_line("RCPT TO:<Wei.Zhang88@MAIL.example.net>")), "250");
-  EXPECT_EQ(code(s.on_line("RCPT TO:<victim@gmail.com>")), "554");  // never a relay
+  EXPECT_EQ(code(s.on_line("RCPT TO:<victim@gmail.com>")), "550");  // never a relay
   EXPECT_EQ(code(s.on_line("DATA")), "354");
   EXPECT_TRUE(s.on_line("From: Someone <a@b.example>").text.empty());
   s.on_line("Subject: =?utf-8?q?hi?= <script>alert(1)</script>");

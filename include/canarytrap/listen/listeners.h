@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ struct ListenerConfig {
   std::string http;
   std::string https;
   std::string smtp;
+  std::string metrics;            // /metrics and /healthz, loopback by default; "" = off
+  std::function<std::string()> metrics_render;  // the Prometheus text for /metrics
   std::string tls_cert, tls_key;  // for HTTPS and STARTTLS
   DnsZones zones;
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For / X-Real-IP is believed

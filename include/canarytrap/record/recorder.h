@@ -31,6 +31,11 @@ struct RecorderStats {
   std::atomic<std::uint64_t> observed{0}, matched{0}, unmatched{0}, dropped{0}, written{0}, automated{0};
   std::atomic<std::uint64_t> commits{0}, commit_failures{0}, last_commit_micros{0}, queue_depth{0};
   std::atomic<std::uint64_t> triggers_indexed{0};
+  std::atomic<std::uint64_t> hits_by_channel[3] = {};  // dns, http, smtp (Channel order)
+  // Group-commit latency: counts of commits taking at most each bound, then the rest.
+  static constexpr double kCommitBuckets[] = {0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0};
+  std::atomic<std::uint64_t> commit_buckets[std::size(kCommitBuckets) + 1] = {};
+  std::atomic<std::uint64_t> commit_micros_sum{0};
 };
 
 class Recorder final : public ObservationSink {
