@@ -110,7 +110,7 @@ Config defaults() {
   c.listen_http = "127.0.0.1:8080";
   c.listen_smtp = "127.0.0.1:2525";
   c.listen_admin = "127.0.0.1:8081";
-  c.listen_metrics = "127.0.0.1:9100";
+  c.listen_metrics = "127.0.0.1:9559";
   c.registry_path = "canarytrap.db";
   c.key_file = "canarytrap.key";
   c.url_scheme = "http";
@@ -307,7 +307,7 @@ std::string render_config(const InitSettings& s) {
          "https = \"\"\n"
          "smtp = \"127.0.0.1:2525\"\n"
          "admin = \"127.0.0.1:8081\"\n"
-         "metrics = \"127.0.0.1:9100\"\n\n"
+         "metrics = \"127.0.0.1:9559\"\n\n"
          "[registry]\n"
          "path = \"canarytrap.db\"\n\n"
          "[secrets]\n"

@@ -115,10 +115,16 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
     });
   }
   void read_length() {
-    if (++queries_ > kTcpMaxQueries) return;
+    if (++queries_ > kTcpMaxQueries) {
+      timer_.cancel();
+      return;  // enough for one connection: dropping the socket closes it
+    }
     arm_timer();
     asio::async_read(socket_, asio::buffer(length_), [self = shared_from_this()](auto ec, std::size_t) {
-      if (ec) return;
+      if (ec) {  // the peer is gone: no need to wait for the timer
+        self->timer_.cancel();
+        return;
+      }
       const std::size_t len = static_cast<std::size_t>(self->length_[0] << 8 | self->length_[1]);
       if (len == 0) {  // a zero-length frame: nothing to answer, close
         boost::system::error_code ignored;
@@ -132,7 +138,10 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
   }
   void read_message() {
     asio::async_read(socket_, asio::buffer(message_), [self = shared_from_this()](auto ec, std::size_t) {
-      if (ec) return;
+      if (ec) {
+        self->timer_.cancel();
+        return;
+      }
       bool drop = false;
       auto reply = answer(parse_dns_query(self->message_), 65535, self->source_, "tcp", self->shared_, drop);
       if (drop) {
@@ -146,7 +155,11 @@ class TcpSession : public std::enable_shared_from_this<TcpSession> {
       self->out_[1] = static_cast<std::uint8_t>(reply.size());
       self->out_.insert(self->out_.end(), reply.begin(), reply.end());
       asio::async_write(self->socket_, asio::buffer(self->out_), [self](auto ec2, std::size_t) {
-        if (!ec2) self->read_length();
+        if (ec2) {
+          self->timer_.cancel();
+          return;
+        }
+        self->read_length();
       });
     });
   }
