@@ -35,7 +35,7 @@ class ServeCommand final : public Command {
     if (metrics_) flags["listen.metrics"] = *metrics_;
     auto cfg = load(g, flags);
     if (!cfg) return fail(cfg.status());
-    auto recorder = Recorder::start({.registry = cfg->registry_path});
+    auto recorder = Recorder::start({.registry = cfg->registry_path, .incident_quiet_window = cfg->quiet_window});
     if (!recorder) return fail(recorder.status());
 
     const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

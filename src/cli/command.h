@@ -64,5 +64,6 @@ std::unique_ptr<Command> make_plant_command();
 std::unique_ptr<Command> make_unplant_command();
 std::unique_ptr<Command> make_serve_command();
 std::unique_ptr<Command> make_hits_command();
+std::unique_ptr<Command> make_incidents_command();
 
 }  // namespace canarytrap::cli

@@ -6,6 +6,7 @@
 #include <functional>
 #include <sstream>
 
+#include "canarytrap/core/clock.h"
 #include "canarytrap/core/normalize.h"
 
 extern char** environ;
@@ -69,6 +70,7 @@ const std::vector<KeySpec>& key_specs() {
       {"tls.cert", Kind::kPath, [](Config& c, V v) { c.tls_cert = v[0]; }},
       {"tls.key", Kind::kPath, [](Config& c, V v) { c.tls_key = v[0]; }},
       {"http.trusted_proxies", Kind::kList, [](Config& c, V v) { c.trusted_proxies = std::move(v); }},
+      {"incidents.quiet_window", Kind::kString, [](Config& c, V v) { c.quiet_window_text = v[0]; }},
       {"log.format", Kind::kString, [](Config& c, V v) { c.log_format = v[0]; }},
       {"log.level", Kind::kString, [](Config& c, V v) { c.log_level = v[0]; }},
   };
@@ -211,6 +213,16 @@ Status validate(Config& c) {
   bool level_ok = false;
   for (const char* l : kLevels) level_ok = level_ok || c.log_level == l;
   if (!level_ok) return Status::InvalidArgument("log.level must be one of trace, debug, info, warn, error, off");
+  if (!c.quiet_window_text.empty()) {
+    // A duration: parse it as "that long ago" from a fixed point.
+    const TimePoint zero = from_unix_micros(0) + std::chrono::hours(24 * 365 * 200);
+    auto t = parse_time(c.quiet_window_text, zero);
+    if (!t || c.quiet_window_text.find('-') != std::string::npos) {
+      return Status::InvalidArgument("incidents.quiet_window must be a duration like 30m, 24h or 7d, not '" +
+                                     c.quiet_window_text + "'");
+    }
+    c.quiet_window = std::chrono::duration_cast<std::chrono::microseconds>(zero - *t);
+  }
   if (c.registry_path.empty()) return Status::InvalidArgument("registry.path is empty");
   if (c.key_file.empty()) return Status::InvalidArgument("secrets.key_file is empty");
   return Status::Ok();
@@ -323,6 +335,9 @@ std::string render_config(const InitSettings& s) {
          "[http]\n"
          "# Reverse proxies whose X-Forwarded-For / X-Real-IP headers are believed.\n"
          "trusted_proxies = []\n\n"
+         "[incidents]\n"
+         "# Hits on one copy closer together than this belong to one incident.\n"
+         "quiet_window = \"24h\"\n\n"
          "[log]\n"
          "format = \"text\"  # or json (JSON lines)\n"
          "level = \"info\"\n";

@@ -144,7 +144,7 @@ struct Recorder::Impl {
     // A locked or full registry: retry with back-off; hits stay in memory meanwhile (the
     // listeners keep answering; the queue bound still holds for new ones).
     for (int attempt = 0;; ++attempt) {
-      Status s = registry->insert_hits(batch);
+      Status s = registry->insert_hits(batch, options.incident_quiet_window);
       if (s.ok()) break;
       stats.commit_failures.fetch_add(1);
       spdlog::error("writing {} hits failed (attempt {}): {}", batch.size(), attempt + 1, s.message());

@@ -101,6 +101,13 @@ TEST_F(ServeTest, DnsTriggersFireOverUdpAndTcpWithSubnetAndCase) {
   EXPECT_EQ(by_transport["tcpAAAA"]["details"]["ecs"], "203.0.113.0/24");
   EXPECT_TRUE(by_transport.contains("tcpTXT"));
   EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
+  // The three hits on prod-db's canary are one incident of that copy.
+  auto incidents = json_of(ct({"incidents", "--json"}));
+  ASSERT_EQ(incidents.size(), 1u) << incidents.dump(2);
+  EXPECT_EQ(incidents[0]["copy"], "prod-db");
+  EXPECT_EQ(incidents[0]["hits"], 3);
+  EXPECT_EQ(incidents[0]["state"], "open");
+  EXPECT_EQ(incidents[0]["channels"], nlohmann::json::array({"dns"}));
 }
 
 TEST_F(ServeTest, HttpTriggerFiresAndLooksLikeAnAsset) {

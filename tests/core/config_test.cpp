@@ -57,6 +57,15 @@ TEST_F(ConfigTest, EnvironmentAndFlagPathsAreNotRebasedOntoTheConfigDirectory) {
   EXPECT_EQ(cfg->registry_path, "/abs/reg.db");
 }
 
+TEST_F(ConfigTest, QuietWindowIsADuration) {
+  auto cfg = load_config(write_config(), {{"CANARYTRAP_INCIDENTS_QUIET_WINDOW", "90m"}}, {});
+  ASSERT_TRUE(cfg) << cfg.status().message();
+  EXPECT_EQ(cfg->quiet_window, std::chrono::minutes(90));
+  auto dflt = load_config(write_config(), {}, {});
+  ASSERT_TRUE(dflt);
+  EXPECT_EQ(dflt->quiet_window, std::chrono::hours(24));
+}
+
 TEST_F(ConfigTest, UnknownEnvironmentVariablesAreWarnings) {
   auto cfg = load_config(write_config(), {{"CANARYTRAP_DNS_ZONEE", "x"}, {"CANARYTRAP_CONFIG", "y"}}, {});
   ASSERT_TRUE(cfg);
@@ -89,6 +98,8 @@ TEST_F(ConfigTest, ErrorsNameTheProblem) {
       {{{"CANARYTRAP_LISTEN_HTTP", "127.0.0.1:99999"}}, "listen.http"},
       {{{"CANARYTRAP_MINT_URL_SCHEME", "ftp"}}, "mint.url_scheme"},
       {{{"CANARYTRAP_LOG_FORMAT", "xml"}}, "log.format"},
+      {{{"CANARYTRAP_INCIDENTS_QUIET_WINDOW", "soon"}}, "incidents.quiet_window"},
+      {{{"CANARYTRAP_INCIDENTS_QUIET_WINDOW", "2026-01-01"}}, "incidents.quiet_window"},
   };
   const auto file = write_config();
   for (const auto& [env, key] : env_cases) {

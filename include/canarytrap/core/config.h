@@ -13,6 +13,7 @@
 // config itself, so the config can be printed and logged.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -57,11 +58,15 @@ struct Config {
   // [http]
   std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For / X-Real-IP is believed
 
+  // [incidents]
+  std::chrono::microseconds quiet_window{std::chrono::hours(24)};  // hits further apart open a new incident
+
   // [log]
   std::string log_format;  // text | json
   std::string log_level;   // trace debug info warn error
 
   std::vector<std::string> warnings;  // e.g. unknown CANARYTRAP_* variables
+  std::string quiet_window_text;      // as written; parsed into quiet_window
 };
 
 using Environment = std::map<std::string, std::string>;

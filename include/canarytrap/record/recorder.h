@@ -45,6 +45,7 @@ class Recorder final : public ObservationSink {
     std::size_t queue_capacity = 100'000;
     std::chrono::milliseconds index_refresh = std::chrono::milliseconds(1000);
     std::chrono::seconds dns_repeat_window = std::chrono::seconds(60);  // the TTL we answer with
+    std::chrono::microseconds incident_quiet_window = std::chrono::hours(24);
   };
 
   static Result<std::unique_ptr<Recorder>> start(Options options);

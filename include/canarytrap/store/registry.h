@@ -135,6 +135,18 @@ struct HitRow {
   std::string automated_reason;
 };
 
+struct IncidentRow {
+  std::int64_t id = 0;
+  std::string copy;
+  TimePoint opened_at, last_hit_at;
+  std::string state;       // open acknowledged closed
+  std::string confidence;  // high, or low while every hit is automated
+  std::int64_t hits = 0;
+  std::int64_t canaries = 0;
+  std::vector<std::string> channels;
+  std::vector<std::string> sources;  // distinct, at most 20
+};
+
 struct HitFilter {
   std::optional<TimePoint> since = std::nullopt;
   std::optional<std::string> copy = std::nullopt;
@@ -192,9 +204,13 @@ class Registry {
   // Triggers with an id above `after_id`, in id order (the recorder's index, and its refresh).
   Status for_each_trigger(std::int64_t after_id, const std::function<void(const IndexedTrigger&)>& f);
 
-  // Hits: written in one transaction per batch (group commit); listed newest first.
-  Status insert_hits(const std::vector<NewHit>& hits);
+  // Hits: written in one transaction per batch (group commit); listed newest first. Each hit
+  // joins, for every copy its canary belongs to (minted for, or planted into and not
+  // retired), that copy's incident whose last hit is within `quiet_window`, or opens one.
+  // An incident is low-confidence while all its hits are automated.
+  Status insert_hits(const std::vector<NewHit>& hits, Micros quiet_window = std::chrono::hours(24));
   Result<std::vector<HitRow>> list_hits(const HitFilter& filter);
+  Result<std::vector<IncidentRow>> list_incidents(std::int64_t limit);
 
   // An explicit transaction; every multi-row write goes in one. Rolls back unless
   // commit() succeeded.
