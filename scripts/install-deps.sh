@@ -32,6 +32,7 @@ test_pkgs=(
   dnsutils knot-dnsutils curl swaks openssl  # real clients driving `canarytrap serve`, test certificates
   libnet-ssleay-perl      # swaks --tls (STARTTLS)
   clang libclang-rt-14-dev  # libFuzzer for the DNS and SMTP parser fuzzers (scripts/fuzz.sh)
+  systemd                 # systemd-analyze verify for deploy/canarytrap.service
 )
 
 bench_pkgs=(
