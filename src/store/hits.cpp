@@ -1,0 +1,198 @@
+// Registry: hits, incidents, and the trigger listing the recorder's index is built from.
+#include <unordered_map>
+
+#include "registry_impl.h"
+#include "sqlite.h"
+
+namespace canarytrap {
+
+Status Registry::for_each_trigger(std::int64_t after_id, const std::function<void(const IndexedTrigger&)>& f) {
+  auto st = sqlite::Stmt::prepare(impl_->db,
+                                  "SELECT id, canary_id, channel, token FROM trigger_value WHERE id > ?1 ORDER BY id");
+  if (!st) return st.status();
+  st->bind(1, after_id);
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    IndexedTrigger t;
+    t.trigger_id = st->int64(0);
+    t.canary_id = st->int64(1);
+    auto channel = parse_channel(st->text(2));
+    if (!channel) return Status::Corruption("trigger " + std::to_string(t.trigger_id) + ": " + channel.status().message());
+    t.channel = *channel;
+    t.token = st->text(3);
+    f(t);
+  }
+  return Status::Ok();
+}
+
+Status Registry::insert_hits(const std::vector<NewHit>& hits, Micros quiet_window) {
+  if (hits.empty()) return Status::Ok();
+  Transaction tx(*this);
+  CT_RETURN_IF_ERROR(tx.begun());
+  auto& st = impl_->insert_hit;
+  // Within one batch (one transaction) nobody else changes placements or incidents: look
+  // each canary's copies and each copy's open incident up once per batch, not once per hit.
+  std::unordered_map<std::int64_t, std::vector<std::int64_t>> copies_of;
+  struct Open {
+    std::int64_t id;
+    std::int64_t last_hit_at;
+    bool high;
+  };
+  std::unordered_map<std::int64_t, Open> open_of;
+  for (const NewHit& h : hits) {
+    st.bind(1, h.canary_id).bind(2, h.trigger_id).bind(3, h.channel).bind(4, to_unix_micros(h.at)).bind(5, h.source);
+    st.bind(6, h.details_json).bind(7, std::int64_t{h.automated ? 1 : 0});
+    if (h.automated_reason.empty()) {
+      st.bind_null(8);
+    } else {
+      st.bind(8, h.automated_reason);
+    }
+    CT_RETURN_IF_ERROR(st.run());
+    const std::int64_t hit_id = sqlite3_last_insert_rowid(impl_->db.get());
+
+    auto found = copies_of.find(h.canary_id);
+    if (found == copies_of.end()) {
+      std::vector<std::int64_t> copies;
+      auto& cc = impl_->canary_copies;
+      cc.bind(1, h.canary_id);
+      for (;;) {
+        auto row = cc.step();
+        if (!row) {
+          cc.reset();
+          return row.status();
+        }
+        if (!*row) break;
+        copies.push_back(cc.int64(0));
+      }
+      cc.reset();
+      found = copies_of.emplace(h.canary_id, std::move(copies)).first;
+    }
+    const std::int64_t at = to_unix_micros(h.at);
+    for (std::int64_t copy : found->second) {
+      auto cached = open_of.find(copy);
+      if (cached == open_of.end() || cached->second.last_hit_at < at - quiet_window.count()) {
+        auto& open = impl_->open_incident;
+        open.bind(1, copy).bind(2, at - quiet_window.count());
+        auto row = open.step();
+        std::optional<std::int64_t> id;
+        if (row && *row) id = open.int64(0);
+        open.reset();
+        if (!row) return row.status();
+        if (!id) {
+          CT_RETURN_IF_ERROR(impl_->new_incident.bind(1, copy).bind(2, at).bind(3, std::int64_t{h.automated}).run());
+          id = sqlite3_last_insert_rowid(impl_->db.get());
+        }
+        cached = open_of.insert_or_assign(copy, Open{*id, at, false}).first;
+      }
+      Open& inc = cached->second;
+      // One UPDATE per incident per batch would do; one per hit keeps last_hit_at and the
+      // confidence right without a flush step, and only runs when they change.
+      if (at > inc.last_hit_at || (!h.automated && !inc.high)) {
+        CT_RETURN_IF_ERROR(impl_->join_incident.bind(1, inc.id).bind(2, at).bind(3, std::int64_t{h.automated}).run());
+        inc.last_hit_at = std::max(inc.last_hit_at, at);
+        inc.high = inc.high || !h.automated;
+      }
+      CT_RETURN_IF_ERROR(impl_->link_hit.bind(1, inc.id).bind(2, hit_id).run());
+    }
+  }
+  return tx.commit();
+}
+
+Result<std::vector<IncidentRow>> Registry::list_incidents(std::int64_t limit) {
+  auto st = sqlite::Stmt::prepare(
+      impl_->db,
+      "SELECT i.id, c.name, i.opened_at, i.last_hit_at, i.state, i.confidence, count(h.id), count(DISTINCT h.canary_id), "
+      "(SELECT group_concat(ch) FROM (SELECT DISTINCT h2.channel AS ch FROM incident_hit x2 JOIN hit h2 ON h2.id = "
+      "x2.hit_id WHERE x2.incident_id = i.id ORDER BY 1)), "
+      "(SELECT group_concat(src, char(10)) FROM (SELECT DISTINCT h3.source AS src FROM incident_hit x3 JOIN hit h3 ON "
+      "h3.id = x3.hit_id WHERE x3.incident_id = i.id LIMIT 20)) "
+      "FROM incident i JOIN copy c ON c.id = i.copy_id LEFT JOIN incident_hit x ON x.incident_id = i.id "
+      "LEFT JOIN hit h ON h.id = x.hit_id GROUP BY i.id ORDER BY i.last_hit_at DESC LIMIT ?1");
+  if (!st) return st.status();
+  st->bind(1, limit);
+  std::vector<IncidentRow> out;
+  const auto split = [](const std::string& s, char sep) {
+    std::vector<std::string> v;
+    std::size_t start = 0;
+    while (start < s.size()) {
+      auto end = s.find(sep, start);
+      if (end == std::string::npos) end = s.size();
+      v.push_back(s.substr(start, end - start));
+      start = end + 1;
+    }
+    return v;
+  };
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    IncidentRow r;
+    r.id = st->int64(0);
+    r.copy = st->text(1);
+    r.opened_at = from_unix_micros(st->int64(2));
+    r.last_hit_at = from_unix_micros(st->int64(3));
+    r.state = st->text(4);
+    r.confidence = st->text(5);
+    r.hits = st->int64(6);
+    r.canaries = st->int64(7);
+    r.channels = split(st->text(8), ',');
+    r.sources = split(st->text(9), '\n');
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
+  std::optional<std::int64_t> copy_id;
+  if (filter.copy) {
+    auto c = find_copy(*filter.copy);
+    if (!c) return c.status();
+    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
+    copy_id = (*c)->id;
+  }
+  auto st = sqlite::Stmt::prepare(
+      impl_->db,
+      "SELECT h.id, h.canary_id, c.kind, coalesce(cp.name, (SELECT p2.name FROM placement pl JOIN copy p2 ON p2.id = "
+      "pl.copy_id WHERE pl.canary_id = c.id ORDER BY pl.id LIMIT 1), ''), coalesce(t.value, ''), h.channel, h.at, "
+      "h.source, h.details, h.automated, coalesce(h.automated_reason, '') "
+      "FROM hit h JOIN canary c ON c.id = h.canary_id LEFT JOIN copy cp ON cp.id = c.copy_id "
+      "LEFT JOIN trigger_value t ON t.id = h.trigger_id "
+      "WHERE (?1 IS NULL OR h.at >= ?1) AND (?2 IS NULL OR h.channel = ?2) AND (?3 IS NULL OR c.copy_id = ?3 OR "
+      "c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?3)) ORDER BY h.at DESC, h.id DESC LIMIT ?4");
+  if (!st) return st.status();
+  if (filter.since) {
+    st->bind(1, to_unix_micros(*filter.since));
+  } else {
+    st->bind_null(1);
+  }
+  if (filter.channel) {
+    st->bind(2, *filter.channel);
+  } else {
+    st->bind_null(2);
+  }
+  st->bind(3, copy_id).bind(4, filter.limit);
+  std::vector<HitRow> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    HitRow h;
+    h.id = st->int64(0);
+    h.canary_id = st->int64(1);
+    h.canary_kind = st->text(2);
+    h.copy = st->text(3);
+    h.trigger_value = st->text(4);
+    h.channel = st->text(5);
+    h.at = from_unix_micros(st->int64(6));
+    h.source = st->text(7);
+    h.details_json = st->text(8);
+    h.automated = st->int64(9) != 0;
+    h.automated_reason = st->text(10);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+}  // namespace canarytrap
