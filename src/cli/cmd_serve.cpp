@@ -35,7 +35,8 @@ class ServeCommand final : public Command {
     if (metrics_) flags["listen.metrics"] = *metrics_;
     auto cfg = load(g, flags);
     if (!cfg) return fail(cfg.status());
-    auto recorder = Recorder::start({.registry = cfg->registry_path, .incident_quiet_window = cfg->quiet_window});
+    auto recorder = Recorder::start(
+        {.registry = cfg->registry_path, .incident_quiet_window = cfg->quiet_window, .hit_log = cfg->log_hits});
     if (!recorder) return fail(recorder.status());
 
     const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

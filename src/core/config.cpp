@@ -73,6 +73,7 @@ const std::vector<KeySpec>& key_specs() {
       {"incidents.quiet_window", Kind::kString, [](Config& c, V v) { c.quiet_window_text = v[0]; }},
       {"log.format", Kind::kString, [](Config& c, V v) { c.log_format = v[0]; }},
       {"log.level", Kind::kString, [](Config& c, V v) { c.log_level = v[0]; }},
+      {"log.hits", Kind::kString, [](Config& c, V v) { c.log_hits = v[0]; }},
   };
   return specs;
 }
@@ -340,7 +341,9 @@ std::string render_config(const InitSettings& s) {
          "quiet_window = \"24h\"\n\n"
          "[log]\n"
          "format = \"text\"  # or json (JSON lines)\n"
-         "level = \"info\"\n";
+         "level = \"info\"\n"
+         "# Every hit as one JSON line for a SIEM (Splunk, Elastic, Loki): \"stdout\" or a file path.\n"
+         "hits = \"\"\n";
   return out.str();
 }
 

@@ -5,13 +5,17 @@
 
 #include <malloc.h>
 
+#include <cerrno>
 #include <condition_variable>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <shared_mutex>
 #include <thread>
 #include <unordered_map>
 
+#include "canarytrap/core/clock.h"
 #include "canarytrap/core/log.h"
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/tsv.h"
@@ -105,6 +109,24 @@ struct Recorder::Impl {
   std::unordered_map<std::string, TimePoint> dns_seen;  // resolver|qname -> last seen
 
   std::chrono::steady_clock::time_point last_drop_log{};
+  std::FILE* hit_log = nullptr;  // owned unless it is stdout
+
+  // After a commit: the same hits as JSON lines (schema canarytrap.hit.v1, docs/hit-log.md).
+  void log_hits(const std::vector<NewHit>& batch) {
+    if (!hit_log) return;
+    std::string out;
+    for (const NewHit& h : batch) {
+      out += "{\"schema\":\"canarytrap.hit.v1\",\"at\":\"" + format_time(h.at) + "\",\"channel\":\"" + h.channel +
+             "\",\"canary_id\":" + std::to_string(h.canary_id) + ",\"trigger_id\":" +
+             (h.trigger_id ? std::to_string(*h.trigger_id) : "null") + ",\"source\":\"" + json_escape(h.source) +
+             "\",\"automated\":" + (h.automated ? "true" : "false") + ",\"automated_reason\":" +
+             (h.automated_reason.empty() ? "null" : "\"" + json_escape(h.automated_reason) + "\"") +
+             ",\"details\":" + h.details_json + "}\n";
+    }
+    if (std::fwrite(out.data(), 1, out.size(), hit_log) != out.size() || std::fflush(hit_log) != 0) {
+      spdlog::error("writing the hit log failed: {}", std::strerror(errno));
+    }
+  }
 
   // Adds triggers registered since the last call. Straight into the map, under the lock:
   // the first load has no readers yet, later ones bring a handful of new canaries.
@@ -150,6 +172,7 @@ struct Recorder::Impl {
       spdlog::error("writing {} hits failed (attempt {}): {}", batch.size(), attempt + 1, s.message());
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2000, 50 << std::min(attempt, 5))));
     }
+    log_hits(batch);
     stats.written.fetch_add(batch.size());
     stats.commits.fetch_add(1);
     const auto micros = static_cast<std::uint64_t>(
@@ -187,6 +210,14 @@ Result<std::unique_ptr<Recorder>> Recorder::start(Options options) {
   if (!reg) return reg.status();
   impl->registry = std::move(*reg);
   CT_RETURN_IF_ERROR(impl->refresh_index());
+  if (impl->options.hit_log == "stdout") {
+    impl->hit_log = stdout;
+  } else if (!impl->options.hit_log.empty()) {
+    impl->hit_log = std::fopen(impl->options.hit_log.c_str(), "a");
+    if (!impl->hit_log) {
+      return Status::IoError("log.hits " + impl->options.hit_log + ": " + std::strerror(errno));
+    }
+  }
   impl->queue.reserve(1024);
   Impl* raw = impl.get();
   impl->writer = std::thread([raw] { raw->writer_loop(); });
@@ -271,6 +302,8 @@ void Recorder::stop() {
   }
   impl_->queue_cv.notify_one();
   impl_->writer.join();
+  if (impl_->hit_log && impl_->hit_log != stdout) std::fclose(impl_->hit_log);
+  impl_->hit_log = nullptr;
 }
 
 const RecorderStats& Recorder::stats() const { return impl_->stats; }

@@ -28,11 +28,11 @@ class ServeTest : public CliTest {
 
   std::string at(int port) { return "127.0.0.1:" + std::to_string(port); }
 
-  void start_serve() {
+  void start_serve(std::map<std::string, std::string> env = {}) {
     serve_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
                                  "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--threads", "2"},
-        ProcessOptions{dir_.path(), {}}, dir_ / "serve");
+        ProcessOptions{dir_.path(), std::move(env)}, dir_ / "serve");
     for (int i = 0; i < 500 && !(port_open(http_port_) && port_open(smtp_port_) && port_open(dns_port_)); ++i) {
       ASSERT_TRUE(serve_->running()) << serve_->err();
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -354,6 +354,26 @@ TEST_F(ServeTest, MetricsAndHealthOnTheirOwnListener) {
   auto public_side = run_process({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(http_port_) + "/metrics"});
   EXPECT_EQ(public_side.out.find("canarytrap_"), std::string::npos);
   EXPECT_EQ(serve_->stop(SIGTERM), 0);
+}
+
+TEST_F(ServeTest, HitLogIsOneJsonLinePerHit) {
+  const std::string name = mint("dns");
+  start_serve({{"CANARYTRAP_LOG_HITS", (dir_ / "hits.jsonl").string()}});
+  ASSERT_EQ(dig({"www." + name, "A", "+short"}).out, "127.0.0.1\n");
+  ASSERT_EQ(hits(1).size(), 1u);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  const std::string log = read_file(dir_ / "hits.jsonl");
+  ASSERT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
+  auto j = nlohmann::json::parse(log);
+  EXPECT_EQ(j["schema"], "canarytrap.hit.v1");
+  EXPECT_EQ(j["channel"], "dns");
+  EXPECT_EQ(j["details"]["qname"], "www." + name);
+  EXPECT_EQ(j["details"]["transport"], "udp");
+  EXPECT_FALSE(j["automated"].get<bool>());
+  EXPECT_TRUE(j["automated_reason"].is_null());
+  EXPECT_TRUE(j["canary_id"].is_number());
+  EXPECT_EQ(j["source"].get<std::string>().rfind("127.0.0.1:", 0), 0u);
+  EXPECT_EQ(j["at"].get<std::string>().back(), 'Z');
 }
 
 TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {

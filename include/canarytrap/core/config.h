@@ -64,6 +64,7 @@ struct Config {
   // [log]
   std::string log_format;  // text | json
   std::string log_level;   // trace debug info warn error
+  std::string log_hits;    // "" off, "stdout", or a file: one JSON line per hit (docs/hit-log.md)
 
   std::vector<std::string> warnings;  // e.g. unknown CANARYTRAP_* variables
   std::string quiet_window_text;      // as written; parsed into quiet_window

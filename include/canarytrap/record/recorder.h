@@ -46,6 +46,7 @@ class Recorder final : public ObservationSink {
     std::chrono::milliseconds index_refresh = std::chrono::milliseconds(1000);
     std::chrono::seconds dns_repeat_window = std::chrono::seconds(60);  // the TTL we answer with
     std::chrono::microseconds incident_quiet_window = std::chrono::hours(24);
+    std::string hit_log;  // "" off, "stdout", or a file appended to: one JSON line per committed hit
   };
 
   static Result<std::unique_ptr<Recorder>> start(Options options);
