@@ -4,6 +4,8 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string_view>
+#include <unordered_map>
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/trigger_values.h"
@@ -125,22 +127,6 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   auto copy = reg.ensure_copy(req.copy, now);
   if (!copy) return copy.status();
 
-  // A person whose ID, phone, SSN or card number another canary already has is drawn again:
-  // a fingerprint must name one canary.
-  const auto draw_fresh = [&](Person& p) -> Status {
-    for (int draw = 0; draw < kMaxDraws; ++draw) {
-      (*gen)->next(p);
-      bool fresh = true;
-      for (const auto& f : fingerprints_of(p, *plan)) {
-        if (f.kind == "name_dob") continue;  // two people may share a name and birthday
-        auto taken = reg.has_fingerprint(f.kind, f.normalized);
-        if (!taken) return taken.status();
-        fresh = fresh && !*taken;
-      }
-      if (fresh) return Status::Ok();
-    }
-    return Status::AlreadyExists("cannot draw a person whose values are not already planted");
-  };
   // Columns whose values identify one person: a canary must not repeat a real one's (nor
   // another canary's in the same batch), or a leak of that person would look like a canary.
   std::vector<std::pair<std::size_t, PersonField>> identifying;
@@ -153,52 +139,91 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     }
   }
 
-  constexpr std::int64_t kBatch = 10'000;  // people held at once while checking the target
+  // People are drawn a batch at a time and checked together, each check in key order: the
+  // batch's values among themselves, against the target's rows, and against the registry
+  // (an ID, phone, SSN or card number names one canary; an e-mail address is one trigger).
+  // Whoever clashes is drawn again and only they are checked again.
+  constexpr std::int64_t kBatch = 10'000;
   std::vector<Person> people;
+  std::vector<NewCanary> batch;
   for (std::int64_t done = 0; done < req.count; done += kBatch) {
     people.assign(static_cast<std::size_t>(std::min(kBatch, req.count - done)), Person());
-    for (auto& p : people) CT_RETURN_IF_ERROR(draw_fresh(p));
+    std::vector<std::size_t> suspects(people.size());
+    for (std::size_t i = 0; i < people.size(); ++i) {
+      (*gen)->next(people[i]);
+      suspects[i] = i;
+    }
     for (int round = 0;; ++round) {
       std::set<std::size_t> clash;
       for (const auto& [column, field] : identifying) {
-        std::map<std::string, std::size_t> seen;
-        std::vector<std::string> values;
+        std::unordered_map<std::string_view, std::size_t> seen;
         for (std::size_t i = 0; i < people.size(); ++i) {
-          const std::string& v = people[i][field];
-          if (!seen.emplace(v, i).second) clash.insert(i);
-          values.push_back(v);
+          if (!seen.emplace(people[i][field], i).second) clash.insert(i);
         }
+        std::vector<std::string> values;
+        for (std::size_t i : suspects) values.push_back(people[i][field]);
         auto found = (*target)->existing(column, values);
         if (!found) return found.status();
         for (const auto& v : *found) clash.insert(seen.at(v));
       }
-      if (clash.empty()) break;
-      if (round == 8) return Status::AlreadyExists("cannot draw people whose values the target does not already hold");
-      for (std::size_t i : clash) CT_RETURN_IF_ERROR(draw_fresh(people[i]));
-    }
-    for (Person& person : people) {
-      Result<std::int64_t> id = Status::Internal("not drawn");
-      for (int draw = 0; draw < kMaxDraws; ++draw) {
-        if (draw > 0) (*gen)->redraw_email(person);
-        NewCanary nc{CanaryKind::kRecord, copy->id, std::string(locale_name(req.locale)), req.memo, now, {}, {}};
+      std::vector<std::vector<FingerprintValue>> prints(suspects.size());
+      std::vector<TriggerValue> emails;
+      std::vector<const FingerprintValue*> print_refs;
+      std::vector<std::size_t> print_owner, email_owner;
+      for (std::size_t s = 0; s < suspects.size(); ++s) {
+        prints[s] = fingerprints_of(people[suspects[s]], *plan);
         if (email_trigger) {
-          const std::string normalized = ascii_lower(person[PersonField::kEmail]);
-          nc.triggers.push_back({Channel::kSmtp, person[PersonField::kEmail], normalized, normalized});
+          const std::string normalized = ascii_lower(people[suspects[s]][PersonField::kEmail]);
+          emails.push_back({Channel::kSmtp, normalized, normalized, normalized});
+          email_owner.push_back(suspects[s]);
         }
-        if (url_trigger) {
-          auto http = minter.http();
-          person[PersonField::kPhotoUrl] = http[0].value;
-          for (auto& t : http) nc.triggers.push_back(std::move(t));
-        }
-        nc.fingerprints = fingerprints_of(person, *plan);
-        id = reg.insert_canary(nc);
-        if (id || id.status().code() != Status::Code::kAlreadyExists) break;
       }
-      if (!id) return id.status();
-      report.canary_ids.push_back(*id);
+      for (std::size_t s = 0; s < suspects.size(); ++s) {
+        for (const auto& f : prints[s]) {
+          if (f.kind == "name_dob") continue;  // two people may share a name and birthday
+          print_refs.push_back(&f);
+          print_owner.push_back(suspects[s]);
+        }
+      }
+      auto prints_taken = reg.fingerprints_taken(print_refs);
+      if (!prints_taken) return prints_taken.status();
+      for (std::size_t i = 0; i < print_refs.size(); ++i) {
+        if ((*prints_taken)[i]) clash.insert(print_owner[i]);
+      }
+      std::vector<const TriggerValue*> email_refs;
+      for (const auto& e : emails) email_refs.push_back(&e);
+      auto emails_taken = reg.triggers_taken(email_refs);
+      if (!emails_taken) return emails_taken.status();
+      for (std::size_t i = 0; i < email_refs.size(); ++i) {
+        if ((*emails_taken)[i]) clash.insert(email_owner[i]);
+      }
+      if (clash.empty()) break;
+      if (round == kMaxDraws) {
+        return Status::AlreadyExists("cannot draw people whose values neither the target nor the registry holds");
+      }
+      suspects.assign(clash.begin(), clash.end());
+      for (std::size_t i : suspects) (*gen)->next(people[i]);
+    }
+    batch.clear();
+    for (Person& person : people) {
+      NewCanary nc{CanaryKind::kRecord, copy->id, std::string(locale_name(req.locale)), req.memo, now, {}, {}};
+      if (email_trigger) {
+        const std::string normalized = ascii_lower(person[PersonField::kEmail]);
+        nc.triggers.push_back({Channel::kSmtp, person[PersonField::kEmail], normalized, normalized});
+      }
+      if (url_trigger) {
+        auto http = minter.http();
+        person[PersonField::kPhotoUrl] = http[0].value;
+        for (auto& t : http) nc.triggers.push_back(std::move(t));
+      }
+      nc.fingerprints = fingerprints_of(person, *plan);
+      batch.push_back(std::move(nc));
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
     }
+    auto ids = reg.insert_canaries(batch);
+    if (!ids) return ids.status();
+    report.canary_ids.insert(report.canary_ids.end(), ids->begin(), ids->end());
   }
 
   report.register_seconds = since(phase);

@@ -2,6 +2,8 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <string_view>
+#include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
 #include "store/sqlite.h"
@@ -107,25 +109,60 @@ class SqliteTarget final : public Target {
   }
 
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
-    std::vector<std::string> found;
+    // Inside the write transaction the rows are later inserted in: nobody can add a clashing
+    // row in between, and the probes skip the per-statement file locking of autocommit.
+    CT_RETURN_IF_ERROR(begin());
     const std::string col = quote_ident(columns_.at(column).name);
-    // In chunks: one pass over an unindexed column per 500 values, not per value.
-    for (std::size_t start = 0; start < values.size(); start += 500) {
-      const std::size_t n = std::min<std::size_t>(500, values.size() - start);
-      std::string params;
-      for (std::size_t i = 0; i < n; ++i) params += (i ? ",?" : "?") + std::to_string(i + 1);
-      auto st = sqlite::Stmt::prepare(db_, "SELECT DISTINCT CAST(" + col + " AS TEXT) FROM " + quote_ident(table_) +
-                                               " WHERE " + col + " IN (" + params + ")");
-      if (!st) return st.status();
-      for (std::size_t i = 0; i < n; ++i) st->bind(static_cast<int>(i + 1), values[start + i]);
-      for (;;) {
-        auto row = st->step();
+    auto probe = sqlite::Stmt::prepare(db_, "SELECT 1 FROM " + quote_ident(table_) + " WHERE " + col + " = ?1 LIMIT 1");
+    if (!probe) return probe.status();
+    auto indexed = uses_index("SELECT 1 FROM " + quote_ident(table_) + " WHERE " + col + " = ?1 LIMIT 1");
+    if (!indexed) return indexed.status();
+    std::vector<std::string> found;
+    if (*indexed) {
+      // One index probe per value, in key order so that consecutive descents share pages.
+      std::vector<std::string_view> sorted(values.begin(), values.end());
+      std::sort(sorted.begin(), sorted.end());
+      for (std::string_view v : sorted) {
+        probe->bind(1, v);
+        auto row = probe->step();
+        const bool hit = row && *row;
+        probe->reset();
         if (!row) return row.status();
-        if (!*row) break;
-        found.push_back(st->text(0));
+        if (hit) found.emplace_back(v);
       }
+      return found;
+    }
+    // No index: one pass over the column per call, checked against the values in memory
+    // (an IN list per chunk would scan the table once per chunk).
+    std::unordered_set<std::string_view> wanted(values.begin(), values.end());
+    std::unordered_set<std::string_view> seen;
+    auto scan = sqlite::Stmt::prepare(db_, "SELECT CAST(" + col + " AS TEXT) FROM " + quote_ident(table_) + " WHERE " +
+                                               col + " IS NOT NULL");
+    if (!scan) return scan.status();
+    for (;;) {
+      auto row = scan->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(scan->get(), 0));
+      const std::string_view v(text ? text : "", static_cast<std::size_t>(sqlite3_column_bytes(scan->get(), 0)));
+      auto it = wanted.find(v);
+      if (it != wanted.end() && seen.insert(*it).second) found.emplace_back(*it);
     }
     return found;
+  }
+
+  // Whether SQLite answers `sql` by searching an index rather than scanning the table.
+  Result<bool> uses_index(const std::string& sql) {
+    auto plan = sqlite::Stmt::prepare(db_, "EXPLAIN QUERY PLAN " + sql);
+    if (!plan) return plan.status();
+    bool search = false;
+    for (;;) {
+      auto row = plan->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      search = search || plan->text(3).rfind("SEARCH", 0) == 0;
+    }
+    return search;
   }
 
   Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {

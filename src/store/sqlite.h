@@ -71,6 +71,7 @@ class Stmt {
   Status run();
   void reset();
 
+  sqlite3_stmt* get() const { return stmt_; }
   std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
   std::string text(int col) const;

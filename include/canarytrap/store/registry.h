@@ -188,6 +188,13 @@ class Registry {
   Result<std::vector<CanaryRow>> list_canaries(const CanaryFilter& filter);
   // Whether a canary already carries this fingerprint (kind and normalized value).
   Result<bool> has_fingerprint(const std::string& kind, const std::string& normalized);
+  // Bulk forms for plants of many canaries, inside a Transaction. taken_* answer, per value,
+  // whether the registry already holds it (looked up in key order: nearby B-tree pages).
+  // insert_canaries writes canaries whose values were checked that way and returns their
+  // ids in order (fingerprints go in in key order). Any error: roll back.
+  Result<std::vector<bool>> triggers_taken(const std::vector<const TriggerValue*>& values);
+  Result<std::vector<bool>> fingerprints_taken(const std::vector<const FingerprintValue*>& values);
+  Result<std::vector<std::int64_t>> insert_canaries(const std::vector<NewCanary>& canaries);
   // Removes canaries with their triggers, fingerprints and placements: only to undo a plant
   // whose target write could not be committed.
   Status delete_canaries(const std::vector<std::int64_t>& ids);
