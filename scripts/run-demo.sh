@@ -16,6 +16,8 @@ ct=$PWD/build/src/canarytrap
 
 if [ ! -f "$dir/canarytrap.toml" ]; then
   "$ct" init --dir "$dir" --zone canary.example.net --mail-domain mail.example.net --public-ip 127.0.0.1
+  # Alerts to a file, so that the demo shows them without a webhook receiver.
+  printf '\n[[alert]]\nname = "demo-file"\nkind = "jsonl"\nurl = "alerts.jsonl"\n' >> "$dir/canarytrap.toml"
 fi
 export CANARYTRAP_CONFIG="$dir/canarytrap.toml"
 if [ -z "$("$ct" canaries --kind dns --json | tr -d '[:space:][]')" ]; then
@@ -35,8 +37,10 @@ cat <<MSG
   dig @127.0.0.1 -p 5353 +tcp +subnet=203.0.113.0/24 x.$dns AAAA
   curl -H 'Host: $host' http://127.0.0.1:8080$path -o /dev/null -w '%{http_code} %{content_type}\n'
   swaks --server 127.0.0.1:2525 --to $mail --from someone@example.org --header 'Subject: hello'
-Then see the hits:
+Then see the hits, the incidents they opened and the alerts sent (to $dir/alerts.jsonl):
   CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct hits
+  CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct incidents
+  CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct alerts list
 (Canaries: CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct canaries. Ctrl-C stops the server.)
 
 MSG

@@ -100,6 +100,21 @@ class CheckConfigCommand final : public Command {
       }
     }
     if (cfg->public_ips.empty()) problems.push_back("dns.public_ips is empty: A/AAAA queries would get no answer");
+    for (const auto& d : cfg->alerts) {
+      if (!d.secret_file.empty()) {
+        std::ifstream f(d.secret_file);
+        std::string s;
+        if (!f.is_open()) {
+          problems.push_back("[[alert]] '" + d.name + "': secret_file " + d.secret_file.string() + ": cannot read it");
+        } else if (!(f >> s) || s.size() < 16) {
+          problems.push_back("[[alert]] '" + d.name + "': secret_file " + d.secret_file.string() +
+                             ": want at least 16 bytes (openssl rand -hex 32)");
+        }
+      }
+    }
+    if (!cfg->alert_ca_file.empty() && !std::ifstream(cfg->alert_ca_file).is_open()) {
+      problems.push_back("alerts.ca_file " + cfg->alert_ca_file.string() + ": cannot read it");
+    }
     const std::pair<const char*, const std::string*> listens[] = {
         {"listen.dns", &cfg->listen_dns},     {"listen.http", &cfg->listen_http},   {"listen.https", &cfg->listen_https},
         {"listen.smtp", &cfg->listen_smtp},   {"listen.metrics", &cfg->listen_metrics}};

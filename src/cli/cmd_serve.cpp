@@ -5,6 +5,7 @@
 
 #include <thread>
 
+#include "canarytrap/alert/dispatcher.h"
 #include "canarytrap/listen/listeners.h"
 #include "canarytrap/record/recorder.h"
 #include "command.h"
@@ -35,9 +36,26 @@ class ServeCommand final : public Command {
     if (metrics_) flags["listen.metrics"] = *metrics_;
     auto cfg = load(g, flags);
     if (!cfg) return fail(cfg.status());
-    auto recorder = Recorder::start(
-        {.registry = cfg->registry_path, .incident_quiet_window = cfg->quiet_window, .hit_log = cfg->log_hits});
+    auto recorder = Recorder::start({.registry = cfg->registry_path,
+                                     .incident_quiet_window = cfg->quiet_window,
+                                     .hit_log = cfg->log_hits,
+                                     .alert_routes = alert_routes(cfg->alerts)});
     if (!recorder) return fail(recorder.status());
+    // The dispatcher runs whenever the outbox may hold something: with no destinations
+    // configured, alerts written earlier for removed ones are marked failed, visibly.
+    AlertDispatcher::Options dispatch;
+    dispatch.registry = cfg->registry_path;
+    dispatch.destinations = cfg->alerts;
+    dispatch.digest_interval = cfg->alert_digest_interval;
+    dispatch.max_age = cfg->alert_max_age;
+    dispatch.max_delay = cfg->alert_retry_max_delay;
+    dispatch.dashboard_url = cfg->dashboard_url;
+    dispatch.webhook = {std::chrono::duration_cast<std::chrono::milliseconds>(cfg->alert_timeout),
+                        cfg->alert_allow_private, cfg->alert_ca_file.string()};
+    dispatch.concurrency = cfg->alert_concurrency;
+    auto dispatcher = AlertDispatcher::start(std::move(dispatch));
+    if (!dispatcher) return fail(dispatcher.status().WithContext("alerts"));
+    dispatcher_ = dispatcher->get();
 
     const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     // Scoped so that the io_context, and with it every session still pending, is gone before
@@ -45,6 +63,9 @@ class ServeCommand final : public Command {
     // still reaches a running recorder.
     const int status = listen_until_signal(*cfg, threads, **recorder);
     (*recorder)->stop();
+    // After the recorder: its last group commit may have written alerts; one more round of
+    // the dispatcher is not waited for (they are in the outbox for the next start).
+    (*dispatcher)->stop();
     if (status != kExitOk) return status;
     const auto& st = (*recorder)->stats();
     spdlog::info("stopped: {} observations, {} hits written, {} dropped", st.observed.load(), st.written.load(),
@@ -59,9 +80,9 @@ class ServeCommand final : public Command {
     ListenerConfig lc = listener_config_from(*cfg);
     lc.threads = threads;
     const Listeners* live = nullptr;  // set once started; /metrics is only served after that
-    lc.metrics_render = [&live, &recorder] {
+    lc.metrics_render = [&live, &recorder, this] {
       static const ListenerStats kNone;
-      return metrics_text(live ? live->stats() : kNone, recorder.stats());
+      return metrics_text(live ? live->stats() : kNone, recorder.stats(), dispatcher_ ? &dispatcher_->stats() : nullptr);
     };
     auto listeners = Listeners::start(io, lc, recorder);
     if (!listeners) return fail(listeners.status());
@@ -88,6 +109,7 @@ class ServeCommand final : public Command {
   static std::string or_off(const std::string& s) { return s.empty() ? "off" : s; }
 
   std::optional<std::string> dns_, http_, https_, smtp_, metrics_;
+  AlertDispatcher* dispatcher_ = nullptr;
   int threads_ = 0;
 };
 

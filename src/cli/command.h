@@ -66,5 +66,6 @@ std::unique_ptr<Command> make_serve_command();
 std::unique_ptr<Command> make_hits_command();
 std::unique_ptr<Command> make_incidents_command();
 std::unique_ptr<Command> make_check_config_command();
+std::unique_ptr<Command> make_alerts_command();
 
 }  // namespace canarytrap::cli

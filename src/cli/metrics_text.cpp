@@ -4,7 +4,7 @@
 
 namespace canarytrap::cli {
 
-std::string metrics_text(const ListenerStats& l, const RecorderStats& r) {
+std::string metrics_text(const ListenerStats& l, const RecorderStats& r, const DispatcherStats* a) {
   std::ostringstream o;
   const auto metric = [&](const char* name, const char* type, const char* help) {
     o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
@@ -56,6 +56,16 @@ std::string metrics_text(const ListenerStats& l, const RecorderStats& r) {
   o << "canarytrap_group_commit_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n';
   o << "canarytrap_group_commit_seconds_sum " << static_cast<double>(r.commit_micros_sum.load()) / 1e6 << '\n';
   o << "canarytrap_group_commit_seconds_count " << cumulative << '\n';
+  if (a) {
+    metric("canarytrap_alert_attempts_total", "counter", "Alert delivery attempts by outcome.");
+    o << "canarytrap_alert_attempts_total{outcome=\"delivered\"} " << a->delivered.load() << '\n';
+    o << "canarytrap_alert_attempts_total{outcome=\"retry\"} " << a->retried.load() << '\n';
+    o << "canarytrap_alert_attempts_total{outcome=\"failed\"} " << a->failed.load() << '\n';
+    metric("canarytrap_alert_digests_total", "counter", "Digest events written for incidents with new hits.");
+    o << "canarytrap_alert_digests_total " << a->digests.load() << '\n';
+    metric("canarytrap_alerts_pending", "gauge", "Alerts in the outbox not yet delivered (or failed).");
+    o << "canarytrap_alerts_pending " << a->pending.load() << '\n';
+  }
   return o.str();
 }
 

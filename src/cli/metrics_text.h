@@ -3,9 +3,11 @@
 
 #include <string>
 
+#include "canarytrap/alert/dispatcher.h"
 #include "canarytrap/listen/listeners.h"
 #include "canarytrap/record/recorder.h"
 
 namespace canarytrap::cli {
-std::string metrics_text(const ListenerStats& listeners, const RecorderStats& recorder);
+std::string metrics_text(const ListenerStats& listeners, const RecorderStats& recorder,
+                         const DispatcherStats* alerts = nullptr);
 }

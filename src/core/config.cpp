@@ -71,6 +71,14 @@ const std::vector<KeySpec>& key_specs() {
       {"tls.key", Kind::kPath, [](Config& c, V v) { c.tls_key = v[0]; }},
       {"http.trusted_proxies", Kind::kList, [](Config& c, V v) { c.trusted_proxies = std::move(v); }},
       {"incidents.quiet_window", Kind::kString, [](Config& c, V v) { c.quiet_window_text = v[0]; }},
+      {"alerts.digest_interval", Kind::kString, [](Config& c, V v) { c.alert_digest_text = v[0]; }},
+      {"alerts.max_age", Kind::kString, [](Config& c, V v) { c.alert_max_age_text = v[0]; }},
+      {"alerts.timeout", Kind::kString, [](Config& c, V v) { c.alert_timeout_text = v[0]; }},
+      {"alerts.retry_max_delay", Kind::kString, [](Config& c, V v) { c.alert_retry_max_delay_text = v[0]; }},
+      {"alerts.allow_private", Kind::kString, [](Config& c, V v) { c.alert_allow_private_text = v[0]; }},
+      {"alerts.concurrency", Kind::kString, [](Config& c, V v) { c.alert_concurrency_text = v[0]; }},
+      {"alerts.dashboard_url", Kind::kString, [](Config& c, V v) { c.dashboard_url = v[0]; }},
+      {"alerts.ca_file", Kind::kPath, [](Config& c, V v) { c.alert_ca_file = v[0]; }},
       {"log.format", Kind::kString, [](Config& c, V v) { c.log_format = v[0]; }},
       {"log.level", Kind::kString, [](Config& c, V v) { c.log_level = v[0]; }},
       {"log.hits", Kind::kString, [](Config& c, V v) { c.log_hits = v[0]; }},
@@ -132,6 +140,49 @@ Status apply_text(Config& c, const KeySpec& spec, std::string_view text) {
   return Status::Ok();
 }
 
+// [[alert]] blocks: an array of tables, each one destination.
+Status apply_alert_blocks(Config& c, const std::filesystem::path& file, const toml::node& node) {
+  const auto* blocks = node.as_array();
+  if (!blocks) return Status::InvalidArgument(file.string() + ": 'alert' must be [[alert]] blocks");
+  for (std::size_t i = 0; i < blocks->size(); ++i) {
+    const auto* t = (*blocks)[i].as_table();
+    const std::string where = file.string() + ": [[alert]] block " + std::to_string(i + 1);
+    if (!t) return Status::InvalidArgument(where + " is not a table");
+    AlertDestination d;
+    for (const auto& [key, value] : *t) {
+      const std::string k(key.str());
+      if (k == "copies") {
+        const auto* arr = value.as_array();
+        if (!arr) return Status::InvalidArgument(where + ": 'copies' must be a list of strings");
+        for (const auto& item : *arr) {
+          auto s = item.value<std::string>();
+          if (!s || !item.is_string()) return Status::InvalidArgument(where + ": 'copies' must be a list of strings");
+          d.copies.push_back(*s);
+        }
+        continue;
+      }
+      auto s = value.value<std::string>();
+      if (!s || !value.is_string()) return Status::InvalidArgument(where + ": '" + k + "' must be a string");
+      if (k == "name") {
+        d.name = *s;
+      } else if (k == "kind") {
+        d.kind = *s;
+      } else if (k == "url") {
+        d.url = *s;
+      } else if (k == "secret_file") {
+        d.secret_file = *s;
+      } else if (k == "min_confidence") {
+        d.min_confidence = *s;
+      } else {
+        return Status::InvalidArgument(where + ": unknown key '" + k +
+                                       "' (want name, kind, url, secret_file, copies, min_confidence)");
+      }
+    }
+    c.alerts.push_back(std::move(d));
+  }
+  return Status::Ok();
+}
+
 Status apply_file(Config& c, const std::filesystem::path& file) {
   toml::table root;
   try {
@@ -142,6 +193,10 @@ Status apply_file(Config& c, const std::filesystem::path& file) {
                                    ": " + std::string(e.description()));
   }
   for (const auto& [section, node] : root) {
+    if (section.str() == "alert") {
+      CT_RETURN_IF_ERROR(apply_alert_blocks(c, file, node));
+      continue;
+    }
     const auto* table = node.as_table();
     if (!table) {
       return Status::InvalidArgument(file.string() + ": unknown key '" + std::string(section.str()) +
@@ -224,6 +279,64 @@ Status validate(Config& c) {
     }
     c.quiet_window = std::chrono::duration_cast<std::chrono::microseconds>(zero - *t);
   }
+  const auto duration = [&](const char* key, const std::string& text, std::chrono::microseconds& out) -> Status {
+    if (text.empty()) return Status::Ok();
+    const TimePoint zero = from_unix_micros(0) + std::chrono::hours(24 * 365 * 200);
+    auto t = parse_time(text, zero);
+    if (!t || text.find('-') != std::string::npos || *t == zero) {
+      return Status::InvalidArgument(std::string(key) + " must be a duration like 30s, 10m or 3d, not '" + text + "'");
+    }
+    out = std::chrono::duration_cast<std::chrono::microseconds>(zero - *t);
+    return Status::Ok();
+  };
+  CT_RETURN_IF_ERROR(duration("alerts.digest_interval", c.alert_digest_text, c.alert_digest_interval));
+  CT_RETURN_IF_ERROR(duration("alerts.max_age", c.alert_max_age_text, c.alert_max_age));
+  CT_RETURN_IF_ERROR(duration("alerts.timeout", c.alert_timeout_text, c.alert_timeout));
+  CT_RETURN_IF_ERROR(duration("alerts.retry_max_delay", c.alert_retry_max_delay_text, c.alert_retry_max_delay));
+  if (!c.alert_allow_private_text.empty()) {
+    if (c.alert_allow_private_text != "true" && c.alert_allow_private_text != "false") {
+      return Status::InvalidArgument("alerts.allow_private must be \"true\" or \"false\"");
+    }
+    c.alert_allow_private = c.alert_allow_private_text == "true";
+  }
+  if (!c.alert_concurrency_text.empty()) {
+    int n = 0;
+    auto [end, ec] = std::from_chars(c.alert_concurrency_text.data(),
+                                     c.alert_concurrency_text.data() + c.alert_concurrency_text.size(), n);
+    if (ec != std::errc() || end != c.alert_concurrency_text.data() + c.alert_concurrency_text.size() || n < 1 ||
+        n > 64) {
+      return Status::InvalidArgument("alerts.concurrency must be a number from 1 to 64");
+    }
+    c.alert_concurrency = n;
+  }
+  if (!c.dashboard_url.empty() && c.dashboard_url.rfind("http://", 0) != 0 && c.dashboard_url.rfind("https://", 0) != 0) {
+    return Status::InvalidArgument("alerts.dashboard_url must start with http:// or https://");
+  }
+  for (std::size_t i = 0; i < c.alerts.size(); ++i) {
+    AlertDestination& d = c.alerts[i];
+    const std::string where = "[[alert]] " + (d.name.empty() ? "block " + std::to_string(i + 1) : "'" + d.name + "'");
+    if (d.name.empty() || d.name.size() > 64 ||
+        d.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+      return Status::InvalidArgument(where + ": name must be 1-64 of a-z, 0-9, _ and -");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (c.alerts[j].name == d.name) return Status::InvalidArgument(where + ": name used twice");
+    }
+    if (d.kind != "generic" && d.kind != "slack" && d.kind != "discord" && d.kind != "teams" && d.kind != "jsonl") {
+      return Status::InvalidArgument(where + ": kind must be generic, slack, discord, teams or jsonl, not '" + d.kind + "'");
+    }
+    if (d.kind == "jsonl") {
+      if (d.url.empty()) return Status::InvalidArgument(where + ": url must be a file path or \"stdout\"");
+    } else if (d.url.rfind("http://", 0) != 0 && d.url.rfind("https://", 0) != 0) {
+      return Status::InvalidArgument(where + ": url must start with http:// or https://");
+    }
+    if (d.kind == "generic" && d.secret_file.empty()) {
+      return Status::InvalidArgument(where + ": secret_file is required for generic webhooks (they are signed)");
+    }
+    if (d.min_confidence != "low" && d.min_confidence != "high") {
+      return Status::InvalidArgument(where + ": min_confidence must be low or high");
+    }
+  }
   if (c.registry_path.empty()) return Status::InvalidArgument("registry.path is empty");
   if (c.key_file.empty()) return Status::InvalidArgument("secrets.key_file is empty");
   return Status::Ok();
@@ -231,8 +344,14 @@ Status validate(Config& c) {
 
 void resolve_relative(Config& c) {
   const auto base = c.file.has_parent_path() ? c.file.parent_path() : std::filesystem::path(".");
-  for (auto* p : {&c.registry_path, &c.key_file, &c.tls_cert, &c.tls_key}) {
+  for (auto* p : {&c.registry_path, &c.key_file, &c.tls_cert, &c.tls_key, &c.alert_ca_file}) {
     if (!p->empty() && p->is_relative()) *p = (base / *p).lexically_normal();
+  }
+  for (auto& d : c.alerts) {
+    if (!d.secret_file.empty() && d.secret_file.is_relative()) d.secret_file = (base / d.secret_file).lexically_normal();
+    if (d.kind == "jsonl" && d.url != "stdout" && std::filesystem::path(d.url).is_relative()) {
+      d.url = (base / d.url).lexically_normal().string();
+    }
   }
 }
 
@@ -339,6 +458,21 @@ std::string render_config(const InitSettings& s) {
          "[incidents]\n"
          "# Hits on one copy closer together than this belong to one incident.\n"
          "quiet_window = \"24h\"\n\n"
+         "[alerts]\n"
+         "# Later hits of an incident are sent as one digest at most this often.\n"
+         "digest_interval = \"10m\"\n"
+         "# Undelivered alerts are retried (exponential back-off) for this long.\n"
+         "max_age = \"3d\"\n"
+         "# Link to the dashboard in alerts, e.g. \"https://canarytrap.example.net:8081\".\n"
+         "dashboard_url = \"\"\n\n"
+         "# Destinations: one [[alert]] block each (docs/webhooks.md). For example:\n"
+         "# [[alert]]\n"
+         "# name = \"soc\"\n"
+         "# kind = \"generic\"            # generic, slack, discord, teams or jsonl\n"
+         "# url = \"https://siem.example.net/hooks/canarytrap\"\n"
+         "# secret_file = \"soc.secret\"  # HMAC-SHA256 key for the Canarytrap-Signature header\n"
+         "# copies = []                  # only these copies; empty = all\n"
+         "# min_confidence = \"low\"      # high: skip incidents while every hit is automated\n\n"
          "[log]\n"
          "format = \"text\"  # or json (JSON lines)\n"
          "level = \"info\"\n"

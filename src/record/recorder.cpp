@@ -209,6 +209,7 @@ Result<std::unique_ptr<Recorder>> Recorder::start(Options options) {
   auto reg = Registry::open(impl->options.registry, {.create_if_missing = false, .cache_mib = 8, .sync_full = false});
   if (!reg) return reg.status();
   impl->registry = std::move(*reg);
+  impl->registry->set_alert_routes(impl->options.alert_routes);
   CT_RETURN_IF_ERROR(impl->refresh_index());
   if (impl->options.hit_log == "stdout") {
     impl->hit_log = stdout;
@@ -230,12 +231,13 @@ void Recorder::observe(Observation&& o) {
   std::optional<IndexEntry> match;
   {
     std::shared_lock lock(impl_->index_mutex);
+    // A trigger of the observation's own channel wins (an http hit names the URL's token,
+    // not the dns label in its host); any compatible one otherwise.
     for (const auto& token : o.tokens) {
       auto it = impl_->index.find(token);
-      if (it != impl_->index.end() && compatible(o.channel, it->second.channel)) {
-        match = it->second;
-        break;
-      }
+      if (it == impl_->index.end() || !compatible(o.channel, it->second.channel)) continue;
+      if (!match || it->second.channel == o.channel) match = it->second;
+      if (it->second.channel == o.channel) break;
     }
   }
   if (!match) {

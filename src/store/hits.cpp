@@ -1,4 +1,5 @@
 // Registry: hits, incidents, and the trigger listing the recorder's index is built from.
+#include <map>
 #include <unordered_map>
 
 #include "registry_impl.h"
@@ -41,6 +42,16 @@ Status Registry::insert_hits(const std::vector<NewHit>& hits, Micros quiet_windo
     bool high;
   };
   std::unordered_map<std::int64_t, Open> open_of;
+  // What this batch did to each incident, for the alerts written with it.
+  struct Touched {
+    std::int64_t copy_id = 0;
+    bool opened = false;       // opened by this batch
+    bool was_high = false;     // confidence before this batch
+    bool high = false;         // confidence after it
+    std::int64_t alerted_through = 0;
+    std::int64_t last_hit_id = 0;
+  };
+  std::map<std::int64_t, Touched> touched;  // by incident id: alerts in incident order
   for (const NewHit& h : hits) {
     st.bind(1, h.canary_id).bind(2, h.trigger_id).bind(3, h.channel).bind(4, to_unix_micros(h.at)).bind(5, h.source);
     st.bind(6, h.details_json).bind(7, std::int64_t{h.automated ? 1 : 0});
@@ -77,14 +88,24 @@ Status Registry::insert_hits(const std::vector<NewHit>& hits, Micros quiet_windo
         open.bind(1, copy).bind(2, at - quiet_window.count());
         auto row = open.step();
         std::optional<std::int64_t> id;
-        if (row && *row) id = open.int64(0);
+        bool high = false;
+        std::int64_t alerted_through = 0, last_hit_at = at;
+        if (row && *row) {
+          id = open.int64(0);
+          high = open.int64(1) != 0;
+          alerted_through = open.int64(2);
+          last_hit_at = open.int64(3);
+        }
         open.reset();
         if (!row) return row.status();
-        if (!id) {
+        const bool opened = !id;
+        if (opened) {
           CT_RETURN_IF_ERROR(impl_->new_incident.bind(1, copy).bind(2, at).bind(3, std::int64_t{h.automated}).run());
           id = sqlite3_last_insert_rowid(impl_->db.get());
+          high = !h.automated;
         }
-        cached = open_of.insert_or_assign(copy, Open{*id, at, false}).first;
+        cached = open_of.insert_or_assign(copy, Open{*id, last_hit_at, high}).first;
+        if (!touched.count(*id)) touched[*id] = Touched{copy, opened, opened ? false : high, high, alerted_through, 0};
       }
       Open& inc = cached->second;
       // One UPDATE per incident per batch would do; one per hit keeps last_hit_at and the
@@ -95,53 +116,132 @@ Status Registry::insert_hits(const std::vector<NewHit>& hits, Micros quiet_windo
         inc.high = inc.high || !h.automated;
       }
       CT_RETURN_IF_ERROR(impl_->link_hit.bind(1, inc.id).bind(2, hit_id).run());
+      Touched& t = touched[inc.id];
+      t.high = inc.high;
+      t.last_hit_id = hit_id;
+    }
+  }
+  if (!impl_->alert_routes.empty()) {
+    const TimePoint now = SystemClock().now();
+    std::unordered_map<std::int64_t, std::string> copy_names;
+    for (const auto& [incident, t] : touched) {
+      std::string event;
+      if (t.opened) {
+        event = "incident.opened";
+      } else if (!t.was_high && t.high) {
+        event = "incident.updated";  // a person, not only machines, has now touched the canaries
+      } else {
+        continue;  // later hits: the next digest
+      }
+      auto name = copy_names.find(t.copy_id);
+      if (name == copy_names.end()) {
+        auto st2 = sqlite::Stmt::prepare(impl_->db, "SELECT name FROM copy WHERE id = ?1");
+        if (!st2) return st2.status();
+        st2->bind(1, t.copy_id);
+        auto row = st2->step();
+        if (!row) return row.status();
+        name = copy_names.emplace(t.copy_id, *row ? st2->text(0) : "").first;
+      }
+      CT_RETURN_IF_ERROR(impl_->enqueue_alerts(incident, name->second, t.high, event, t.opened ? 0 : t.alerted_through,
+                                               t.last_hit_id, now));
     }
   }
   return tx.commit();
 }
 
-Result<std::vector<IncidentRow>> Registry::list_incidents(std::int64_t limit) {
-  auto st = sqlite::Stmt::prepare(
-      impl_->db,
-      "SELECT i.id, c.name, i.opened_at, i.last_hit_at, i.state, i.confidence, count(h.id), count(DISTINCT h.canary_id), "
-      "(SELECT group_concat(ch) FROM (SELECT DISTINCT h2.channel AS ch FROM incident_hit x2 JOIN hit h2 ON h2.id = "
-      "x2.hit_id WHERE x2.incident_id = i.id ORDER BY 1)), "
-      "(SELECT group_concat(src, char(10)) FROM (SELECT DISTINCT h3.source AS src FROM incident_hit x3 JOIN hit h3 ON "
-      "h3.id = x3.hit_id WHERE x3.incident_id = i.id LIMIT 20)) "
-      "FROM incident i JOIN copy c ON c.id = i.copy_id LEFT JOIN incident_hit x ON x.incident_id = i.id "
-      "LEFT JOIN hit h ON h.id = x.hit_id GROUP BY i.id ORDER BY i.last_hit_at DESC LIMIT ?1");
-  if (!st) return st.status();
-  st->bind(1, limit);
+namespace {
+
+constexpr std::string_view kIncidentSelect =
+    "SELECT i.id, c.name, i.opened_at, i.last_hit_at, i.state, i.confidence, count(h.id), count(DISTINCT h.canary_id), "
+    "(SELECT group_concat(ch) FROM (SELECT DISTINCT h2.channel AS ch FROM incident_hit x2 JOIN hit h2 ON h2.id = "
+    "x2.hit_id WHERE x2.incident_id = i.id ORDER BY 1)), "
+    "(SELECT group_concat(src, char(10)) FROM (SELECT DISTINCT h3.source AS src FROM incident_hit x3 JOIN hit h3 ON "
+    "h3.id = x3.hit_id WHERE x3.incident_id = i.id LIMIT 20)) "
+    "FROM incident i JOIN copy c ON c.id = i.copy_id LEFT JOIN incident_hit x ON x.incident_id = i.id "
+    "LEFT JOIN hit h ON h.id = x.hit_id ";
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> v;
+  std::size_t start = 0;
+  while (start < s.size()) {
+    auto end = s.find(sep, start);
+    if (end == std::string::npos) end = s.size();
+    v.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return v;
+}
+
+Result<std::vector<IncidentRow>> read_incidents(sqlite::Stmt& st) {
   std::vector<IncidentRow> out;
-  const auto split = [](const std::string& s, char sep) {
-    std::vector<std::string> v;
-    std::size_t start = 0;
-    while (start < s.size()) {
-      auto end = s.find(sep, start);
-      if (end == std::string::npos) end = s.size();
-      v.push_back(s.substr(start, end - start));
-      start = end + 1;
-    }
-    return v;
-  };
   for (;;) {
-    auto row = st->step();
+    auto row = st.step();
     if (!row) return row.status();
     if (!*row) break;
     IncidentRow r;
-    r.id = st->int64(0);
-    r.copy = st->text(1);
-    r.opened_at = from_unix_micros(st->int64(2));
-    r.last_hit_at = from_unix_micros(st->int64(3));
-    r.state = st->text(4);
-    r.confidence = st->text(5);
-    r.hits = st->int64(6);
-    r.canaries = st->int64(7);
-    r.channels = split(st->text(8), ',');
-    r.sources = split(st->text(9), '\n');
+    r.id = st.int64(0);
+    r.copy = st.text(1);
+    r.opened_at = from_unix_micros(st.int64(2));
+    r.last_hit_at = from_unix_micros(st.int64(3));
+    r.state = st.text(4);
+    r.confidence = st.text(5);
+    r.hits = st.int64(6);
+    r.canaries = st.int64(7);
+    r.channels = split(st.text(8), ',');
+    r.sources = split(st.text(9), '\n');
     out.push_back(std::move(r));
   }
   return out;
+}
+
+}  // namespace
+
+const std::string_view kHitSelect =
+    "SELECT h.id, h.canary_id, c.kind, coalesce(cp.name, (SELECT p2.name FROM placement pl JOIN copy p2 ON p2.id = "
+    "pl.copy_id WHERE pl.canary_id = c.id ORDER BY pl.id LIMIT 1), ''), coalesce(t.value, ''), h.channel, h.at, "
+    "h.source, h.details, h.automated, coalesce(h.automated_reason, '') "
+    "FROM hit h JOIN canary c ON c.id = h.canary_id LEFT JOIN copy cp ON cp.id = c.copy_id "
+    "LEFT JOIN trigger_value t ON t.id = h.trigger_id ";
+
+Result<std::vector<HitRow>> read_hits(sqlite::Stmt& st) {
+  std::vector<HitRow> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) return row.status();
+    if (!*row) break;
+    HitRow h;
+    h.id = st.int64(0);
+    h.canary_id = st.int64(1);
+    h.canary_kind = st.text(2);
+    h.copy = st.text(3);
+    h.trigger_value = st.text(4);
+    h.channel = st.text(5);
+    h.at = from_unix_micros(st.int64(6));
+    h.source = st.text(7);
+    h.details_json = st.text(8);
+    h.automated = st.int64(9) != 0;
+    h.automated_reason = st.text(10);
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Result<std::vector<IncidentRow>> Registry::list_incidents(std::int64_t limit) {
+  auto st = sqlite::Stmt::prepare(impl_->db,
+                                  std::string(kIncidentSelect) + "GROUP BY i.id ORDER BY i.last_hit_at DESC LIMIT ?1");
+  if (!st) return st.status();
+  st->bind(1, limit);
+  return read_incidents(*st);
+}
+
+Result<std::optional<IncidentRow>> Registry::find_incident(std::int64_t id) {
+  auto st = sqlite::Stmt::prepare(impl_->db, std::string(kIncidentSelect) + "WHERE i.id = ?1 GROUP BY i.id");
+  if (!st) return st.status();
+  st->bind(1, id);
+  auto rows = read_incidents(*st);
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<IncidentRow>();
+  return std::optional<IncidentRow>(std::move(rows->front()));
 }
 
 Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
@@ -154,13 +254,9 @@ Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
   }
   auto st = sqlite::Stmt::prepare(
       impl_->db,
-      "SELECT h.id, h.canary_id, c.kind, coalesce(cp.name, (SELECT p2.name FROM placement pl JOIN copy p2 ON p2.id = "
-      "pl.copy_id WHERE pl.canary_id = c.id ORDER BY pl.id LIMIT 1), ''), coalesce(t.value, ''), h.channel, h.at, "
-      "h.source, h.details, h.automated, coalesce(h.automated_reason, '') "
-      "FROM hit h JOIN canary c ON c.id = h.canary_id LEFT JOIN copy cp ON cp.id = c.copy_id "
-      "LEFT JOIN trigger_value t ON t.id = h.trigger_id "
-      "WHERE (?1 IS NULL OR h.at >= ?1) AND (?2 IS NULL OR h.channel = ?2) AND (?3 IS NULL OR c.copy_id = ?3 OR "
-      "c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?3)) ORDER BY h.at DESC, h.id DESC LIMIT ?4");
+      std::string(kHitSelect) +
+          "WHERE (?1 IS NULL OR h.at >= ?1) AND (?2 IS NULL OR h.channel = ?2) AND (?3 IS NULL OR c.copy_id = ?3 OR "
+          "c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?3)) ORDER BY h.at DESC, h.id DESC LIMIT ?4");
   if (!st) return st.status();
   if (filter.since) {
     st->bind(1, to_unix_micros(*filter.since));
@@ -173,26 +269,7 @@ Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
     st->bind_null(2);
   }
   st->bind(3, copy_id).bind(4, filter.limit);
-  std::vector<HitRow> out;
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
-    HitRow h;
-    h.id = st->int64(0);
-    h.canary_id = st->int64(1);
-    h.canary_kind = st->text(2);
-    h.copy = st->text(3);
-    h.trigger_value = st->text(4);
-    h.channel = st->text(5);
-    h.at = from_unix_micros(st->int64(6));
-    h.source = st->text(7);
-    h.details_json = st->text(8);
-    h.automated = st->int64(9) != 0;
-    h.automated_reason = st->text(10);
-    out.push_back(std::move(h));
-  }
-  return out;
+  return read_hits(*st);
 }
 
 }  // namespace canarytrap

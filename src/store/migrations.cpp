@@ -100,6 +100,15 @@ CREATE TABLE alert (
 );
 CREATE INDEX alert_due ON alert(next_attempt_at) WHERE delivered_at IS NULL AND failed_at IS NULL;
 )sql"},
+      {3, "alert digests: which hits each alert covers, and how far each incident was alerted", R"sql(
+ALTER TABLE incident ADD COLUMN alerted_through INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE incident ADD COLUMN last_alert_at INTEGER;
+ALTER TABLE alert ADD COLUMN hit_from INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alert ADD COLUMN hit_to INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE alert ADD COLUMN retried_at INTEGER;
+ALTER TABLE alert ADD COLUMN last_status INTEGER;
+CREATE INDEX alert_incident ON alert(destination, incident_id, id);
+)sql"},
   };
   return list;
 }

@@ -103,7 +103,8 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
        "SELECT copy_id FROM canary WHERE id = ?1 AND copy_id IS NOT NULL UNION SELECT copy_id "
        "FROM placement WHERE canary_id = ?1 AND retired_at IS NULL"},
       {&impl->open_incident,
-       "SELECT id FROM incident WHERE copy_id = ?1 AND state != 'closed' AND last_hit_at >= ?2 "
+       "SELECT id, confidence = 'high', alerted_through, last_hit_at FROM incident WHERE copy_id = ?1 AND state != 'closed' AND "
+       "last_hit_at >= ?2 "
        "ORDER BY last_hit_at DESC LIMIT 1"},
       {&impl->join_incident,
        "UPDATE incident SET last_hit_at = max(last_hit_at, ?2), confidence = CASE WHEN ?3 THEN "

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <filesystem>
+#include <string_view>
+#include <vector>
 
 #include "canarytrap/store/registry.h"
 #include "sqlite.h"
@@ -16,6 +18,16 @@ struct Registry::Impl {
   sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger, insert_fingerprint, insert_placement,
       find_fingerprint, trigger_taken, insert_hit, canary_copies, open_incident, join_incident, new_incident,
       link_hit;
+  std::vector<AlertRoute> alert_routes;
+
+  // Writes one alert per route wanting `incident` (of copy `copy_name`, `high` confidence)
+  // covering hits (hit_from, hit_to], and moves the incident's alerted_through to hit_to.
+  Status enqueue_alerts(std::int64_t incident, const std::string& copy_name, bool high, const std::string& event,
+                        std::int64_t hit_from, std::int64_t hit_to, TimePoint now);
 };
+
+// Hits as list_hits returns them: kHitSelect + a WHERE clause, read by read_hits.
+extern const std::string_view kHitSelect;
+Result<std::vector<HitRow>> read_hits(sqlite::Stmt& st);
 
 }  // namespace canarytrap

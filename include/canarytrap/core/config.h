@@ -32,6 +32,16 @@ struct Endpoint {
 };
 Result<Endpoint> parse_endpoint(std::string_view text);
 
+// One [[alert]] block: where incidents are sent (docs/webhooks.md).
+struct AlertDestination {
+  std::string name;                   // [a-z0-9_-]+, unique: what `alerts` commands and the outbox call it
+  std::string kind;                   // generic slack discord teams jsonl
+  std::string url;                    // http(s) URL; jsonl: a file path or "stdout"
+  std::filesystem::path secret_file;  // HMAC key for the signature header (required for generic)
+  std::vector<std::string> copies;    // only incidents of these copies; empty = all
+  std::string min_confidence = "low"; // low: every incident; high: not while every hit is automated
+};
+
 struct Config {
   std::filesystem::path file;  // the file it was read from
 
@@ -60,6 +70,19 @@ struct Config {
 
   // [incidents]
   std::chrono::microseconds quiet_window{std::chrono::hours(24)};  // hits further apart open a new incident
+
+  // [alerts] and [[alert]]
+  std::vector<AlertDestination> alerts;
+  std::chrono::microseconds alert_digest_interval{std::chrono::minutes(10)};  // later hits, per incident
+  std::chrono::microseconds alert_max_age{std::chrono::hours(72)};            // retried for this long
+  std::chrono::microseconds alert_timeout{std::chrono::seconds(10)};          // connect, and the whole exchange
+  std::chrono::microseconds alert_retry_max_delay{std::chrono::minutes(10)};  // back-off cap
+  bool alert_allow_private = false;  // destinations on loopback/private/link-local addresses
+  int alert_concurrency = 4;         // requests in flight per destination
+  std::string dashboard_url;         // links in alerts; "" = none
+  std::filesystem::path alert_ca_file;  // extra CA certificates for https destinations
+  std::string alert_digest_text, alert_max_age_text, alert_timeout_text, alert_retry_max_delay_text,
+      alert_allow_private_text, alert_concurrency_text;
 
   // [log]
   std::string log_format;  // text | json

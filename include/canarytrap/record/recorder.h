@@ -21,9 +21,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "canarytrap/core/observation.h"
 #include "canarytrap/core/status.h"
+#include "canarytrap/store/registry.h"
 
 namespace canarytrap {
 
@@ -47,6 +49,7 @@ class Recorder final : public ObservationSink {
     std::chrono::seconds dns_repeat_window = std::chrono::seconds(60);  // the TTL we answer with
     std::chrono::microseconds incident_quiet_window = std::chrono::hours(24);
     std::string hit_log;  // "" off, "stdout", or a file appended to: one JSON line per committed hit
+    std::vector<AlertRoute> alert_routes;  // alerts written in the hits' transaction (alert outbox)
   };
 
   static Result<std::unique_ptr<Recorder>> start(Options options);

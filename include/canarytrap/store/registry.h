@@ -147,6 +147,47 @@ struct IncidentRow {
   std::vector<std::string> sources;  // distinct, at most 20
 };
 
+// Which incidents an alert destination wants; the outbox writes one alert per matching
+// destination per event. (Formats, addresses and secrets are the alert module's business.)
+struct AlertRoute {
+  std::string destination;
+  std::vector<std::string> copies;  // copy names; empty = every copy
+  bool high_confidence_only = false;
+};
+
+// One alert in the outbox: an event about an incident, for one destination, covering the
+// incident's hits with ids in (hit_from, hit_to].
+struct AlertRow {
+  std::int64_t id = 0;
+  std::string uid;  // the idempotency key receivers deduplicate by
+  std::optional<std::int64_t> incident_id;
+  std::string destination;
+  std::string event;    // incident.opened incident.updated incident.digest
+  std::string payload;  // the generic JSON body, fixed at the first attempt; "" before
+  std::int64_t attempts = 0;
+  TimePoint created_at, next_attempt_at;
+  std::optional<TimePoint> delivered_at, failed_at, retried_at;
+  std::string last_error;
+  std::optional<std::int64_t> last_status;  // HTTP status of the last attempt
+  std::int64_t hit_from = 0, hit_to = 0;
+  std::string state() const;  // pending delivered failed
+};
+
+// What an alert is about, read from the registry when it is first rendered.
+struct AlertContext {
+  IncidentRow incident;
+  struct Canary {
+    std::int64_t id = 0;
+    std::string kind;
+    std::vector<std::string> copies;  // every copy holding it (active placements, or minted for)
+    std::vector<TriggerRow> triggers;
+    std::vector<PlacementRow> placements;
+  };
+  std::vector<HitRow> hits;        // the hits this alert covers, oldest first
+  std::vector<Canary> canaries;    // the canaries of those hits
+  std::int64_t incident_hits = 0;  // every hit of the incident so far
+};
+
 struct HitFilter {
   std::optional<TimePoint> since = std::nullopt;
   std::optional<std::string> copy = std::nullopt;
@@ -218,6 +259,30 @@ class Registry {
   Status insert_hits(const std::vector<NewHit>& hits, Micros quiet_window = std::chrono::hours(24));
   Result<std::vector<HitRow>> list_hits(const HitFilter& filter);
   Result<std::vector<IncidentRow>> list_incidents(std::int64_t limit);
+  Result<std::optional<IncidentRow>> find_incident(std::int64_t id);
+
+  // The alert outbox. insert_hits writes an incident.opened alert per matching route when an
+  // incident opens, and incident.updated when an incident turns high-confidence, in the hits'
+  // transaction. create_digests turns hits that arrived after an incident's last alert into
+  // one incident.digest alert per route, at most once per `interval` per incident.
+  void set_alert_routes(std::vector<AlertRoute> routes);
+  Result<std::int64_t> create_digests(TimePoint now, Micros interval);
+  // Undelivered, unfailed alerts due by `now`, oldest first, each the oldest pending one of
+  // its (destination, incident): alerts of one incident go out in order.
+  Result<std::vector<AlertRow>> due_alerts(TimePoint now, std::int64_t limit);
+  Result<AlertContext> alert_context(const AlertRow& alert);
+  Status set_alert_payload(std::int64_t alert_id, const std::string& payload);
+  enum class AttemptOutcome { kDelivered, kRetry, kFailed };
+  Status record_attempt(std::int64_t alert_id, AttemptOutcome outcome, TimePoint at, TimePoint next_attempt,
+                        std::optional<std::int64_t> http_status, const std::string& error);
+  Result<std::vector<AlertRow>> list_alerts(std::int64_t limit);
+  // Puts failed alerts (one by uid, or every failed one) back in the queue, due now.
+  Result<std::int64_t> retry_alerts(const std::optional<std::string>& uid, TimePoint now);
+  struct AlertCounts {
+    std::string destination;
+    std::int64_t pending = 0, delivered = 0, failed = 0;
+  };
+  Result<std::vector<AlertCounts>> alert_counts();
 
   // An explicit transaction; every multi-row write goes in one. Rolls back unless
   // commit() succeeded.
