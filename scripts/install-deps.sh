@@ -21,6 +21,7 @@ build_pkgs=(
   libtomlplusplus-dev
   libpq-dev               # PostgreSQL plant targets
   libmariadb-dev          # MySQL/MariaDB plant targets
+  zlib1g-dev libzstd-dev liblzma-dev  # scan: gzip, zstd and xz inputs
   python3                 # the demo script reads canaries' JSON with it
 )
 test_pkgs=(
@@ -39,6 +40,7 @@ bench_pkgs=(
   bc util-linux python3   # arithmetic, taskset and free ports in the bench scripts
   wrk nginx-light         # HTTP peer and load generator
   knot dnsperf            # DNS peer and load generator
+  ripgrep grep gzip time  # scan peers: rg -F -f and grep -F -f; /usr/bin/time for their RSS
 )
 # Node.js and npm run @faker-js/faker (installed by the bench scripts into bench/node). The
 # machine image may ship its own Node.js build with npm bundled, which Debian's npm package

@@ -35,6 +35,8 @@ class PlantCommand final : public Command {
     sub->add_option("--locale", locale_, "zh_CN or en_US")->capture_default_str();
     sub->add_option("--map", maps_, "COLUMN=FIELD: map a column to a person field ('-': profile it instead)");
     sub->add_option("--memo", memo_, "Free text kept with the canaries");
+    sub->add_option("--derived-from", derived_from_,
+                    "This copy was made from that one (as `copies derive`): it also holds that copy's earlier canaries");
     sub->add_option("--seed", seed_, "Reproducible people (for tests; trigger values stay random)");
     sub->add_flag("--dry-run", dry_run_, "Show the column mapping and sample rows; change nothing");
     sub->add_flag("--json", json_, "Print the result as JSON");
@@ -82,7 +84,18 @@ class PlantCommand final : public Command {
     if (!cfg) return fail(cfg.status());
     auto reg = open_registry(*cfg);
     if (!reg) return fail(reg.status());
+    if (!derived_from_.empty() && !dry_run_) {
+      auto parent = (*reg)->find_copy(derived_from_);
+      if (!parent) return fail(parent.status());
+      if (!*parent) return fail(Status::NotFound("--derived-from: no copy named '" + derived_from_ + "'"));
+    }
+    const TimePoint started = system_clock().now();
     auto report = plant(**reg, {cfg->zone, cfg->mail_domains, cfg->url_scheme}, req, system_clock());
+    if (report && !derived_from_.empty() && !dry_run_) {
+      // Derived when this plant began: the parent's canaries planted before then are in it.
+      auto d = (*reg)->derive_copy(copy_, derived_from_, started, started);
+      if (!d) return fail(d.status().WithContext("planted, but recording --derived-from"));
+    }
     if (!report) {
       return report.status().code() == Status::Code::kInvalidArgument && report.status().message().rfind("--", 0) == 0
                  ? usage_error(report.status().message())
@@ -138,7 +151,7 @@ class PlantCommand final : public Command {
     if (!density_note.empty()) std::cout << density_note << "\n";
   }
 
-  std::string target_, table_, copy_, locale_ = "zh_CN", memo_, seed_;
+  std::string target_, table_, copy_, locale_ = "zh_CN", memo_, seed_, derived_from_;
   std::int64_t count_ = 0;
   double fraction_ = 0, confidence_ = 0;
   std::vector<std::string> maps_;

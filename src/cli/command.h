@@ -67,5 +67,6 @@ std::unique_ptr<Command> make_hits_command();
 std::unique_ptr<Command> make_incidents_command();
 std::unique_ptr<Command> make_check_config_command();
 std::unique_ptr<Command> make_alerts_command();
+std::unique_ptr<Command> make_scan_command();
 
 }  // namespace canarytrap::cli

@@ -233,7 +233,8 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   report.target_seconds = since(phase);
   report.row_keys = *keys;
   for (std::size_t i = 0; i < report.canary_ids.size(); ++i) {
-    auto placed = reg.insert_placement({report.canary_ids[i], copy->id, uri->redacted, req.table, (*keys)[i], now});
+    auto placed = reg.insert_placement({report.canary_ids[i], copy->id, uri->redacted, req.table, (*keys)[i], now,
+                                        sample->row_count + static_cast<std::int64_t>(report.canary_ids.size())});
     if (!placed) return placed.status();
   }
   phase = Steady::now();

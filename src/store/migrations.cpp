@@ -109,6 +109,9 @@ ALTER TABLE alert ADD COLUMN retried_at INTEGER;
 ALTER TABLE alert ADD COLUMN last_status INTEGER;
 CREATE INDEX alert_incident ON alert(destination, incident_id, id);
 )sql"},
+      {4, "rows in a plant's target after planting: how large a copy is, for scan's sample estimates", R"sql(
+ALTER TABLE placement ADD COLUMN target_rows INTEGER;
+)sql"},
   };
   return list;
 }

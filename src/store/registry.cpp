@@ -94,8 +94,8 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
        "?3, ?4, ?5)"},
       {&impl->insert_fingerprint, "INSERT INTO fingerprint (canary_id, kind, normalized) VALUES (?1, ?2, ?3)"},
       {&impl->insert_placement,
-       "INSERT INTO placement (canary_id, copy_id, target, table_name, row_key, planted_at) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+       "INSERT INTO placement (canary_id, copy_id, target, table_name, row_key, planted_at, target_rows) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&impl->insert_hit,
        "INSERT INTO hit (canary_id, trigger_id, channel, at, source, details, automated, "
        "automated_reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"},
@@ -327,7 +327,7 @@ Status Registry::delete_canaries(const std::vector<std::int64_t>& ids) {
 Result<std::int64_t> Registry::insert_placement(const NewPlacement& p) {
   auto& st = impl_->insert_placement;
   st.bind(1, p.canary_id).bind(2, p.copy_id).bind(3, p.target).bind(4, p.table_name).bind(5, p.row_key);
-  st.bind(6, to_unix_micros(p.planted_at));
+  st.bind(6, to_unix_micros(p.planted_at)).bind(7, p.target_rows);
   CT_RETURN_IF_ERROR(st.run());
   return sqlite3_last_insert_rowid(impl_->db.get());
 }

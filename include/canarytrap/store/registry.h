@@ -81,6 +81,24 @@ struct NewPlacement {
   std::string table_name;
   std::string row_key;
   TimePoint planted_at;
+  std::optional<std::int64_t> target_rows = std::nullopt;  // rows in the target after the plant
+};
+
+// What the scanner loads: every value that identifies a canary, normalized.
+struct ScanNeedle {
+  std::int64_t canary_id = 0;
+  std::string kind;   // token (dns label, http id), email, id_number, phone, ssn, card, name_dob
+  std::string value;  // normalized as normalize_fingerprint does; tokens lower-case
+};
+
+// A canary's presence in a copy, for attribution and dating: placements, and canaries minted
+// for a copy (planted_at = created_at).
+struct CopyMembership {
+  std::int64_t canary_id = 0;
+  std::int64_t copy_id = 0;
+  TimePoint planted_at;
+  std::optional<TimePoint> retired_at;
+  std::optional<std::int64_t> target_rows;
 };
 
 struct PlacementRow {
@@ -220,6 +238,15 @@ class Registry {
   Result<CopyRow> ensure_copy(const std::string& name, TimePoint now);  // find or create
   Result<std::optional<CopyRow>> find_copy(const std::string& name);
   Result<std::vector<CopyRow>> list_copies();
+  // Records that `child` was made from `parent` at `at` (creating `child` if new). Refuses a
+  // loop (a copy derived, through others, from itself).
+  Result<CopyRow> derive_copy(const std::string& child, const std::string& parent, TimePoint at, TimePoint now);
+
+  // For the scanner: every needle, and every canary's memberships, streamed.
+  Status for_each_needle(const std::function<void(ScanNeedle&&)>& f);
+  Status for_each_membership(const std::function<void(const CopyMembership&)>& f);
+  // How many needles for_each_needle yields, name_dob ones counted twice (name alone too).
+  Result<std::int64_t> needle_count();
 
   // Canaries. insert_canary writes the canary, its triggers and fingerprints; if a trigger's
   // normalized value or token is already taken it writes nothing and returns AlreadyExists,

@@ -1,0 +1,84 @@
+// Matcher: finds canary values in bytes, however a dump reformatted them.
+//
+// One pass over the bytes, with a byte-class table: alphanumeric runs of a trigger token's
+// length (dns labels, http ids) and ID-number shape, digit groups joined across the
+// separators people put in phone numbers ("+86 138-1234-5678", "(555) 010-1234") with
+// country prefixes removed, e-mail addresses around "@" or "%40" (case-folded), and within
+// one record (a line, or one row of a multi-row SQL INSERT) a known name next to a birth
+// date in any common format. URL-encoded (%2F) and JSON-escaped (\u002F) neighbours are
+// skipped. Candidates are hashed and looked up in the NeedleIndex a batch at a time, with
+// prefetches, so that lookups overlap their cache misses.
+//
+//   Matcher m(index);
+//   std::vector<RawMatch> found;
+//   m.scan(chunk, chunk_offset, found);   // chunks end at record ends (the caller cuts)
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canarytrap/scan/needle_index.h"
+
+namespace canarytrap {
+
+struct RawMatch {
+  std::uint64_t offset = 0;  // of the matched text in the input
+  std::uint32_t canary = 0;  // canary id
+  NeedleKind kind = NeedleKind::kToken;
+  std::uint32_t line = 0;    // newlines before it in the scanned chunk
+};
+
+class Matcher {
+ public:
+  explicit Matcher(const NeedleIndex& index) : index_(index) {}
+  // Returns the number of newlines in `data`.
+  std::uint64_t scan(std::string_view data, std::uint64_t base, std::vector<RawMatch>& out);
+
+ private:
+  struct Pending {
+    std::uint64_t hash;
+    std::uint64_t offset;
+    std::uint32_t line;
+  };
+  struct Group {
+    std::size_t start, end;
+  };
+  struct FoundName {
+    std::string name;
+    std::uint64_t offset;
+    std::uint64_t hash;
+  };
+
+  void lookup(NeedleKind kind, std::string_view value, std::uint64_t offset);
+  void resolve();
+  void alnum_run(std::size_t start, std::size_t end);
+  void digit_group(std::size_t start, std::size_t end);
+  void flush_digits();
+  void email_at(std::size_t at, std::size_t width);
+  void name_candidate(std::string_view normalized, std::size_t offset);
+  void end_record(std::size_t end);
+
+  const NeedleIndex& index_;
+  // Per scan() call:
+  std::string_view data_;
+  std::uint64_t base_ = 0;
+  std::vector<RawMatch>* out_ = nullptr;
+  Pending pending_[32];
+  int pending_count_ = 0;
+  std::vector<Group> groups_;
+  std::vector<FoundName> names_;
+  struct Num {
+    std::size_t start, len;
+  };
+  std::vector<Num> nums_;                   // digit runs of the record being dated
+  std::vector<std::array<char, 8>> dates_;  // its dates, YYYYMMDD
+  std::size_t record_start_ = 0;
+  std::uint32_t line_ = 0;
+  std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
+  std::string buffer_;
+};
+
+}  // namespace canarytrap

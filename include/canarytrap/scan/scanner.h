@@ -1,0 +1,61 @@
+// Scanner: reads inputs and runs the Matcher over them. Searching (Matcher), reading
+// (this), attributing (attribution.h) and printing (cmd_scan) are separate pieces.
+//
+// Plain files are memory-mapped and split between threads at line ends; gzip, zstd and xz
+// files (recognised by their magic bytes, not their names) and standard input are streamed
+// through the decoder in chunks that end at line ends. Memory stays bounded whatever the
+// input: a line longer than the chunk is cut where no value can span the cut.
+//
+//   Scanner scanner(index, {.threads = 2});
+//   FileScan r = scanner.scan_path("dump.sql.gz");    // r.error set if it could not be read
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "canarytrap/scan/matcher.h"
+
+namespace canarytrap {
+
+struct ScanOptions {
+  int threads = 1;
+  bool every_match = false;  // all matches, not just the first per canary and kind per file
+  bool hash = false;         // compute the input's SHA-256 (for --record)
+  std::atomic<std::uint64_t>* progress_bytes = nullptr;  // bytes read so far, for a progress bar
+};
+
+struct FileMatch {
+  std::int64_t canary_id = 0;
+  NeedleKind kind = NeedleKind::kToken;
+  std::uint64_t offset = 0;  // in the decompressed bytes
+  std::uint64_t line = 0;    // 1-based
+};
+
+struct FileScan {
+  std::string path;            // as given; "-" for standard input
+  std::string compression;     // "", gzip, zstd, xz
+  std::uint64_t bytes = 0;     // decompressed bytes scanned
+  std::uint64_t lines = 0;     // newline count (records, roughly)
+  std::string sha256;          // of the file as stored, if asked
+  std::vector<FileMatch> matches;  // by offset
+  std::string error;           // "" if it was read whole
+};
+
+class Scanner {
+ public:
+  Scanner(const NeedleIndex& index, ScanOptions options) : index_(index), options_(options) {}
+  // A file, or "-" for standard input.
+  FileScan scan_path(const std::string& path);
+  // Files under `dir`, recursively, in name order; each its own FileScan.
+  std::vector<FileScan> scan_tree(const std::string& dir);
+
+ private:
+  const NeedleIndex& index_;
+  ScanOptions options_;
+};
+
+}  // namespace canarytrap

@@ -1,0 +1,384 @@
+#include "canarytrap/scan/scanner.h"
+
+#include <fcntl.h>
+#include <lzma.h>
+#include <openssl/evp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <unordered_set>
+
+namespace canarytrap {
+
+namespace {
+
+constexpr std::size_t kChunk = 4 << 20;       // decompressed bytes per matcher call
+constexpr std::size_t kLongestValue = 4096;   // a cut in a longer line keeps this much for the next
+
+// Where to end a chunk of `data`: after its last newline; failing that, at a byte no value
+// can contain, near the end.
+std::size_t cut_point(std::string_view data) {
+  const auto nl = data.rfind('\n');
+  if (nl != std::string_view::npos) return nl + 1;
+  const std::size_t floor = data.size() > kLongestValue ? data.size() - kLongestValue : 0;
+  for (std::size_t i = data.size(); i > floor; --i) {
+    const unsigned char c = static_cast<unsigned char>(data[i - 1]);
+    if (c == ',' || c == '\t' || c == '"' || c == ';' || c == '\'' || c == 0) return i;
+  }
+  return data.size();
+}
+
+// Runs the matcher over one buffer, keeping matches in order with their line numbers.
+class ChunkSink {
+ public:
+  ChunkSink(const NeedleIndex& index, bool every) : matcher_(index), every_(every) {}
+
+  void feed(std::string_view chunk, std::uint64_t base) {
+    raw_.clear();
+    const std::uint64_t newlines = matcher_.scan(chunk, base, raw_);
+    std::sort(raw_.begin(), raw_.end(), [](const RawMatch& a, const RawMatch& b) { return a.offset < b.offset; });
+    for (const RawMatch& m : raw_) {
+      // The first match per canary and kind: how many kinds of a canary's values a file
+      // holds is what tells a leaked canary row from a real person sharing one value.
+      const std::uint64_t key = std::uint64_t{m.canary} << 3 | static_cast<std::uint64_t>(m.kind);
+      if (!every_ && !seen_.insert(key).second) continue;
+      matches_.push_back({m.canary, m.kind, m.offset, lines_ + m.line + 1});
+    }
+    lines_ += newlines;
+  }
+
+  std::vector<FileMatch>& matches() { return matches_; }
+  std::uint64_t lines() const { return lines_; }
+
+
+ private:
+  Matcher matcher_;
+  bool every_;
+  std::vector<RawMatch> raw_;
+  std::vector<FileMatch> matches_;
+  std::unordered_set<std::uint64_t> seen_;
+  std::uint64_t lines_ = 0;
+};
+
+struct Sha256 {
+  EVP_MD_CTX* ctx = nullptr;
+  explicit Sha256(bool on) {
+    if (!on) return;
+    ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  }
+  ~Sha256() { EVP_MD_CTX_free(ctx); }
+  void update(const void* p, std::size_t n) {
+    if (ctx) EVP_DigestUpdate(ctx, p, n);
+  }
+  std::string hex() {
+    if (!ctx) return "";
+    unsigned char md[32];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned i = 0; i < len; ++i) out += {kHex[md[i] >> 4], kHex[md[i] & 15]};
+    return out;
+  }
+};
+
+std::string magic_of(const unsigned char* p, std::size_t n) {
+  if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return "gzip";
+  if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) return "zstd";
+  if (n >= 6 && std::memcmp(p, "\xfd" "7zXZ\0", 6) == 0) return "xz";
+  return "";
+}
+
+// A streaming decoder: compressed bytes in, decompressed bytes appended to `out`.
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  // Consumes all of `in`; returns "" or an error.
+  virtual std::string decode(std::string_view in, std::string& out) = 0;
+  // At the end of input: "" if the stream ended cleanly.
+  virtual std::string finish() = 0;
+};
+
+class GzipDecoder final : public Decoder {
+ public:
+  GzipDecoder() { inflateInit2(&z_, 15 + 32); }
+  ~GzipDecoder() override { inflateEnd(&z_); }
+  std::string decode(std::string_view in, std::string& out) override {
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z_.avail_in = static_cast<uInt>(in.size());
+    while (z_.avail_in > 0) {
+      if (ended_) {  // another gzip member follows (pigz, concatenated files)
+        inflateReset(&z_);
+        ended_ = false;
+      }
+      const std::size_t old = out.size();
+      out.resize(old + 256 * 1024);
+      z_.next_out = reinterpret_cast<Bytef*>(out.data() + old);
+      z_.avail_out = 256 * 1024;
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      out.resize(old + 256 * 1024 - z_.avail_out);
+      if (rc == Z_STREAM_END) {
+        ended_ = true;
+      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+        return std::string("corrupt gzip data (") + (z_.msg ? z_.msg : "inflate failed") + ")";
+      }
+    }
+    return "";
+  }
+  std::string finish() override { return ended_ ? "" : "truncated gzip data"; }
+
+ private:
+  z_stream z_{};
+  bool ended_ = false;
+};
+
+class ZstdDecoder final : public Decoder {
+ public:
+  ZstdDecoder() : d_(ZSTD_createDStream()) { ZSTD_initDStream(d_); }
+  ~ZstdDecoder() override { ZSTD_freeDStream(d_); }
+  std::string decode(std::string_view in, std::string& out) override {
+    ZSTD_inBuffer input{in.data(), in.size(), 0};
+    while (input.pos < input.size) {
+      const std::size_t old = out.size();
+      out.resize(old + 256 * 1024);
+      ZSTD_outBuffer output{out.data() + old, 256 * 1024, 0};
+      last_ = ZSTD_decompressStream(d_, &output, &input);
+      out.resize(old + output.pos);
+      if (ZSTD_isError(last_)) return std::string("corrupt zstd data (") + ZSTD_getErrorName(last_) + ")";
+    }
+    return "";
+  }
+  std::string finish() override { return last_ == 0 ? "" : "truncated zstd data"; }
+
+ private:
+  ZSTD_DStream* d_;
+  std::size_t last_ = 1;
+};
+
+class XzDecoder final : public Decoder {
+ public:
+  XzDecoder() { init_ = lzma_stream_decoder(&s_, UINT64_MAX, LZMA_CONCATENATED); }
+  ~XzDecoder() override { lzma_end(&s_); }
+  std::string decode(std::string_view in, std::string& out) override {
+    if (init_ != LZMA_OK) return "cannot start the xz decoder";
+    return run(in, out, LZMA_RUN);
+  }
+  std::string finish() override {
+    std::string sink;
+    std::string err = run({}, sink, LZMA_FINISH);
+    if (!err.empty()) return err;
+    return ended_ ? "" : "truncated xz data";
+  }
+
+ private:
+  std::string run(std::string_view in, std::string& out, lzma_action action) {
+    s_.next_in = reinterpret_cast<const uint8_t*>(in.data());
+    s_.avail_in = in.size();
+    for (;;) {
+      const std::size_t old = out.size();
+      out.resize(old + 256 * 1024);
+      s_.next_out = reinterpret_cast<uint8_t*>(out.data() + old);
+      s_.avail_out = 256 * 1024;
+      const lzma_ret rc = lzma_code(&s_, action);
+      out.resize(old + 256 * 1024 - s_.avail_out);
+      if (rc == LZMA_STREAM_END) {
+        ended_ = true;
+        return "";
+      }
+      if (rc == LZMA_BUF_ERROR && action == LZMA_FINISH) return "truncated xz data";
+      if (rc != LZMA_OK) return "corrupt xz data (lzma error " + std::to_string(static_cast<int>(rc)) + ")";
+      if (s_.avail_in == 0 && s_.avail_out != 0) return "";
+    }
+  }
+  lzma_stream s_ = LZMA_STREAM_INIT;
+  lzma_ret init_ = LZMA_OK;
+  bool ended_ = false;
+};
+
+std::unique_ptr<Decoder> decoder_for(const std::string& kind) {
+  if (kind == "gzip") return std::make_unique<GzipDecoder>();
+  if (kind == "zstd") return std::make_unique<ZstdDecoder>();
+  if (kind == "xz") return std::make_unique<XzDecoder>();
+  return nullptr;
+}
+
+// Streams a file descriptor (standard input, or a compressed file) through the matcher.
+void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, FileScan& r) {
+  ChunkSink sink(index, options.every_match);
+  Sha256 sha(options.hash);
+  std::string raw(1 << 20, '\0');
+  std::string text;  // decompressed (or plain) bytes not yet scanned
+  std::unique_ptr<Decoder> decoder;
+  bool first = true;
+  std::uint64_t consumed = 0, scanned = 0;
+  const auto drain = [&](bool all) {
+    while (!text.empty() && (all || text.size() >= kChunk)) {
+      const std::size_t cut = all ? text.size() : cut_point(std::string_view(text).substr(0, std::min(text.size(), kChunk * 2)));
+      sink.feed(std::string_view(text).substr(0, cut), scanned);
+      scanned += cut;
+      text.erase(0, cut);
+      if (!all && cut == 0) break;
+    }
+  };
+  for (;;) {
+    const ssize_t n = ::read(fd, raw.data(), raw.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      r.error = std::string("read error: ") + std::strerror(errno);
+      break;
+    }
+    if (n == 0) break;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+    if (first) {
+      r.compression = magic_of(bytes, static_cast<std::size_t>(n));
+      decoder = decoder_for(r.compression);
+      first = false;
+    }
+    sha.update(raw.data(), static_cast<std::size_t>(n));
+    if (decoder) {
+      std::string err = decoder->decode(std::string_view(raw.data(), static_cast<std::size_t>(n)), text);
+      if (!err.empty()) {
+        r.error = err + " at compressed byte " + std::to_string(consumed);
+        break;
+      }
+    } else {
+      text.append(raw.data(), static_cast<std::size_t>(n));
+    }
+    consumed += static_cast<std::uint64_t>(n);
+    if (options.progress_bytes) options.progress_bytes->fetch_add(static_cast<std::uint64_t>(n));
+    drain(false);
+  }
+  if (r.error.empty() && decoder) {
+    std::string err = decoder->finish();
+    if (!err.empty()) r.error = err + " at compressed byte " + std::to_string(consumed);
+  }
+  drain(true);
+  r.bytes = scanned;
+  r.lines = sink.lines();
+  r.matches = std::move(sink.matches());
+  r.sha256 = sha.hex();
+}
+
+// A plain file, memory-mapped, split between threads at line ends.
+void scan_mapped(const char* data, std::size_t size, const NeedleIndex& index, const ScanOptions& options,
+                 FileScan& r) {
+  const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(size / (1 << 20)) + 1));
+  std::vector<std::size_t> bounds{0};
+  for (int t = 1; t < threads; ++t) {
+    std::size_t at = size * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
+    at = std::max(at, bounds.back());
+    const void* nl = std::memchr(data + at, '\n', size - at);
+    bounds.push_back(nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : size);
+  }
+  bounds.push_back(size);
+  std::vector<std::unique_ptr<ChunkSink>> sinks;
+  for (int t = 0; t < threads; ++t) sinks.push_back(std::make_unique<ChunkSink>(index, options.every_match));
+  const auto work = [&](int t) {
+    std::size_t pos = bounds[static_cast<std::size_t>(t)];
+    const std::size_t end = bounds[static_cast<std::size_t>(t) + 1];
+    while (pos < end) {
+      std::size_t len = std::min(kChunk, end - pos);
+      if (pos + len < end) len = cut_point(std::string_view(data + pos, len));
+      if (len == 0) len = std::min(kChunk, end - pos);
+      sinks[static_cast<std::size_t>(t)]->feed(std::string_view(data + pos, len), pos);
+      if (options.progress_bytes) options.progress_bytes->fetch_add(len);
+      pos += len;
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& t : pool) t.join();
+  // Merge: line numbers shift by the lines of the parts before; first match per canary wins.
+  std::uint64_t lines_before = 0;
+  std::unordered_set<std::uint64_t> seen;
+  for (auto& sink : sinks) {
+    for (FileMatch m : sink->matches()) {
+      const std::uint64_t key = static_cast<std::uint64_t>(m.canary_id) << 3 | static_cast<std::uint64_t>(m.kind);
+      if (!options.every_match && !seen.insert(key).second) continue;
+      m.line += lines_before;
+      r.matches.push_back(m);
+    }
+    lines_before += sink->lines();
+  }
+  r.lines = lines_before;
+  r.bytes = size;
+}
+
+}  // namespace
+
+FileScan Scanner::scan_path(const std::string& path) {
+  FileScan r;
+  r.path = path;
+  if (path == "-") {
+    scan_stream(STDIN_FILENO, index_, options_, r);
+    return r;
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    r.error = std::strerror(errno);
+    return r;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+    r.error = S_ISDIR(st.st_mode) ? "is a directory" : std::strerror(errno);
+    ::close(fd);
+    return r;
+  }
+  unsigned char head[6] = {};
+  const ssize_t got = ::pread(fd, head, sizeof head, 0);
+  const std::string compression = got > 0 ? magic_of(head, static_cast<std::size_t>(got)) : "";
+  if (!S_ISREG(st.st_mode) || !compression.empty() || st.st_size == 0) {
+    scan_stream(fd, index_, options_, r);
+    ::close(fd);
+    return r;
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) {
+    r.error = std::string("mmap: ") + std::strerror(errno);
+    return r;
+  }
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  if (options_.hash) {
+    Sha256 sha(true);
+    sha.update(map, size);
+    r.sha256 = sha.hex();
+  }
+  scan_mapped(static_cast<const char*>(map), size, index_, options_, r);
+  ::munmap(map, size);
+  return r;
+}
+
+std::vector<FileScan> Scanner::scan_tree(const std::string& dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  std::vector<FileScan> out;
+  auto it = std::filesystem::recursive_directory_iterator(dir, std::filesystem::directory_options::skip_permission_denied, ec);
+  if (ec) {
+    FileScan r;
+    r.path = dir;
+    r.error = ec.message();
+    out.push_back(r);
+    return out;
+  }
+  for (const auto& entry : it) {
+    if (entry.is_regular_file(ec)) files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) out.push_back(scan_path(f));
+  return out;
+}
+
+}  // namespace canarytrap

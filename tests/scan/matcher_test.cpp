@@ -1,0 +1,116 @@
+// The matcher against values written the many ways dumps write them.
+#include "canarytrap/scan/matcher.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace canarytrap {
+namespace {
+
+// Canary 1: a zh_CN person; canary 2: an en_US one; canary 3: dns and http tokens.
+NeedleIndex index() {
+  return NeedleIndex::build({
+      {1, "email", "wang.jingjia74@mail.example.net"},
+      {1, "id_number", "52012219741123540X"},
+      {1, "phone", "13812345678"},
+      {1, "name_dob", "王静嘉|19741123"},
+      {2, "email", "mary.k.smith@mail.example.net"},
+      {2, "phone", "2125550147"},
+      {2, "ssn", "123456789"},
+      {2, "card", "4111111111111111"},
+      {2, "name_dob", "marysmith|19850309"},
+      {3, "token", "r3aikdyeajmxjd5y2"},
+      {3, "token", "a8e1aa1e8b035c77fa77ad62"},
+  });
+}
+
+// "canary:kind" for every match in `text`.
+std::multiset<std::string> matches(const std::string& text) {
+  static const NeedleIndex idx = index();
+  Matcher m(idx);
+  std::vector<RawMatch> out;
+  m.scan(text, 0, out);
+  std::multiset<std::string> got;
+  for (const auto& r : out) got.insert(std::to_string(r.canary) + ":" + std::string(needle_kind_name(r.kind)));
+  return got;
+}
+
+bool has(const std::string& text, const std::string& what) { return matches(text).count(what) > 0; }
+
+TEST(MatcherTest, EmailsAnyCaseAndUrlEncoded) {
+  EXPECT_TRUE(has("x,WANG.JINGJIA74@MAIL.EXAMPLE.NET,y", "1:email"));
+  EXPECT_TRUE(has("mailto:wang.jingjia74%40mail.example.net&x=1", "1:email"));
+  EXPECT_TRUE(has("{\"email\":\"Mary.K.Smith@Mail.Example.Net\"}", "2:email"));
+  EXPECT_FALSE(has("wang.jingjia75@mail.example.net", "1:email"));
+  EXPECT_FALSE(has("xwang.jingjia74@mail.example.net", "1:email"));
+}
+
+TEST(MatcherTest, PhonesAcrossSeparatorsAndCountryCodes) {
+  for (const char* t : {"13812345678", "+86 138-1234-5678", "0086 138 1234 5678", "+86 13812345678", "138.1234.5678",
+                        "tel: (138) 1234 5678"}) {
+    EXPECT_TRUE(has(std::string("a,") + t + ",b", "1:digits")) << t;
+  }
+  for (const char* t : {"(212) 555-0147", "212-555-0147", "+1 212 555 0147", "1-212-555-0147", "2125550147"}) {
+    EXPECT_TRUE(has(std::string("a,") + t + ",b", "2:digits")) << t;
+  }
+  EXPECT_FALSE(has("13812345679", "1:digits"));
+  // A phone next to another number is still found.
+  EXPECT_TRUE(has("13812345678 2020", "1:digits"));
+}
+
+TEST(MatcherTest, IdNumbersSsnsAndCards) {
+  EXPECT_TRUE(has("id=52012219741123540x;", "1:id_number"));
+  EXPECT_TRUE(has("52012219741123540X", "1:id_number"));
+  EXPECT_TRUE(has("ssn 123-45-6789", "2:digits"));
+  EXPECT_TRUE(has("4111 1111 1111 1111", "2:digits"));
+  EXPECT_FALSE(has("52012219741123541X", "1:id_number"));
+}
+
+TEST(MatcherTest, TokensInUrlsHowEverEscaped) {
+  EXPECT_TRUE(has("https://R3AIKDYEAJMXJD5Y2.cdn.example.net/p.jpg", "3:token"));
+  EXPECT_TRUE(has("/photos/201803/a8e1aa1e8b035c77fa77ad62.jpg", "3:token"));
+  EXPECT_TRUE(has("%2Fphotos%2F201803%2Fa8e1aa1e8b035c77fa77ad62.jpg", "3:token"));
+  EXPECT_TRUE(has("\"https:\\/\\/x\\u002Fa8e1aa1e8b035c77fa77ad62.jpg\"", "3:token"));
+  EXPECT_FALSE(has("a8e1aa1e8b035c77fa77ad6", "3:token"));
+  EXPECT_FALSE(has("xa8e1aa1e8b035c77fa77ad62", "3:token"));
+}
+
+TEST(MatcherTest, NameWithBirthDateInOneRecord) {
+  for (const char* t : {"王静嘉,女,1974-11-23,汉族", "王静嘉 1974/11/23", "{\"name\":\"王静嘉\",\"dob\":\"1974年11月23日\"}",
+                        "王静嘉|19741123", "(7,'王静嘉','1974-11-23')"}) {
+    EXPECT_TRUE(has(t, "1:name_dob")) << t;
+  }
+  for (const char* t : {"Mary Smith,03/09/1985", "MARY SMITH 1985-03-09", "mary smith;09.03.1985"}) {
+    EXPECT_TRUE(has(t, "2:name_dob")) << t;
+  }
+  // Name and date in different records: different lines, or different rows of one INSERT.
+  EXPECT_FALSE(has("王静嘉,女\n1974-11-23", "1:name_dob"));
+  EXPECT_FALSE(has("(1,'王静嘉','1990-01-01'),(2,'李四','1974-11-23')", "1:name_dob"));
+  EXPECT_FALSE(has("王静嘉,1974-11-24", "1:name_dob"));
+}
+
+TEST(MatcherTest, BinaryJunkAndInvalidUtf8DoNotConfuseIt) {
+  std::string junk;
+  for (int i = 0; i < 100000; ++i) junk += static_cast<char>((i * 7919) % 256);
+  junk += std::string("\0\xff\xfe", 3) + "13812345678" + std::string("\x80\x80", 2);
+  EXPECT_TRUE(has(junk, "1:digits"));
+  Matcher m(index());
+  std::vector<RawMatch> out;
+  EXPECT_EQ(m.scan(std::string(1000, '\n'), 0, out), 1000u);
+}
+
+TEST(MatcherTest, OffsetsAndLinesPointAtTheMatch) {
+  const NeedleIndex idx = index();
+  Matcher m(idx);
+  std::vector<RawMatch> out;
+  const std::string text = "header\nrow,foo\nrow,+86 138 1234 5678\n";
+  m.scan(text, 1000, out);
+  ASSERT_EQ(out.size(), 2u);  // with and without the 86 prefix: the same canary, same place
+  EXPECT_EQ(out[0].canary, 1u);
+  EXPECT_EQ(out[0].line, 2u);
+  EXPECT_EQ(text.substr(out[0].offset - 1000, 2), "86");
+}
+
+}  // namespace
+}  // namespace canarytrap

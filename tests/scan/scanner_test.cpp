@@ -1,0 +1,150 @@
+// Reading inputs: plain, gzip, zstd, xz (by magic, not name), directories, bad files,
+// gigantic lines, threads.
+#include "canarytrap/scan/scanner.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/run_process.h"
+#include "support/temp_dir.h"
+
+namespace canarytrap {
+namespace {
+
+using testing::TempDir;
+using namespace std::string_literals;
+
+class ScannerTest : public ::testing::Test {
+ protected:
+  ScannerTest()
+      : index_(NeedleIndex::build({{1, "phone", "13812345678"},
+                                   {2, "email", "li.wei@mail.example.net"},
+                                   {3, "token", "a8e1aa1e8b035c77fa77ad62"}})) {}
+
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return (dir_ / name).string();
+  }
+  std::string compress(const std::string& tool, const std::string& file) {
+    auto r = testing::run_process({tool, "-k", "-f", file});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return file + (tool == "/usr/bin/gzip" ? ".gz" : tool == "/usr/bin/zstd" ? ".zst" : ".xz");
+  }
+  static std::set<std::int64_t> canaries(const FileScan& s) {
+    std::set<std::int64_t> out;
+    for (const auto& m : s.matches) out.insert(m.canary_id);
+    return out;
+  }
+
+  TempDir dir_;
+  NeedleIndex index_;
+};
+
+std::string rows(int n, int with_phone_at, int with_mail_at) {
+  std::string text = "id,name,phone,email\n";
+  for (int i = 1; i <= n; ++i) {
+    text += std::to_string(i) + ",someone," + (i == with_phone_at ? "138-1234-5678" : "13900000000") + "," +
+            (i == with_mail_at ? "LI.WEI@MAIL.EXAMPLE.NET" : "x@example.org") + "\n";
+  }
+  return text;
+}
+
+TEST_F(ScannerTest, PlainFileWithLinesAndOffsets) {
+  const std::string text = rows(1000, 500, 900);
+  const std::string path = write("dump.csv", text);
+  FileScan s = Scanner(index_, {}).scan_path(path);
+  EXPECT_EQ(s.error, "");
+  EXPECT_EQ(s.lines, 1001u);
+  EXPECT_EQ(s.bytes, text.size());
+  ASSERT_EQ(s.matches.size(), 2u);
+  EXPECT_EQ(s.matches[0].canary_id, 1);
+  EXPECT_EQ(s.matches[0].line, 501u);
+  EXPECT_EQ(text.substr(s.matches[0].offset, 13), "138-1234-5678");
+  EXPECT_EQ(s.matches[1].line, 901u);
+}
+
+TEST_F(ScannerTest, CompressedInputsAreRecognisedByTheirBytes) {
+  const std::string text = rows(20000, 7, 19999);
+  const std::string plain = write("dump.csv", text);
+  for (const char* tool : {"/usr/bin/gzip", "/usr/bin/zstd", "/usr/bin/xz"}) {
+    const std::string packed = compress(tool, plain);
+    // A misleading name changes nothing.
+    std::filesystem::rename(packed, dir_ / "renamed.txt");
+    FileScan s = Scanner(index_, {}).scan_path((dir_ / "renamed.txt").string());
+    EXPECT_EQ(s.error, "") << tool;
+    EXPECT_NE(s.compression, "") << tool;
+    EXPECT_EQ(s.bytes, text.size()) << tool;
+    EXPECT_EQ(canaries(s), (std::set<std::int64_t>{1, 2})) << tool;
+    ASSERT_EQ(s.matches.size(), 2u);
+    EXPECT_EQ(s.matches[1].line, 20000u) << tool;
+  }
+}
+
+TEST_F(ScannerTest, TruncatedArchiveKeepsWhatCameBeforeAndNamesTheOffset) {
+  // The phone early, the e-mail at the very end: cut the archive in half.
+  const std::string plain = write("dump.csv", rows(200000, 3, 199999));
+  for (const char* tool : {"/usr/bin/gzip", "/usr/bin/zstd", "/usr/bin/xz"}) {
+    const std::string packed = compress(tool, plain);
+    std::ifstream in(packed, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string cut = write("cut.bin", bytes.substr(0, bytes.size() / 2));
+    FileScan s = Scanner(index_, {}).scan_path(cut);
+    EXPECT_NE(s.error.find("truncated"), std::string::npos) << tool << ": " << s.error;
+    EXPECT_NE(s.error.find("compressed byte"), std::string::npos) << s.error;
+    EXPECT_EQ(canaries(s), std::set<std::int64_t>{1}) << tool;
+    // Garbage in the middle: corrupt, not a crash.
+    std::string broken = bytes;
+    for (std::size_t i = broken.size() / 3; i < broken.size() / 3 + 64; ++i) broken[i] = static_cast<char>(~broken[i]);
+    FileScan c = Scanner(index_, {}).scan_path(write("broken.bin", broken));
+    EXPECT_NE(c.error, "") << tool;
+  }
+}
+
+TEST_F(ScannerTest, GiganticLinesAndThreadsFindTheSame) {
+  // One 12 MB line of cells, values near the chunk size, NUL bytes and invalid UTF-8.
+  std::string line;
+  while (line.size() < 12'000'000) line += "\"cell\",\x80\xff,\0,"s;
+  line.insert(4'194'000, ",13812345678,");
+  line.insert(8'000'000, ",li.wei@mail.example.net,");
+  line += ",a8e1aa1e8b035c77fa77ad62\n";
+  const std::string path = write("huge.csv", line + rows(100000, 50000, 99999));
+  FileScan one = Scanner(index_, {.threads = 1}).scan_path(path);
+  FileScan four = Scanner(index_, {.threads = 4}).scan_path(path);
+  EXPECT_EQ(canaries(one), (std::set<std::int64_t>{1, 2, 3}));
+  ASSERT_EQ(one.matches.size(), four.matches.size());
+  for (std::size_t i = 0; i < one.matches.size(); ++i) {
+    EXPECT_EQ(one.matches[i].offset, four.matches[i].offset);
+    EXPECT_EQ(one.matches[i].line, four.matches[i].line);
+  }
+  ScanOptions every;
+  every.every_match = true;
+  FileScan all = Scanner(index_, every).scan_path(path);
+  EXPECT_EQ(all.matches.size(), 5u);  // the phone and e-mail once more in the rows
+}
+
+TEST_F(ScannerTest, DirectoriesRecursivelyAndUnreadableFiles) {
+  std::filesystem::create_directories(dir_ / "tree/a/b");
+  write("tree/a/one.csv", rows(10, 5, 0));
+  write("tree/a/b/two.csv", rows(10, 0, 3));
+  std::filesystem::create_symlink(dir_ / "missing", dir_ / "tree/a/dangling.csv");
+  auto scans = Scanner(index_, {}).scan_tree((dir_ / "tree").string());
+  ASSERT_EQ(scans.size(), 2u);  // the dangling link is no regular file
+  EXPECT_EQ(canaries(scans[0]), std::set<std::int64_t>{2});  // a/b/two.csv sorts first
+  EXPECT_EQ(canaries(scans[1]), std::set<std::int64_t>{1});
+  FileScan missing = Scanner(index_, {}).scan_path((dir_ / "nope.csv").string());
+  EXPECT_NE(missing.error, "");
+  FileScan empty = Scanner(index_, {}).scan_path(write("empty.csv", ""));
+  EXPECT_EQ(empty.error, "");
+  EXPECT_EQ(empty.bytes, 0u);
+}
+
+TEST_F(ScannerTest, Sha256OfTheStoredBytes) {
+  const std::string path = write("x.csv", "abc");
+  ScanOptions o;
+  o.hash = true;
+  EXPECT_EQ(Scanner(index_, o).scan_path(path).sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace canarytrap
