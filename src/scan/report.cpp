@@ -123,6 +123,10 @@ json scan_json(const std::vector<ScannedFile>& files, const ScanMeta& meta) {
 std::string scan_text(const ScannedFile& f) {
   std::ostringstream o;
   const Attribution& a = f.attribution;
+  if (!f.scan.error.empty() && f.scan.bytes == 0) {
+    o << f.scan.path << ": not scanned: " << f.scan.error << "\n";
+    return o.str();
+  }
   o << f.scan.path << ": " << a.canaries_found << " canar" << (a.canaries_found == 1 ? "y" : "ies") << " found ("
     << f.scan.lines << " lines, " << bytes_text(f.scan.bytes) << (f.scan.compression.empty() ? "" : " " + f.scan.compression + "-compressed")
     << ", " << std::fixed;

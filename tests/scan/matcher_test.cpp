@@ -90,6 +90,17 @@ TEST(MatcherTest, NameWithBirthDateInOneRecord) {
   EXPECT_FALSE(has("王静嘉,1974-11-24", "1:name_dob"));
 }
 
+TEST(MatcherTest, ElasticsearchBulkAndSqlDumps) {
+  const std::string bulk =
+      "{\"index\":{\"_index\":\"people\",\"_id\":\"7\"}}\n"
+      "{\"xm\":\"王静嘉\",\"csrq\":\"1974-11-23\",\"sjhm\":\"13812345678\",\"yx\":\"WANG.JINGJIA74@MAIL.EXAMPLE.NET\"}\n";
+  EXPECT_EQ(matches(bulk), (std::multiset<std::string>{"1:digits", "1:email", "1:name_dob"}));
+  const std::string copy = "COPY public.persons (id, name, dob, phone) FROM stdin;\n7\t王静嘉\t1974-11-23\t13812345678\n\\.\n";
+  EXPECT_EQ(matches(copy), (std::multiset<std::string>{"1:digits", "1:name_dob"}));
+  const std::string insert = "INSERT INTO `persons` VALUES (6,'李四','1990-01-01','13900000000'),(7,'王静嘉','1974-11-23','13812345678');";
+  EXPECT_EQ(matches(insert), (std::multiset<std::string>{"1:digits", "1:name_dob"}));
+}
+
 TEST(MatcherTest, BinaryJunkAndInvalidUtf8DoNotConfuseIt) {
   std::string junk;
   for (int i = 0; i < 100000; ++i) junk += static_cast<char>((i * 7919) % 256);
