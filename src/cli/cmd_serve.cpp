@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <thread>
 
 #include "canarytrap/alert/dispatcher.h"
@@ -91,13 +92,28 @@ class ServeCommand final : public Command {
                  or_off(lc.dns), or_off(lc.http), or_off(lc.https), or_off(lc.smtp), or_off(lc.metrics), cfg->zone,
                  recorder.stats().triggers_indexed.load());
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+    std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                              int signo) {
       if (ec) return;
+      if (signo == SIGHUP) {
+        // Reload what can change under a running server: certificates (renewed by certbot)
+        // and the trigger index (canaries minted elsewhere). Connections stay open.
+        Status s = (*listeners)->reload_tls();
+        if (s.ok()) {
+          spdlog::info("SIGHUP: certificates and trigger index reloaded");
+        } else {
+          spdlog::error("SIGHUP: keeping the current certificate: {}", s.message());
+        }
+        recorder.refresh_now();
+        signals.async_wait(on_signal);
+        return;
+      }
       spdlog::info("{}: stopping listeners, writing queued hits", signo == SIGTERM ? "SIGTERM" : "SIGINT");
       (*listeners)->stop();
       io.stop();
-    });
+    };
+    signals.async_wait(on_signal);
     std::vector<std::thread> pool;
     for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
     io.run();

@@ -239,22 +239,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 class HttpServer final : public Server {
  public:
   HttpServer(asio::io_context& io, Shared shared, bool tls)
-      : io_(io), acceptor_(io), shared_(shared), tls_(tls), ssl_(ssl::context::tls_server) {}
+      : io_(io), acceptor_(io), shared_(shared), tls_(tls) {}
 
   Status listen(const Endpoint& at) {
     const std::string where = std::string(tls_ ? "listen.https " : "listen.http ") + at.to_string();
-    if (tls_) {
-      beast::error_code ec;
-      ssl_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-      ssl_.use_certificate_chain_file(shared_->config.tls_cert, ec);
-      if (ec) return Status::IoError(where + ": certificate " + shared_->config.tls_cert + ": " + ec.message());
-      ssl_.use_private_key_file(shared_->config.tls_key, ssl::context::pem, ec);
-      if (ec) return Status::IoError(where + ": key " + shared_->config.tls_key + ": " + ec.message());
-      if (SSL_CTX_check_private_key(ssl_.native_handle()) != 1) {
-        return Status::InvalidArgument(where + ": the key does not match the certificate");
-      }
-    }
+    if (tls_ && !shared_->tls.loaded()) return Status::InvalidArgument(where + ": no certificate loaded");
     CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where));
     accept();
     return Status::Ok();
@@ -275,8 +264,11 @@ class HttpServer final : public Server {
         if (!pec) {
           const std::string ip = peer.address().to_string();
           if (tls_) {
+            // The context current now: a reload swaps it for later connections only (the
+            // SSL object keeps its own reference to it).
+            const auto context = shared_->tls.https();
             std::make_shared<HttpSession<beast::ssl_stream<beast::tcp_stream>>>(
-                beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), ssl_), shared_, ip,
+                beast::ssl_stream<beast::tcp_stream>(beast::tcp_stream(std::move(socket)), *context), shared_, ip,
                 peer.port())
                 ->start();
           } else {
@@ -294,7 +286,6 @@ class HttpServer final : public Server {
   tcp::acceptor acceptor_;
   Shared shared_;
   bool tls_;
-  ssl::context ssl_;
 };
 
 // The operations listener: GET /metrics (Prometheus text) and /healthz, nothing else.

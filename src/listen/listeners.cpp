@@ -62,6 +62,13 @@ Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io,
   auto impl = std::make_unique<Impl>();
   impl->context = std::make_shared<listen::Context>(sink, config);
   listen::Shared shared = impl->context;
+  if (!config.tls_cert.empty() || !config.tls_key.empty()) {
+    if (config.tls_cert.empty() || config.tls_key.empty()) {
+      return Status::InvalidArgument("tls.cert and tls.key go together: set both or neither");
+    }
+    const std::string where = config.https.empty() ? "tls (for smtp STARTTLS)" : "listen.https " + config.https;
+    CT_RETURN_IF_ERROR(shared->tls.load(config.tls_cert, config.tls_key).WithContext(where));
+  }
   const auto endpoint = [](const char* key, const std::string& text) -> Result<Endpoint> {
     auto ep = parse_endpoint(text);
     if (!ep) return ep.status().WithContext(key);
@@ -106,6 +113,12 @@ Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io,
     impl->servers.push_back(std::move(*s));
   }
   return std::unique_ptr<Listeners>(new Listeners(std::move(impl)));
+}
+
+Status Listeners::reload_tls() {
+  const auto& c = impl_->context->config;
+  if (c.tls_cert.empty()) return Status::Ok();
+  return impl_->context->tls.load(c.tls_cert, c.tls_key);
 }
 
 void Listeners::stop() {

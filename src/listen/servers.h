@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "canarytrap/listen/listeners.h"
+#include "tls_contexts.h"
 
 namespace canarytrap::listen {
 
@@ -24,6 +25,7 @@ struct Context {
   ObservationSink& sink;  // must outlive the io_context (serve stops the recorder after it)
   ListenerConfig config;
   ListenerStats stats;
+  TlsContexts tls;  // loaded at start when a certificate is configured; SIGHUP reloads it
 };
 using Shared = std::shared_ptr<Context>;
 

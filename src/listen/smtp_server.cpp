@@ -23,15 +23,15 @@ constexpr auto kSessionLimit = std::chrono::minutes(10);
 
 class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
  public:
-  SmtpSession(tcp::socket socket, Shared shared, ssl::context* tls)
+  SmtpSession(tcp::socket socket, Shared shared, std::shared_ptr<ssl::context> tls)
       : socket_(std::move(socket)),
         idle_(socket_.get_executor()),
         limit_(socket_.get_executor()),
         shared_(shared),
-        tls_ctx_(tls),
+        tls_ctx_(std::move(tls)),
         buffer_(SmtpProtocol::kMaxLineBytes),
         smtp_(shared->config.zones.mail_domains.empty() ? "localhost" : "mx." + shared->config.zones.mail_domains[0],
-              shared->config.zones.mail_domains, tls != nullptr) {
+              shared->config.zones.mail_domains, tls_ctx_ != nullptr) {
     shared_->stats.open_connections.fetch_add(1);
     shared_->stats.smtp_sessions.fetch_add(1, std::memory_order_relaxed);
   }
@@ -152,7 +152,7 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
   std::unique_ptr<ssl::stream<tcp::socket>> tls_;
   asio::steady_timer idle_, limit_;
   Shared shared_;
-  ssl::context* tls_ctx_;
+  std::shared_ptr<ssl::context> tls_ctx_;  // held: a reload must not free it mid-session
   asio::streambuf buffer_;
   SmtpProtocol smtp_;
   std::string source_;
@@ -161,18 +161,10 @@ class SmtpSession : public std::enable_shared_from_this<SmtpSession> {
 
 class SmtpServer final : public Server {
  public:
-  SmtpServer(asio::io_context& io, Shared shared) : io_(io), acceptor_(io), shared_(shared), ssl_(ssl::context::tls_server) {}
+  SmtpServer(asio::io_context& io, Shared shared) : io_(io), acceptor_(io), shared_(shared) {}
 
   Status listen(const Endpoint& at) {
     const std::string where = "listen.smtp " + at.to_string();
-    if (!shared_->config.tls_cert.empty()) {
-      boost::system::error_code ec;
-      ssl_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3);
-      ssl_.use_certificate_chain_file(shared_->config.tls_cert, ec);
-      if (!ec) ssl_.use_private_key_file(shared_->config.tls_key, ssl::context::pem, ec);
-      if (ec) return Status::IoError(where + ": certificate or key: " + ec.message());
-      tls_ = true;
-    }
     CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where));
     accept();
     return Status::Ok();
@@ -187,7 +179,7 @@ class SmtpServer final : public Server {
   void accept() {
     acceptor_.async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
-      if (!ec) std::make_shared<SmtpSession>(std::move(socket), shared_, tls_ ? &ssl_ : nullptr)->start();
+      if (!ec) std::make_shared<SmtpSession>(std::move(socket), shared_, shared_->tls.smtp())->start();
       accept();
     });
   }
@@ -195,8 +187,6 @@ class SmtpServer final : public Server {
   asio::io_context& io_;
   tcp::acceptor acceptor_;
   Shared shared_;
-  ssl::context ssl_;
-  bool tls_ = false;
 };
 
 }  // namespace

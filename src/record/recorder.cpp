@@ -103,6 +103,7 @@ struct Recorder::Impl {
   std::condition_variable queue_cv;
   std::vector<NewHit> queue;
   bool stopping = false;
+  bool refresh_requested = false;  // SIGHUP: pick up new canaries now, not within a second
   std::thread writer;
 
   std::mutex repeat_mutex;
@@ -148,7 +149,11 @@ struct Recorder::Impl {
     for (;;) {
       {
         std::unique_lock lock(queue_mutex);
-        queue_cv.wait_until(lock, next_refresh, [&] { return stopping || !queue.empty(); });
+        queue_cv.wait_until(lock, next_refresh, [&] { return stopping || !queue.empty() || refresh_requested; });
+        if (refresh_requested) {
+          refresh_requested = false;
+          next_refresh = std::chrono::steady_clock::now();
+        }
         batch.swap(queue);
         stats.queue_depth.store(0);
         if (batch.empty() && stopping) return;
@@ -292,6 +297,14 @@ void Recorder::observe(Observation&& o) {
     }
     impl_->queue.push_back(std::move(hit));
     s.queue_depth.store(impl_->queue.size(), std::memory_order_relaxed);
+  }
+  impl_->queue_cv.notify_one();
+}
+
+void Recorder::refresh_now() {
+  {
+    std::lock_guard lock(impl_->queue_mutex);
+    impl_->refresh_requested = true;
   }
   impl_->queue_cv.notify_one();
 }

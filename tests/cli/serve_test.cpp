@@ -322,6 +322,71 @@ TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   EXPECT_EQ(serve_->stop(SIGTERM), 0);
 }
 
+// The subject CN of the certificate a TLS listener presents now.
+std::string presented_cn(int port) {
+  auto r = run_process({"/bin/sh", "-c",
+                        "openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+                            " -servername x.canary.example.net </dev/null 2>/dev/null | openssl x509 -noout -subject"});
+  return r.out;
+}
+
+TEST_F(ServeTest, SighupReloadsTheCertificateWithoutDroppingConnections) {
+  const auto make_cert = [&](const std::string& cn) {
+    auto c = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                          "/CN=" + cn, "-keyout", (dir_ / "key.pem").string(), "-out", (dir_ / "cert.pem").string()});
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+  };
+  make_cert("first.canary.example.net");
+  const int https_port = free_port();
+  serve_ = std::make_unique<BackgroundProcess>(
+      std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
+                               "--https", at(https_port), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
+      ProcessOptions{dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "cert.pem").string()},
+                                   {"CANARYTRAP_TLS_KEY", (dir_ / "key.pem").string()}}},
+      dir_ / "serve");
+  for (int i = 0; i < 500 && !(port_open(https_port) && port_open(smtp_port_)); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_NE(presented_cn(https_port).find("first.canary.example.net"), std::string::npos);
+
+  // An SMTP session open across the reload.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(smtp_port_));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  char buf[512];
+  ASSERT_GT(::read(fd, buf, sizeof buf), 0);  // the 220 banner
+
+  make_cert("renewed.canary.example.net");
+  ::kill(serve_->pid(), SIGHUP);
+  std::string cn;
+  for (int i = 0; i < 100; ++i) {
+    cn = presented_cn(https_port);
+    if (cn.find("renewed") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(cn.find("renewed.canary.example.net"), std::string::npos) << cn << serve_->err();
+
+  ASSERT_EQ(::write(fd, "QUIT\r\n", 6), 6);
+  const ssize_t n = ::read(fd, buf, sizeof buf);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, 3), "221");
+  ::close(fd);
+
+  // A broken renewal keeps the certificate in use, and says so.
+  write_file(dir_ / "cert.pem", "not a certificate\n");
+  ::kill(serve_->pid(), SIGHUP);
+  for (int i = 0; i < 100 && serve_->err().find("keeping the current certificate") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_NE(serve_->err().find("keeping the current certificate"), std::string::npos) << serve_->err();
+  EXPECT_NE(presented_cn(https_port).find("renewed.canary.example.net"), std::string::npos);
+  EXPECT_TRUE(serve_->running());
+  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+}
+
 TEST_F(ServeTest, UnusableCertificateIsOneLineAndExitOne) {
   write_file(dir_ / "bad.pem", "not a certificate\n");
   auto r = run_process({CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_), "--https",

@@ -58,6 +58,9 @@ class Listeners {
                                                   ObservationSink& sink);
   ~Listeners();
   void stop();
+  // Reads tls.cert and tls.key again (SIGHUP): new HTTPS and STARTTLS connections use them,
+  // open ones are not touched. On an error the current certificate stays in use.
+  Status reload_tls();
   const ListenerStats& stats() const;
 
   struct Impl;

@@ -56,6 +56,8 @@ class Recorder final : public ObservationSink {
   ~Recorder() override;
 
   void observe(Observation&& o) override;
+  // Refreshes the trigger index now rather than at the next periodic refresh (SIGHUP).
+  void refresh_now();
   void stop();
   const RecorderStats& stats() const;
 
