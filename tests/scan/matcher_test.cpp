@@ -106,7 +106,8 @@ TEST(MatcherTest, BinaryJunkAndInvalidUtf8DoNotConfuseIt) {
   for (int i = 0; i < 100000; ++i) junk += static_cast<char>((i * 7919) % 256);
   junk += std::string("\0\xff\xfe", 3) + "13812345678" + std::string("\x80\x80", 2);
   EXPECT_TRUE(has(junk, "1:digits"));
-  Matcher m(index());
+  const NeedleIndex idx = index();  // the matcher keeps a reference: it must outlive it
+  Matcher m(idx);
   std::vector<RawMatch> out;
   EXPECT_EQ(m.scan(std::string(1000, '\n'), 0, out), 1000u);
 }
