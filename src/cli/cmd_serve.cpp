@@ -3,6 +3,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <functional>
 #include <thread>
 
@@ -37,6 +38,9 @@ class ServeCommand final : public Command {
     if (metrics_) flags["listen.metrics"] = *metrics_;
     auto cfg = load(g, flags);
     if (!cfg) return fail(cfg.status());
+    // A file size limit reached (or a quota) must fail the write, which the recorder retries,
+    // not kill the process with SIGXFSZ.
+    std::signal(SIGXFSZ, SIG_IGN);
     auto recorder = Recorder::start({.registry = cfg->registry_path,
                                      .incident_quiet_window = cfg->quiet_window,
                                      .hit_log = cfg->log_hits,
