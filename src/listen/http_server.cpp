@@ -107,7 +107,11 @@ template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   HttpSession(Stream stream, Shared shared, std::string peer_ip, unsigned short peer_port)
-      : stream_(std::move(stream)), shared_(shared), peer_ip_(std::move(peer_ip)), peer_port_(peer_port) {
+      : stream_(std::move(stream)),
+        shared_(shared),
+        peer_ip_(std::move(peer_ip)),
+        peer_port_(peer_port),
+        peer_text_(endpoint_text(asio::ip::make_address(peer_ip_), peer_port_)) {
     shared_->stats.open_connections.fetch_add(1);
   }
   ~HttpSession() { shared_->stats.open_connections.fetch_sub(1); }
@@ -154,16 +158,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const auto& req = parser_->get();
     observe(req);
     const Asset asset = asset_for(std::string_view(req.target().data(), req.target().size()));
-    auto res = std::make_shared<http::response<http::string_body>>(http::status::ok, req.version());
-    res->set(http::field::server, "nginx");
-    res->set(http::field::content_type, bsv(asset.content_type));
-    res->set(http::field::cache_control, "public, max-age=86400");
-    res->set(http::field::last_modified, "Tue, 14 May 2024 08:21:07 GMT");
-    res->set(http::field::accept_ranges, "bytes");
-    if (req.method() != http::verb::head) res->body().assign(asset.body.data(), asset.body.size());
-    res->content_length(asset.body.size());
-    res->keep_alive(req.keep_alive());
-    write(res);
+    // One response object per session, its body pointing at the embedded pixel: no
+    // allocation or copy per request.
+    asset_.result(http::status::ok);
+    asset_.version(req.version());
+    asset_.set(http::field::server, "nginx");
+    asset_.set(http::field::content_type, bsv(asset.content_type));
+    asset_.set(http::field::cache_control, "public, max-age=86400");
+    asset_.set(http::field::last_modified, "Tue, 14 May 2024 08:21:07 GMT");
+    asset_.set(http::field::accept_ranges, "bytes");
+    asset_.body() = req.method() == http::verb::head ? http::span_body<const char>::value_type()
+                                                     : http::span_body<const char>::value_type(asset.body.data(), asset.body.size());
+    asset_.content_length(asset.body.size());
+    asset_.keep_alive(req.keep_alive());
+    beast::get_lowest_layer(stream_).expires_after(kReadTimeout);
+    http::async_write(stream_, asset_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec || !self->asset_.keep_alive()) return self->close();
+      self->read();
+    });
   }
 
   void observe(const http::request<http::string_body>& req) {
@@ -171,7 +183,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     o.channel = Channel::kHttp;
     o.at = system_clock().now();
     const std::string client = client_address(peer_ip_, req, shared_->config.trusted_proxies);
-    o.source = client == peer_ip_ ? endpoint_text(asio::ip::make_address(peer_ip_), peer_port_) : client;
+    o.source = client == peer_ip_ ? peer_text_ : client;
     std::string host(req[http::field::host]);
     const std::string host_lower = ascii_lower(host.substr(0, host.rfind(':') == std::string::npos || host.back() == ']'
                                                                   ? host.size()
@@ -187,7 +199,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                  {"user_agent", cap(req[http::field::user_agent], 512)},
                  {"referer", cap(req[http::field::referer], 512)},
                  {"accept_language", cap(req[http::field::accept_language], 128)},
-                 {"peer", endpoint_text(asio::ip::make_address(peer_ip_), peer_port_)},
+                 {"peer", peer_text_},
                  {"tls", std::is_same_v<Stream, beast::tcp_stream> ? "no" : "yes"}};
     if (!sni_.empty()) o.details.emplace_back("sni", cap(sni_, 256));
     std::string headers;
@@ -230,6 +242,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Shared shared_;
   std::string peer_ip_;
   unsigned short peer_port_;
+  std::string peer_text_;  // "ip:port", once per connection
+  http::response<http::span_body<const char>> asset_;
   std::string sni_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;

@@ -50,6 +50,7 @@ Status Registry::insert_hits(const std::vector<NewHit>& hits, Micros quiet_windo
     bool high = false;         // confidence after it
     std::int64_t alerted_through = 0;
     std::int64_t last_hit_id = 0;
+    std::int64_t last_hit_at = 0;
   };
   std::map<std::int64_t, Touched> touched;  // by incident id: alerts in incident order
   for (const NewHit& h : hits) {
@@ -108,18 +109,19 @@ Status Registry::insert_hits(const std::vector<NewHit>& hits, Micros quiet_windo
         if (!touched.count(*id)) touched[*id] = Touched{copy, opened, opened ? false : high, high, alerted_through, 0};
       }
       Open& inc = cached->second;
-      // One UPDATE per incident per batch would do; one per hit keeps last_hit_at and the
-      // confidence right without a flush step, and only runs when they change.
-      if (at > inc.last_hit_at || (!h.automated && !inc.high)) {
-        CT_RETURN_IF_ERROR(impl_->join_incident.bind(1, inc.id).bind(2, at).bind(3, std::int64_t{h.automated}).run());
-        inc.last_hit_at = std::max(inc.last_hit_at, at);
-        inc.high = inc.high || !h.automated;
-      }
+      // last_hit_at and the confidence are written once per incident per batch, below.
+      inc.last_hit_at = std::max(inc.last_hit_at, at);
+      inc.high = inc.high || !h.automated;
       CT_RETURN_IF_ERROR(impl_->link_hit.bind(1, inc.id).bind(2, hit_id).run());
       Touched& t = touched[inc.id];
       t.high = inc.high;
       t.last_hit_id = hit_id;
+      t.last_hit_at = inc.last_hit_at;
     }
+  }
+  for (const auto& [incident, t] : touched) {
+    CT_RETURN_IF_ERROR(
+        impl_->join_incident.bind(1, incident).bind(2, t.last_hit_at).bind(3, std::int64_t{t.high ? 0 : 1}).run());
   }
   if (!impl_->alert_routes.empty()) {
     const TimePoint now = SystemClock().now();
