@@ -81,7 +81,14 @@ class ServeCommand final : public Command {
  private:
   int listen_until_signal(const Config& cfg_in, int threads, Recorder& recorder) {
     const Config* cfg = &cfg_in;
-    boost::asio::io_context io(threads);
+    // One io_context per thread (concurrency hint 1: no cross-thread hand-offs).
+    std::vector<std::unique_ptr<boost::asio::io_context>> contexts;
+    std::vector<boost::asio::io_context*> ios;
+    for (int i = 0; i < threads; ++i) {
+      contexts.push_back(std::make_unique<boost::asio::io_context>(1));
+      ios.push_back(contexts.back().get());
+    }
+    boost::asio::io_context& io = *ios.front();
     ListenerConfig lc = listener_config_from(*cfg);
     lc.threads = threads;
     const Listeners* live = nullptr;  // set once started; /metrics is only served after that
@@ -89,7 +96,7 @@ class ServeCommand final : public Command {
       static const ListenerStats kNone;
       return metrics_text(live ? live->stats() : kNone, recorder.stats(), dispatcher_ ? &dispatcher_->stats() : nullptr);
     };
-    auto listeners = Listeners::start(io, lc, recorder);
+    auto listeners = Listeners::start(ios, lc, recorder);
     if (!listeners) return fail(listeners.status());
     live = listeners->get();
     spdlog::info("listening: dns {} (udp+tcp), http {}, https {}, smtp {}, metrics {}; zone {}; {} triggers indexed",
@@ -115,11 +122,11 @@ class ServeCommand final : public Command {
       }
       spdlog::info("{}: stopping listeners, writing queued hits", signo == SIGTERM ? "SIGTERM" : "SIGINT");
       (*listeners)->stop();
-      io.stop();
+      for (auto* each : ios) each->stop();
     };
     signals.async_wait(on_signal);
     std::vector<std::thread> pool;
-    for (int i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+    for (int i = 1; i < threads; ++i) pool.emplace_back([each = ios[static_cast<std::size_t>(i)]] { each->run(); });
     io.run();
     for (auto& t : pool) t.join();
     listeners->reset();  // acceptors and sockets go before their io_context

@@ -177,12 +177,15 @@ class DnsServer final : public Server {
  public:
   DnsServer(asio::io_context& io, Shared shared) : acceptor_(io), shared_(shared) {}
 
-  Status listen(asio::io_context& io, const Endpoint& at) {
+  Status listen(const std::vector<asio::io_context*>& ios, const Endpoint& at) {
     auto addr = parse_address(at.host);
     if (!addr) return addr.status();
     const std::string where = "listen.dns " + at.to_string();
-    for (int i = 0; i < std::max(1, shared_->config.threads); ++i) {
-      udp::socket s(io);
+    // Several sockets per thread: the kernel spreads datagrams over SO_REUSEPORT sockets by
+    // flow, and with few busy resolvers a socket per thread would leave one thread idle.
+    const int sockets = 4 * std::max({1, shared_->config.threads, static_cast<int>(ios.size())});
+    for (int i = 0; i < sockets; ++i) {
+      udp::socket s(*ios[static_cast<std::size_t>(i) % ios.size()]);
       boost::system::error_code ec;
       const udp::endpoint ep(*addr, at.port);
       s.open(ep.protocol(), ec);
@@ -224,9 +227,10 @@ class DnsServer final : public Server {
 
 }  // namespace
 
-Result<std::unique_ptr<Server>> start_dns(asio::io_context& io, const Endpoint& at, Shared shared) {
-  auto server = std::make_unique<DnsServer>(io, shared);
-  CT_RETURN_IF_ERROR(server->listen(io, at));
+Result<std::unique_ptr<Server>> start_dns(const std::vector<asio::io_context*>& ios, const Endpoint& at,
+                                          Shared shared) {
+  auto server = std::make_unique<DnsServer>(*ios.front(), shared);
+  CT_RETURN_IF_ERROR(server->listen(ios, at));
   return std::unique_ptr<Server>(std::move(server));
 }
 

@@ -255,10 +255,10 @@ class HttpServer final : public Server {
   HttpServer(asio::io_context& io, Shared shared, bool tls)
       : io_(io), acceptor_(io), shared_(shared), tls_(tls) {}
 
-  Status listen(const Endpoint& at) {
+  Status listen(const Endpoint& at, bool reuse_port) {
     const std::string where = std::string(tls_ ? "listen.https " : "listen.http ") + at.to_string();
     if (tls_ && !shared_->tls.loaded()) return Status::InvalidArgument(where + ": no certificate loaded");
-    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where));
+    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where, reuse_port));
     accept();
     return Status::Ok();
   }
@@ -378,9 +378,10 @@ Result<std::unique_ptr<Server>> start_metrics(asio::io_context& io, const Endpoi
   return std::unique_ptr<Server>(std::move(server));
 }
 
-Result<std::unique_ptr<Server>> start_http(asio::io_context& io, const Endpoint& at, bool tls, Shared shared) {
+Result<std::unique_ptr<Server>> start_http(asio::io_context& io, const Endpoint& at, bool tls, Shared shared,
+                                           bool reuse_port) {
   auto server = std::make_unique<HttpServer>(io, shared, tls);
-  CT_RETURN_IF_ERROR(server->listen(at));
+  CT_RETURN_IF_ERROR(server->listen(at, reuse_port));
   return std::unique_ptr<Server>(std::move(server));
 }
 

@@ -14,13 +14,20 @@ Result<boost::asio::ip::address> parse_address(const std::string& host) {
   return a;
 }
 
-Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const Endpoint& at, const std::string& where) {
+Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const Endpoint& at, const std::string& where,
+                     bool reuse_port) {
   auto addr = parse_address(at.host);
   if (!addr) return addr.status().WithContext(where);
   boost::system::error_code ec;
   const boost::asio::ip::tcp::endpoint ep(*addr, at.port);
   acceptor.open(ep.protocol(), ec);
   if (!ec) acceptor.set_option(boost::asio::socket_base::reuse_address(true), ec);
+  if (!ec && reuse_port) {
+    const int one = 1;
+    if (::setsockopt(acceptor.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) {
+      ec.assign(errno, boost::system::system_category());
+    }
+  }
   if (!ec) acceptor.bind(ep, ec);
   if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::IoError(where + ": " + ec.message());
@@ -57,8 +64,11 @@ struct Listeners::Impl {
 Listeners::Listeners(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Listeners::~Listeners() { stop(); }
 
-Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io, const ListenerConfig& config,
-                                                    ObservationSink& sink) {
+Result<std::unique_ptr<Listeners>> Listeners::start(const std::vector<boost::asio::io_context*>& ios,
+                                                    const ListenerConfig& config, ObservationSink& sink) {
+  if (ios.empty()) return Status::Internal("Listeners::start without an io_context");
+  boost::asio::io_context& io = *ios.front();
+  const bool shared_port = ios.size() > 1;
   auto impl = std::make_unique<Impl>();
   impl->context = std::make_shared<listen::Context>(sink, config);
   listen::Shared shared = impl->context;
@@ -77,16 +87,18 @@ Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io,
   if (!config.dns.empty()) {
     auto ep = endpoint("listen.dns", config.dns);
     if (!ep) return ep.status();
-    auto s = listen::start_dns(io, *ep, shared);
+    auto s = listen::start_dns(ios, *ep, shared);
     if (!s) return s.status();
     impl->servers.push_back(std::move(*s));
   }
   if (!config.http.empty()) {
     auto ep = endpoint("listen.http", config.http);
     if (!ep) return ep.status();
-    auto s = listen::start_http(io, *ep, false, shared);
-    if (!s) return s.status();
-    impl->servers.push_back(std::move(*s));
+    for (auto* each : ios) {
+      auto s = listen::start_http(*each, *ep, false, shared, shared_port);
+      if (!s) return s.status();
+      impl->servers.push_back(std::move(*s));
+    }
   }
   if (!config.https.empty()) {
     if (config.tls_cert.empty() || config.tls_key.empty()) {
@@ -94,9 +106,11 @@ Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io,
     }
     auto ep = endpoint("listen.https", config.https);
     if (!ep) return ep.status();
-    auto s = listen::start_http(io, *ep, true, shared);
-    if (!s) return s.status();
-    impl->servers.push_back(std::move(*s));
+    for (auto* each : ios) {
+      auto s = listen::start_http(*each, *ep, true, shared, shared_port);
+      if (!s) return s.status();
+      impl->servers.push_back(std::move(*s));
+    }
   }
   if (!config.metrics.empty() && config.metrics_render) {
     auto ep = endpoint("listen.metrics", config.metrics);
@@ -108,9 +122,11 @@ Result<std::unique_ptr<Listeners>> Listeners::start(boost::asio::io_context& io,
   if (!config.smtp.empty()) {
     auto ep = endpoint("listen.smtp", config.smtp);
     if (!ep) return ep.status();
-    auto s = listen::start_smtp(io, *ep, shared);
-    if (!s) return s.status();
-    impl->servers.push_back(std::move(*s));
+    for (auto* each : ios) {
+      auto s = listen::start_smtp(*each, *ep, shared, shared_port);
+      if (!s) return s.status();
+      impl->servers.push_back(std::move(*s));
+    }
   }
   return std::unique_ptr<Listeners>(new Listeners(std::move(impl)));
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/ip/udp.hpp>
 
 #include <memory>
+#include <vector>
 
 #include "canarytrap/listen/listeners.h"
 #include "tls_contexts.h"
@@ -30,13 +31,19 @@ struct Context {
 using Shared = std::shared_ptr<Context>;
 
 Result<boost::asio::ip::address> parse_address(const std::string& host);
-Result<std::unique_ptr<Server>> start_dns(boost::asio::io_context& io, const Endpoint& at, Shared shared);
-Result<std::unique_ptr<Server>> start_http(boost::asio::io_context& io, const Endpoint& at, bool tls, Shared shared);
+// UDP sockets one per context (SO_REUSEPORT), the TCP listener on the first.
+Result<std::unique_ptr<Server>> start_dns(const std::vector<boost::asio::io_context*>& ios, const Endpoint& at,
+                                          Shared shared);
+// reuse_port: one of several acceptors on the same port, one per io_context.
+Result<std::unique_ptr<Server>> start_http(boost::asio::io_context& io, const Endpoint& at, bool tls, Shared shared,
+                                           bool reuse_port);
 Result<std::unique_ptr<Server>> start_metrics(boost::asio::io_context& io, const Endpoint& at, Shared shared);
-Result<std::unique_ptr<Server>> start_smtp(boost::asio::io_context& io, const Endpoint& at, Shared shared);
+Result<std::unique_ptr<Server>> start_smtp(boost::asio::io_context& io, const Endpoint& at, Shared shared,
+                                           bool reuse_port);
 
-// Opens, binds (SO_REUSEADDR) and listens; errors read "<where>: <reason>".
-Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const Endpoint& at, const std::string& where);
+// Opens, binds (SO_REUSEADDR; SO_REUSEPORT if asked) and listens; errors read "<where>: <reason>".
+Status open_acceptor(boost::asio::ip::tcp::acceptor& acceptor, const Endpoint& at, const std::string& where,
+                     bool reuse_port = false);
 
 // "203.0.113.9:53124" / "[2001:db8::1]:53124"
 std::string endpoint_text(const boost::asio::ip::address& a, unsigned short port);

@@ -163,9 +163,9 @@ class SmtpServer final : public Server {
  public:
   SmtpServer(asio::io_context& io, Shared shared) : io_(io), acceptor_(io), shared_(shared) {}
 
-  Status listen(const Endpoint& at) {
+  Status listen(const Endpoint& at, bool reuse_port) {
     const std::string where = "listen.smtp " + at.to_string();
-    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where));
+    CT_RETURN_IF_ERROR(open_acceptor(acceptor_, at, where, reuse_port));
     accept();
     return Status::Ok();
   }
@@ -191,9 +191,10 @@ class SmtpServer final : public Server {
 
 }  // namespace
 
-Result<std::unique_ptr<Server>> start_smtp(asio::io_context& io, const Endpoint& at, Shared shared) {
+Result<std::unique_ptr<Server>> start_smtp(asio::io_context& io, const Endpoint& at, Shared shared,
+                                           bool reuse_port) {
   auto server = std::make_unique<SmtpServer>(io, shared);
-  CT_RETURN_IF_ERROR(server->listen(at));
+  CT_RETURN_IF_ERROR(server->listen(at, reuse_port));
   return std::unique_ptr<Server>(std::move(server));
 }
 

@@ -54,8 +54,11 @@ ListenerConfig listener_config_from(const Config& cfg);
 
 class Listeners {
  public:
-  static Result<std::unique_ptr<Listeners>> start(boost::asio::io_context& io, const ListenerConfig& config,
-                                                  ObservationSink& sink);
+  // One io_context per I/O thread: each gets its own HTTP(S) and SMTP acceptor (SO_REUSEPORT,
+  // the kernel spreads connections) and DNS UDP socket, so threads never hand work to each
+  // other; the DNS TCP and metrics listeners use the first.
+  static Result<std::unique_ptr<Listeners>> start(const std::vector<boost::asio::io_context*>& ios,
+                                                  const ListenerConfig& config, ObservationSink& sink);
   ~Listeners();
   void stop();
   // Reads tls.cert and tls.key again (SIGHUP): new HTTPS and STARTTLS connections use them,
