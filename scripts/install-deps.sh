@@ -34,6 +34,7 @@ test_pkgs=(
   libnet-ssleay-perl      # swaks --tls (STARTTLS)
   clang libclang-rt-14-dev  # libFuzzer for the DNS and SMTP parser fuzzers (scripts/fuzz.sh)
   systemd                 # systemd-analyze verify for deploy/canarytrap.service
+  gzip zstd xz-utils      # compressed inputs for the scan tests
 )
 
 bench_pkgs=(
