@@ -68,5 +68,6 @@ std::unique_ptr<Command> make_incidents_command();
 std::unique_ptr<Command> make_check_config_command();
 std::unique_ptr<Command> make_alerts_command();
 std::unique_ptr<Command> make_scan_command();
+std::unique_ptr<Command> make_keys_command();
 
 }  // namespace canarytrap::cli

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
   std::vector<std::pair<CLI::App*, std::unique_ptr<Command>>> commands;
   for (auto make : {make_init_command, make_mint_command, make_canaries_command, make_copies_command,
                     make_fake_command, make_plant_command, make_unplant_command,
-                    make_serve_command, make_hits_command, make_incidents_command, make_alerts_command, make_scan_command,
+                    make_serve_command, make_hits_command, make_incidents_command, make_alerts_command, make_scan_command, make_keys_command,
                     make_check_config_command}) {
     auto cmd = make();
     CLI::App* sub = cmd->add(app);

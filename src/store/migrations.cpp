@@ -112,6 +112,17 @@ CREATE INDEX alert_incident ON alert(destination, incident_id, id);
       {4, "rows in a plant's target after planting: how large a copy is, for scan's sample estimates", R"sql(
 ALTER TABLE placement ADD COLUMN target_rows INTEGER;
 )sql"},
+      {5, "API keys for the admin API and dashboard: only their SHA-256 is kept", R"sql(
+CREATE TABLE api_key (
+  id           INTEGER PRIMARY KEY,
+  name         TEXT    NOT NULL UNIQUE,
+  role         TEXT    NOT NULL CHECK (role = 'admin' OR role = 'viewer'),
+  key_sha256   TEXT    NOT NULL UNIQUE,
+  created_at   INTEGER NOT NULL,
+  revoked_at   INTEGER,
+  last_used_at INTEGER
+);
+)sql"},
   };
   return list;
 }

@@ -206,6 +206,15 @@ struct AlertContext {
   std::int64_t incident_hits = 0;  // every hit of the incident so far
 };
 
+// An API key as the registry keeps it: never the key itself, only its SHA-256.
+struct ApiKeyRow {
+  std::int64_t id = 0;
+  std::string name;
+  std::string role;  // admin: may change things; viewer: may only read
+  TimePoint created_at;
+  std::optional<TimePoint> revoked_at, last_used_at;
+};
+
 struct HitFilter {
   std::optional<TimePoint> since = std::nullopt;
   std::optional<std::string> copy = std::nullopt;
@@ -310,6 +319,13 @@ class Registry {
     std::int64_t pending = 0, delivered = 0, failed = 0;
   };
   Result<std::vector<AlertCounts>> alert_counts();
+
+  // API keys. create_api_key returns the key, which exists nowhere else afterwards.
+  Result<std::string> create_api_key(const std::string& name, const std::string& role, TimePoint now);
+  Result<std::vector<ApiKeyRow>> list_api_keys();
+  Status revoke_api_key(const std::string& name, TimePoint now);
+  // The active key `key` is, if any (and marks it used).
+  Result<std::optional<ApiKeyRow>> authenticate_api_key(const std::string& key, TimePoint now);
 
   // An explicit transaction; every multi-row write goes in one. Rolls back unless
   // commit() succeeded.
