@@ -13,6 +13,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -132,17 +134,39 @@ std::string BackgroundProcess::err() const {
   return s.str();
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+namespace {
+
+bool bindable(int port, int type) {
+  const int fd = ::socket(AF_INET, type, 0);
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   ::close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+// A random port below the kernel's ephemeral range (32768 and up): a port the kernel hands
+// out (bind to port 0) may meanwhile become the source port of one of the many client
+// connections the tests make in parallel. Free for TCP and UDP (DNS uses both), and never
+// handed out twice by this process.
+int free_port() {
+  static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  static std::set<int> given;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    const int port = 10000 + static_cast<int>(rng() % 22000);
+    if (given.count(port)) continue;
+    if (bindable(port, SOCK_STREAM) && bindable(port, SOCK_DGRAM)) {
+      given.insert(port);
+      return port;
+    }
+  }
+  return 0;
 }
 
 bool port_open(int port) {
