@@ -21,24 +21,13 @@ class DurabilityTest : public ServeTest {
 
 TEST_F(DurabilityTest, KillNineUnderLoadLeavesAnIntactRegistry) {
   const std::string url = mint("http");
-  const std::string host = url.substr(7, url.find('/', 7) - 7);
-  const std::string path = url.substr(url.find('/', 7));
   start_serve();
-  std::ofstream config(dir_ / "curl.cfg");
-  config << "header = \"Host: " << host << "\"\n";
-  for (int i = 0; i < 30000; ++i) {
-    config << "url = \"http://127.0.0.1:" << http_port_ << path << "?n=" << i << "\"\noutput = \"/dev/null\"\n";
-  }
-  config.close();
-  BackgroundProcess load({"/usr/bin/curl", "-s", "-K", (dir_ / "curl.cfg").string(), "-w", "%{http_code}\\n"},
-                         ProcessOptions{dir_.path(), {}}, dir_ / "curl");
+  auto load = start_curl_load(url, 30000);
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  ASSERT_TRUE(load.running()) << "the load finished before the kill; make it longer";
+  ASSERT_TRUE(load->running()) << "the load finished before the kill; make it longer";
   serve_->stop(SIGKILL);
-  ASSERT_NE(load.stop(0, 60000), -1);
-  std::ifstream codes(dir_ / "curl.out");
-  std::size_t answered = 0;
-  for (std::string line; std::getline(codes, line);) answered += line == "200";
+  ASSERT_NE(load->stop(0, 60000), -1);
+  const std::size_t answered = answered_requests();
   ASSERT_GT(answered, 0u);
 
   auto check = run_process({"/usr/bin/sqlite3", (dir_ / "canarytrap.db").string(), "PRAGMA integrity_check"});

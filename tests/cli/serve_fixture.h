@@ -3,6 +3,7 @@
 #pragma once
 
 #include <csignal>
+#include <fstream>
 #include <thread>
 
 #include "cli/cli_fixture.h"
@@ -57,6 +58,29 @@ class ServeTest : public CliTest {
     std::vector<std::string> argv{"/usr/bin/dig", "@127.0.0.1", "-p", std::to_string(dns_port_), "+tries=1", "+time=3"};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_process(argv);
+  }
+
+  // One curl, keep-alive, `requests` requests for the trigger `url` (each with its own query
+  // string); its status codes go to curl.out, one per line.
+  std::unique_ptr<BackgroundProcess> start_curl_load(const std::string& url, int requests) {
+    const std::string host = url.substr(7, url.find('/', 7) - 7);
+    const std::string path = url.substr(url.find('/', 7));
+    std::ofstream config(dir_ / "curl.cfg");
+    config << "header = \"Host: " << host << "\"\n";
+    for (int i = 0; i < requests; ++i) {
+      config << "url = \"http://127.0.0.1:" << http_port_ << path << "?n=" << i << "\"\noutput = \"/dev/null\"\n";
+    }
+    config.close();
+    return std::make_unique<BackgroundProcess>(
+        std::vector<std::string>{"/usr/bin/curl", "-s", "-K", (dir_ / "curl.cfg").string(), "-w", "%{http_code}\\n"},
+        ProcessOptions{dir_.path(), {}}, dir_ / "curl");
+  }
+  // How many requests of the load were answered 200.
+  std::size_t answered_requests() {
+    std::ifstream codes(dir_ / "curl.out");
+    std::size_t answered = 0;
+    for (std::string line; std::getline(codes, line);) answered += line == "200";
+    return answered;
   }
 
   int dns_port_ = 0, http_port_ = 0, smtp_port_ = 0, metrics_port_ = 0;

@@ -152,27 +152,16 @@ TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
 
 TEST_F(ServeTest, SigtermUnderLoadLosesNoHit) {
   const std::string url = mint("http");
-  const std::string host = url.substr(7, url.find('/', 7) - 7);
-  const std::string path = url.substr(url.find('/', 7));
   start_serve();
   // One curl, keep-alive, thousands of trigger requests; SIGTERM lands while it runs.
-  std::ofstream config(dir_ / "curl.cfg");
-  config << "header = \"Host: " << host << "\"\n";
-  for (int i = 0; i < 30000; ++i) {
-    config << "url = \"http://127.0.0.1:" << http_port_ << path << "?n=" << i << "\"\noutput = \"/dev/null\"\n";
-  }
-  config.close();
-  BackgroundProcess load({"/usr/bin/curl", "-s", "-K", (dir_ / "curl.cfg").string(), "-w", "%{http_code}\\n"},
-                         ProcessOptions{dir_.path(), {}}, dir_ / "curl");
+  auto load = start_curl_load(url, 30000);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  ASSERT_TRUE(load.running()) << "the load finished before SIGTERM; make it longer";
+  ASSERT_TRUE(load->running()) << "the load finished before SIGTERM; make it longer";
   EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
   // curl runs through its remaining URLs (refused now) and exits by itself; killing it would
   // lose the status codes still in its output buffer.
-  ASSERT_NE(load.stop(0, 60000), -1) << "curl did not finish";  // exit 7: the last URLs were refused
-  std::ifstream codes(dir_ / "curl.out");
-  std::size_t answered = 0;
-  for (std::string line; std::getline(codes, line);) answered += line == "200";
+  ASSERT_NE(load->stop(0, 60000), -1) << "curl did not finish";  // exit 7: the last URLs were refused
+  const std::size_t answered = answered_requests();
   ASSERT_GT(answered, 0u);
   const auto h = json_of(ct({"hits", "--json", "--limit", "1000000"}));
   // None lost: every answered request is a hit. A request recorded while the shutdown cut
