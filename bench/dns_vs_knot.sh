@@ -51,7 +51,7 @@ knotd -c "$work/knot/knot.conf" 2>"$work/knot/err.log" &
 pids+=($!)
 
 cport=$(port); hport=$(port); sport=$(port)
-(cd "$work" && exec "$ct" serve --dns "127.0.0.1:$cport" --http "127.0.0.1:$hport" --smtp "127.0.0.1:$sport" --metrics '' --threads 2 2>"$work/serve.log") &
+(cd "$work" && exec "$ct" serve --dns "127.0.0.1:$cport" --http "127.0.0.1:$hport" --smtp "127.0.0.1:$sport" --metrics '' --admin '' --threads 2 2>"$work/serve.log") &
 pids+=($!)
 sleep 1
 

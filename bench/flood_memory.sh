@@ -33,7 +33,7 @@ random.seed(1)
 for _ in range(2_000_000):
     print("".join(random.choices(string.ascii_lowercase + string.digits, k=17)) + ".canary.example.net A")
 PY
-"$ct" serve --dns "127.0.0.1:$port" --http "" --smtp "" --metrics "" --threads 2 2> serve.log &
+"$ct" serve --dns "127.0.0.1:$port" --http "" --smtp "" --metrics "" --admin "" --threads 2 2> serve.log &
 serve_pid=$!
 for _ in $(seq 600); do grep -q listening serve.log && break; sleep 0.1; done
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$serve_pid/status"; }

@@ -45,7 +45,7 @@ pids+=($!)
 url=$(cd "$work" && "$ct" mint --kind http 2>/dev/null)
 host=${url#*://}; host=${host%%/*}; path=/${url#*://*/}
 cport=$(port); dport=$(port); sport=$(port)
-(cd "$work" && exec "$ct" serve --http "127.0.0.1:$cport" --dns "127.0.0.1:$dport" --smtp "127.0.0.1:$sport" --metrics '' --threads 2 2>"$work/serve.log") &
+(cd "$work" && exec "$ct" serve --http "127.0.0.1:$cport" --dns "127.0.0.1:$dport" --smtp "127.0.0.1:$sport" --metrics '' --admin '' --threads 2 2>"$work/serve.log") &
 pids+=($!)
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$cport/" && curl -s -o /dev/null "http://127.0.0.1:$nport/pixel.gif" && break; sleep 0.1; done
 

@@ -35,6 +35,8 @@ test_pkgs=(
   clang libclang-rt-14-dev  # libFuzzer for the DNS and SMTP parser fuzzers (scripts/fuzz.sh)
   systemd                 # systemd-analyze verify for deploy/canarytrap.service
   gzip zstd xz-utils      # compressed inputs for the scan tests
+  chromium                # the dashboard's browser tests (driven by playwright-core from npm)
+  fonts-dejavu-core       # text in the browser tests' screenshots
 )
 
 bench_pkgs=(
@@ -46,8 +48,9 @@ bench_pkgs=(
 # Node.js and npm run @faker-js/faker (installed by the bench scripts into bench/node). The
 # machine image may ship its own Node.js build with npm bundled, which Debian's npm package
 # conflicts with; Debian's are installed only when there is no node or npm at all.
-if [ "$profile" = bench ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
+if [ "$profile" != build ] && ! { command -v node && command -v npm; } >/dev/null 2>&1; then
   bench_pkgs+=(nodejs npm)
+  test_pkgs+=(nodejs npm)   # the browser tests (web/tests) run on Node.js
 fi
 
 case "$profile" in

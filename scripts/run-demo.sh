@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what canarytrap needs, builds it, and runs `canarytrap serve` on a demo config in a
 # scratch folder (demo/ by default): authoritative DNS on 127.0.0.1:5353 (UDP and TCP), HTTP on
-# 127.0.0.1:8080 and SMTP on 127.0.0.1:2525, with a few canaries of each kind to try.
+# 127.0.0.1:8080 and SMTP on 127.0.0.1:2525, with a few canaries of each kind to try, and the
+# dashboard on http://127.0.0.1:8081/ with an admin key to log in with (kept in DIR/admin.key).
 # Idempotent: a second run reuses the folder and its canaries. Ctrl-C stops the server.
 #
 # Usage: scripts/run-demo.sh [DIR]
@@ -25,6 +26,11 @@ if [ -z "$("$ct" canaries --kind dns --json | tr -d '[:space:][]')" ]; then
   "$ct" mint --kind http --count 2 --copy prod-db --memo "demo: avatar URLs" >/dev/null
   "$ct" mint --kind smtp --count 2 --copy vendor-acme-export --memo "demo: partner export" >/dev/null
 fi
+# Keys are printed only when created: the demo keeps its admin key in a private file.
+if [ ! -s "$dir/admin.key" ]; then
+  (umask 077 && "$ct" keys create --name "demo-admin-$(date +%s)" --role admin > "$dir/admin.key")
+fi
+key=$(cat "$dir/admin.key")
 dns=$("$ct" canaries --kind dns --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
 url=$("$ct" canaries --kind http --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
 mail=$("$ct" canaries --kind smtp --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["value"])')
@@ -41,6 +47,9 @@ Then see the hits, the incidents they opened and the alerts sent (to $dir/alerts
   CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct hits
   CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct incidents
   CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct alerts list
+The dashboard: http://127.0.0.1:8081/  — log in with this admin key (also in $dir/admin.key):
+  $key
+or call the API with it: curl -s -H "Authorization: Bearer \$(cat $dir/admin.key)" 127.0.0.1:8081/api/v1/incidents
 (Canaries: CANARYTRAP_CONFIG=$dir/canarytrap.toml $ct canaries. Ctrl-C stops the server.)
 
 MSG

@@ -30,6 +30,18 @@ cmake --build build -j "$jobs"
 echo "== tests =="
 ctest --test-dir build -j "$jobs" --output-on-failure
 
+echo "== dashboard and API tests (Chromium via playwright-core) =="
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if ((node_major < 20)); then
+  echo "test.sh: the browser tests need Node.js 20 or later (playwright-core); this machine has $(node --version)" >&2
+  exit 1
+fi
+# npm packages for the tests only, from web/package-lock.json, into web/node_modules.
+(cd web && npm ci --no-audit --no-fund --loglevel=error)
+CANARYTRAP_BIN=$PWD/build/src/canarytrap CT_SCREENSHOT_DIR=$PWD/build/web-screenshots \
+  node --test --test-concurrency=1 web/tests/
+echo "   screenshots: build/web-screenshots/"
+
 if ((sanitize)); then
   echo "== build (ASan + UBSan) =="
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCANARYTRAP_SANITIZE=ON -DCANARYTRAP_TESTS=ON >/dev/null
@@ -41,6 +53,9 @@ if ((sanitize)); then
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   CT_SCAN_SCENARIO_ROWS=${CT_SCAN_SCENARIO_ROWS:-200000} \
     ctest --test-dir build-asan -j "$jobs" --output-on-failure
+  echo "== admin API tests against the ASan + UBSan binary =="
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  CANARYTRAP_BIN=$PWD/build-asan/src/canarytrap node --test --test-concurrency=1 web/tests/api.test.mjs
   echo "== fuzzers (short run; scripts/fuzz.sh 3600 for a long one) =="
   scripts/fuzz.sh "${FUZZ_SECONDS:-20}"
 fi

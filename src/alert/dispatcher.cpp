@@ -13,6 +13,7 @@
 
 #include "canarytrap/alert/payload.h"
 #include "canarytrap/alert/signature.h"
+#include "canarytrap/core/secure_random.h"
 #include "canarytrap/version.h"
 
 namespace canarytrap {
@@ -266,5 +267,28 @@ void AlertDispatcher::stop() {
 }
 
 const DispatcherStats& AlertDispatcher::stats() const { return impl_->stats; }
+
+Result<TestAlertResult> send_test_alert(const AlertDestination& destination, const WebhookOptions& options) {
+  const TimePoint now = SystemClock().now();
+  TestAlertResult out;
+  out.uid = "alrt_test_" + secure_random_hex(12);
+  const std::string body = render_test_alert(out.uid, destination.name, now);
+  WebhookResult result;
+  if (destination.kind == "jsonl") {
+    CT_RETURN_IF_ERROR(append_jsonl(destination, body));
+    result.status = 200;
+  } else {
+    auto req = webhook_request(destination, out.uid, body, to_unix_micros(now) / 1'000'000);
+    if (!req) return req.status();
+    WebhookClient client(options);
+    CT_RETURN_IF_ERROR(client.init_status());
+    client.post(std::move(*req), [&](const WebhookResult& r) { result = r; });
+    client.run();
+  }
+  out.status = result.status;
+  out.delivered = result.status >= 200 && result.status < 300;
+  if (!out.delivered) out.error = !result.error.empty() ? result.error : "HTTP " + std::to_string(result.status);
+  return out;
+}
 
 }  // namespace canarytrap

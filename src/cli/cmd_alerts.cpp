@@ -6,6 +6,7 @@
 #include "canarytrap/alert/payload.h"
 #include "canarytrap/core/clock.h"
 #include "canarytrap/core/secure_random.h"
+#include "canarytrap/store/row_json.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -51,23 +52,7 @@ class AlertsCommand final : public Command {
     if (!rows) return fail(rows.status());
     if (json_) {
       nlohmann::json out = nlohmann::json::array();
-      const auto time = [](const std::optional<TimePoint>& t) -> nlohmann::json {
-        return t ? nlohmann::json(format_time(*t)) : nlohmann::json(nullptr);
-      };
-      for (const auto& a : *rows) {
-        out.push_back({{"id", a.uid},
-                       {"incident", a.incident_id ? nlohmann::json(*a.incident_id) : nlohmann::json(nullptr)},
-                       {"destination", a.destination},
-                       {"event", a.event},
-                       {"state", a.state()},
-                       {"attempts", a.attempts},
-                       {"created_at", format_time(a.created_at)},
-                       {"next_attempt_at", a.state() == "pending" ? time(a.next_attempt_at) : nullptr},
-                       {"delivered_at", time(a.delivered_at)},
-                       {"failed_at", time(a.failed_at)},
-                       {"last_status", a.last_status ? nlohmann::json(*a.last_status) : nlohmann::json(nullptr)},
-                       {"last_error", a.last_error}});
-      }
+      for (const auto& a : *rows) out.push_back(alert_json(a));
       print_json(out);
       return kExitOk;
     }
@@ -96,33 +81,23 @@ class AlertsCommand final : public Command {
       if (d.name == name_) dest = &d;
     }
     if (!dest) return fail(Status::NotFound("no [[alert]] named '" + name_ + "' in " + cfg.file.string()));
-    const TimePoint now = SystemClock().now();
-    const std::string uid = "alrt_test_" + secure_random_hex(12);
-    const std::string body = render_test_alert(uid, dest->name, now);
-    WebhookResult result;
-    if (dest->kind == "jsonl") {
-      Status s = append_jsonl(*dest, body);
-      if (!s.ok()) return fail(s);
-      result.status = 200;
-    } else {
-      auto req = webhook_request(*dest, uid, body, to_unix_micros(now) / 1'000'000);
-      if (!req) return fail(req.status());
-      WebhookClient client({std::chrono::duration_cast<std::chrono::milliseconds>(cfg.alert_timeout),
-                            cfg.alert_allow_private, cfg.alert_ca_file.string()});
-      if (Status s = client.init_status(); !s.ok()) return fail(s);
-      client.post(std::move(*req), [&](const WebhookResult& r) { result = r; });
-      client.run();
-    }
-    const bool ok = result.status >= 200 && result.status < 300;
+    auto result = send_test_alert(*dest, {std::chrono::duration_cast<std::chrono::milliseconds>(cfg.alert_timeout),
+                                          cfg.alert_allow_private, cfg.alert_ca_file.string()});
+    if (!result) return fail(result.status());
     if (json_) {
-      print_json({{"id", uid}, {"destination", dest->name}, {"delivered", ok}, {"status", result.status}, {"error", result.error}});
-    } else if (ok) {
-      std::cout << "test alert " << uid << " delivered to " << dest->name << " (HTTP " << result.status << ")\n";
+      print_json({{"id", result->uid},
+                  {"destination", dest->name},
+                  {"delivered", result->delivered},
+                  {"status", result->status},
+                  {"error", result->error}});
+    } else if (result->delivered) {
+      std::cout << "test alert " << result->uid << " delivered to " << dest->name << " (HTTP " << result->status
+                << ")\n";
     }
-    if (ok) return kExitOk;
-    const std::string why = !result.error.empty() ? result.error : "HTTP " + std::to_string(result.status);
+    if (result->delivered) return kExitOk;
     return fail(Status::IoError("test alert to " + dest->name + " (" +
-                                    (dest->kind == "jsonl" ? dest->url : redact_webhook_url(dest->url)) + ") failed: " + why));
+                                (dest->kind == "jsonl" ? dest->url : redact_webhook_url(dest->url)) +
+                                ") failed: " + result->error));
   }
 
   CLI::App *list_ = nullptr, *test_ = nullptr, *retry_ = nullptr;

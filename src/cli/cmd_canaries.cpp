@@ -2,6 +2,7 @@
 #include <iostream>
 #include <map>
 
+#include "canarytrap/store/row_json.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -39,13 +40,10 @@ class CanariesCommand final : public Command {
       if (!placements) return fail(placements.status());
       std::map<std::int64_t, nlohmann::json> by_canary;
       for (const auto& p : *placements) {
-        by_canary[p.canary_id].push_back(
-            {{"copy", p.copy},
-             {"target", p.target},
-             {"table", p.table_name},
-             {"row_key", p.row_key},
-             {"planted_at", format_time(p.planted_at)},
-             {"retired_at", p.retired_at ? nlohmann::json(format_time(*p.retired_at)) : nlohmann::json(nullptr)}});
+        nlohmann::json j = placement_json(p);
+        j.erase("id");
+        j.erase("canary_id");
+        by_canary[p.canary_id].push_back(std::move(j));
       }
       nlohmann::json out = nlohmann::json::array();
       for (const auto& c : *rows) {

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "canarytrap/admin/admin_server.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -112,12 +113,22 @@ class CheckConfigCommand final : public Command {
         }
       }
     }
+    if (!cfg->listen_admin.empty()) {
+      const auto web = cfg->admin_web_root.empty() ? AdminServer::default_web_root() : cfg->admin_web_root;
+      if (!std::ifstream(web / "index.html").is_open()) {
+        problems.push_back("admin.web_root " + web.string() + ": no index.html (the dashboard's files are not there)");
+      }
+      for (const auto& [key, file] : {std::pair{"admin.tls_cert", cfg->admin_tls_cert}, {"admin.tls_key", cfg->admin_tls_key}}) {
+        if (!file.empty() && !std::ifstream(file).is_open()) problems.push_back(std::string(key) + " " + file.string() + ": cannot read it");
+      }
+    }
     if (!cfg->alert_ca_file.empty() && !std::ifstream(cfg->alert_ca_file).is_open()) {
       problems.push_back("alerts.ca_file " + cfg->alert_ca_file.string() + ": cannot read it");
     }
     const std::pair<const char*, const std::string*> listens[] = {
         {"listen.dns", &cfg->listen_dns},     {"listen.http", &cfg->listen_http},   {"listen.https", &cfg->listen_https},
-        {"listen.smtp", &cfg->listen_smtp},   {"listen.metrics", &cfg->listen_metrics}};
+        {"listen.smtp", &cfg->listen_smtp},   {"listen.metrics", &cfg->listen_metrics},
+        {"listen.admin", &cfg->listen_admin}};
     for (const auto& [name, value] : listens) {
       if (value->empty()) continue;
       auto ep = parse_endpoint(*value);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "canarytrap/core/clock.h"
+#include "canarytrap/store/row_json.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -50,13 +51,7 @@ class CopiesCommand final : public Command {
     for (const auto& c : *copies) names[c.id] = c.name;
     if (json_) {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& c : *copies) {
-        out.push_back({{"id", c.id},
-                       {"name", c.name},
-                       {"created_at", format_time(c.created_at)},
-                       {"derived_from", c.parent_copy_id ? nlohmann::json(names[*c.parent_copy_id]) : nlohmann::json(nullptr)},
-                       {"derived_at", c.derived_at ? nlohmann::json(format_time(*c.derived_at)) : nlohmann::json(nullptr)}});
-      }
+      for (const auto& c : *copies) out.push_back(copy_json(c, names));
       print_json(out);
       return kExitOk;
     }

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "canarytrap/core/clock.h"
+#include "canarytrap/store/row_json.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -38,20 +39,7 @@ class HitsCommand final : public Command {
     if (!hits) return fail(hits.status());
     if (json_) {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& h : *hits) {
-        out.push_back({{"id", h.id},
-                       {"at", format_time(h.at)},
-                       {"channel", h.channel},
-                       {"canary_id", h.canary_id},
-                       {"canary_kind", h.canary_kind},
-                       {"copy", h.copy.empty() ? nlohmann::json(nullptr) : nlohmann::json(h.copy)},
-                       {"value", h.trigger_value},
-                       {"source", h.source},
-                       {"automated", h.automated},
-                       {"automated_reason", h.automated_reason.empty() ? nlohmann::json(nullptr)
-                                                                       : nlohmann::json(h.automated_reason)},
-                       {"details", nlohmann::json::parse(h.details_json, nullptr, false)}});
-      }
+      for (const auto& h : *hits) out.push_back(hit_json(h));
       print_json(out);
       return kExitOk;
     }

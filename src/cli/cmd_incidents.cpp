@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "canarytrap/core/clock.h"
+#include "canarytrap/store/row_json.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -26,18 +27,7 @@ class IncidentsCommand final : public Command {
     if (!rows) return fail(rows.status());
     if (json_) {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& r : *rows) {
-        out.push_back({{"id", r.id},
-                       {"copy", r.copy},
-                       {"opened_at", format_time(r.opened_at)},
-                       {"last_hit_at", format_time(r.last_hit_at)},
-                       {"state", r.state},
-                       {"confidence", r.confidence},
-                       {"hits", r.hits},
-                       {"canaries", r.canaries},
-                       {"channels", r.channels},
-                       {"sources", r.sources}});
-      }
+      for (const auto& r : *rows) out.push_back(incident_json(r));
       print_json(out);
       return kExitOk;
     }

@@ -13,6 +13,7 @@
 
 #include "canarytrap/alert/dispatcher.h"
 #include "canarytrap/core/clock.h"
+#include "canarytrap/scan/evidence.h"
 #include "canarytrap/scan/report.h"
 #include "command.h"
 
@@ -115,27 +116,8 @@ class ScanCommand final : public Command {
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       for (auto& s : scans) {
-        ScannedFile f;
-        // Evidence. A trigger value (e-mail address, URL token) exists nowhere but in the
-        // canary; a passive value (ID, phone, SSN, card, name with birth date) may also be a
-        // real person's, so it counts only next to another kind of the same canary. The rest
-        // are listed apart, not attributed.
-        std::map<std::int64_t, std::set<NeedleKind>> kinds;
-        for (const auto& m : s.matches) kinds[m.canary_id].insert(m.kind);
-        std::set<std::int64_t> found, weak;
-        for (const auto& [canary, k] : kinds) {
-          const bool trigger = k.count(NeedleKind::kToken) || k.count(NeedleKind::kEmail);
-          (trigger || k.size() >= 2 ? found : weak).insert(canary);
-        }
-        if (!every_) {
-          // One line per canary: its first match.
-          std::set<std::int64_t> shown;
-          std::erase_if(s.matches, [&](const FileMatch& m) { return !shown.insert(m.canary_id).second; });
-        }
-        f.attribution = attribute(*facts, found, s.lines);
-        f.weak.assign(weak.begin(), weak.end());
+        ScannedFile f = judge(std::move(s), *facts, every_);
         f.seconds = scans.size() == 1 ? secs : 0;
-        f.scan = std::move(s);
         files.push_back(std::move(f));
       }
     }
@@ -171,28 +153,7 @@ class ScanCommand final : public Command {
   // alerts are queued for `serve` to deliver.
   static Status record(Registry& reg, const Config& cfg, const std::vector<ScannedFile>& files) {
     reg.set_alert_routes(alert_routes(cfg.alerts));
-    std::vector<NewHit> hits;
-    const TimePoint now = SystemClock().now();
-    for (const auto& f : files) {
-      std::set<std::int64_t> strong;
-      for (const auto& m : f.scan.matches) {
-        if (std::find(f.weak.begin(), f.weak.end(), m.canary_id) != f.weak.end()) continue;  // not evidence
-        if (!strong.insert(m.canary_id).second) continue;
-        NewHit h;
-        h.canary_id = m.canary_id;
-        h.channel = "scan";
-        h.at = now;
-        h.source = f.scan.path;
-        h.details_json = nlohmann::json({{"file", f.scan.path},
-                                         {"sha256", f.scan.sha256},
-                                         {"offset", m.offset},
-                                         {"line", m.line},
-                                         {"matched_as", std::string(needle_kind_name(m.kind))}})
-                             .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-        hits.push_back(std::move(h));
-      }
-    }
-    return reg.insert_hits(hits, cfg.quiet_window);
+    return reg.insert_hits(scan_hits(files, SystemClock().now()), cfg.quiet_window);
   }
 
   std::vector<std::string> inputs_;

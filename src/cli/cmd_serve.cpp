@@ -7,6 +7,7 @@
 #include <functional>
 #include <thread>
 
+#include "admin_services.h"
 #include "canarytrap/alert/dispatcher.h"
 #include "canarytrap/listen/listeners.h"
 #include "canarytrap/record/recorder.h"
@@ -25,6 +26,7 @@ class ServeCommand final : public Command {
     sub->add_option("--https", https_, "HTTPS listen address (overrides listen.https)");
     sub->add_option("--smtp", smtp_, "SMTP listen address (overrides listen.smtp)");
     sub->add_option("--metrics", metrics_, "/metrics and /healthz listen address (overrides listen.metrics)");
+    sub->add_option("--admin", admin_, "Dashboard and /api/v1 listen address (overrides listen.admin; \"\" turns it off)");
     sub->add_option("--threads", threads_, "I/O threads (default: one per core)")->check(CLI::Range(1, 256));
     return sub;
   }
@@ -36,6 +38,7 @@ class ServeCommand final : public Command {
     if (https_) flags["listen.https"] = *https_;
     if (smtp_) flags["listen.smtp"] = *smtp_;
     if (metrics_) flags["listen.metrics"] = *metrics_;
+    if (admin_) flags["listen.admin"] = *admin_;
     auto cfg = load(g, flags);
     if (!cfg) return fail(cfg.status());
     // A file size limit reached (or a quota) must fail the write, which the recorder retries,
@@ -62,11 +65,26 @@ class ServeCommand final : public Command {
     if (!dispatcher) return fail(dispatcher.status().WithContext("alerts"));
     dispatcher_ = dispatcher->get();
 
+    // The admin listener has threads of its own: a slow scan upload never holds up a hit.
+    std::unique_ptr<AdminServer> admin;
+    if (!cfg->listen_admin.empty()) {
+      auto started = AdminServer::start(admin_options(*cfg), make_admin_services(*cfg, **recorder));
+      if (!started) {
+        (*recorder)->stop();
+        (*dispatcher)->stop();
+        return fail(started.status());
+      }
+      admin = std::move(*started);
+      spdlog::info("dashboard and API on {}://{}/ (log in with a key: canarytrap keys create --name NAME --role admin)",
+                   cfg->admin_tls_cert.empty() ? "http" : "https", admin->address());
+    }
+
     const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     // Scoped so that the io_context, and with it every session still pending, is gone before
     // the recorder stops: a session ending late (an SMTP transaction abandoned by shutdown)
     // still reaches a running recorder.
     const int status = listen_until_signal(*cfg, threads, **recorder);
+    if (admin) admin->stop();
     (*recorder)->stop();
     // After the recorder: its last group commit may have written alerts; one more round of
     // the dispatcher is not waited for (they are in the outbox for the next start).
@@ -135,7 +153,7 @@ class ServeCommand final : public Command {
 
   static std::string or_off(const std::string& s) { return s.empty() ? "off" : s; }
 
-  std::optional<std::string> dns_, http_, https_, smtp_, metrics_;
+  std::optional<std::string> dns_, http_, https_, smtp_, metrics_, admin_;
   AlertDispatcher* dispatcher_ = nullptr;
   int threads_ = 0;
 };

@@ -46,21 +46,5 @@ void print_json(const nlohmann::json& j) {
   std::cout << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-nlohmann::json canary_json(const CanaryRow& c) {
-  nlohmann::json triggers = nlohmann::json::array();
-  for (const auto& t : c.triggers) {
-    triggers.push_back({{"channel", channel_name(t.channel)}, {"value", t.value}});
-  }
-  const TriggerRow* primary = c.primary();
-  return {
-      {"id", c.id},
-      {"kind", canary_kind_name(c.kind)},
-      {"value", primary ? primary->value : ""},
-      {"copy", c.copy.empty() ? nlohmann::json(nullptr) : nlohmann::json(c.copy)},
-      {"memo", c.memo},
-      {"created_at", format_time(c.created_at)},
-      {"triggers", triggers},
-  };
-}
 
 }  // namespace canarytrap::cli

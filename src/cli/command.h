@@ -7,6 +7,8 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "canarytrap/store/row_json.h"
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,7 +47,6 @@ Result<std::unique_ptr<Registry>> open_registry(const Config& cfg);
 // JSON output on stdout: pretty, invalid UTF-8 replaced rather than thrown on.
 void print_json(const nlohmann::json& j);
 
-nlohmann::json canary_json(const CanaryRow& c);
 
 // Each subcommand: `add` declares it on the app, `run` executes it after parsing.
 class Command {

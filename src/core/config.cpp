@@ -79,6 +79,11 @@ const std::vector<KeySpec>& key_specs() {
       {"alerts.concurrency", Kind::kString, [](Config& c, V v) { c.alert_concurrency_text = v[0]; }},
       {"alerts.dashboard_url", Kind::kString, [](Config& c, V v) { c.dashboard_url = v[0]; }},
       {"alerts.ca_file", Kind::kPath, [](Config& c, V v) { c.alert_ca_file = v[0]; }},
+      {"admin.tls_cert", Kind::kPath, [](Config& c, V v) { c.admin_tls_cert = v[0]; }},
+      {"admin.tls_key", Kind::kPath, [](Config& c, V v) { c.admin_tls_key = v[0]; }},
+      {"admin.web_root", Kind::kPath, [](Config& c, V v) { c.admin_web_root = v[0]; }},
+      {"admin.upload_limit_mib", Kind::kString, [](Config& c, V v) { c.admin_upload_limit_text = v[0]; }},
+      {"admin.session_ttl", Kind::kString, [](Config& c, V v) { c.admin_session_ttl_text = v[0]; }},
       {"log.format", Kind::kString, [](Config& c, V v) { c.log_format = v[0]; }},
       {"log.level", Kind::kString, [](Config& c, V v) { c.log_level = v[0]; }},
       {"log.hits", Kind::kString, [](Config& c, V v) { c.log_hits = v[0]; }},
@@ -293,6 +298,20 @@ Status validate(Config& c) {
   CT_RETURN_IF_ERROR(duration("alerts.max_age", c.alert_max_age_text, c.alert_max_age));
   CT_RETURN_IF_ERROR(duration("alerts.timeout", c.alert_timeout_text, c.alert_timeout));
   CT_RETURN_IF_ERROR(duration("alerts.retry_max_delay", c.alert_retry_max_delay_text, c.alert_retry_max_delay));
+  CT_RETURN_IF_ERROR(duration("admin.session_ttl", c.admin_session_ttl_text, c.admin_session_ttl));
+  if (!c.admin_upload_limit_text.empty()) {
+    std::int64_t mib = 0;
+    const auto& t = c.admin_upload_limit_text;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), mib);
+    if (ec != std::errc() || end != t.data() + t.size() || mib < 1 || mib > 1024 * 1024) {
+      return Status::InvalidArgument("admin.upload_limit_mib must be a whole number of MiB from 1 to 1048576, not '" +
+                                     t + "'");
+    }
+    c.admin_upload_limit = static_cast<std::uint64_t>(mib) << 20;
+  }
+  if (c.admin_tls_cert.empty() != c.admin_tls_key.empty()) {
+    return Status::InvalidArgument("admin.tls_cert and admin.tls_key must be set together");
+  }
   if (!c.alert_allow_private_text.empty()) {
     if (c.alert_allow_private_text != "true" && c.alert_allow_private_text != "false") {
       return Status::InvalidArgument("alerts.allow_private must be \"true\" or \"false\"");
@@ -473,6 +492,15 @@ std::string render_config(const InitSettings& s) {
          "# secret_file = \"soc.secret\"  # HMAC-SHA256 key for the Canarytrap-Signature header\n"
          "# copies = []                  # only these copies; empty = all\n"
          "# min_confidence = \"low\"      # high: skip incidents while every hit is automated\n\n"
+         "[admin]\n"
+         "# The dashboard and /api/v1 on listen.admin. HTTPS when both files are set.\n"
+         "# Create a key to log in with: canarytrap keys create --name you --role admin\n"
+         "tls_cert = \"\"\n"
+         "tls_key = \"\"\n"
+         "# Largest dump the dashboard's scan upload accepts.\n"
+         "upload_limit_mib = \"1024\"\n"
+         "# A dashboard login lasts this long without use.\n"
+         "session_ttl = \"12h\"\n\n"
          "[log]\n"
          "format = \"text\"  # or json (JSON lines)\n"
          "level = \"info\"\n"

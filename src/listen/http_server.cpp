@@ -157,7 +157,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     shared_->stats.http_requests.fetch_add(1, std::memory_order_relaxed);
     const auto& req = parser_->get();
     observe(req);
-    const Asset asset = asset_for(std::string_view(req.target().data(), req.target().size()));
+    const std::string_view target(req.target().data(), req.target().size());
+    // The admin API lives on its own listener only: here /api/ is nothing at all, whatever
+    // the Host header, so that no proxy rule or typo can expose it through the public port.
+    if (target == "/api" || target.rfind("/api/", 0) == 0 || target.rfind("/api?", 0) == 0) {
+      return respond_error(http::status::not_found);
+    }
+    const Asset asset = asset_for(target);
     // One response object per session, its body pointing at the embedded pixel: no
     // allocation or copy per request.
     asset_.result(http::status::ok);

@@ -128,6 +128,27 @@ Result<std::vector<AlertRow>> Registry::list_alerts(std::int64_t limit) {
   return read_alerts(*st);
 }
 
+Result<std::vector<AlertRow>> Registry::list_alerts(const AlertFilter& filter) {
+  auto st = sqlite::Stmt::prepare(
+      impl_->db, std::string(kAlertSelect) +
+                     "WHERE (?2 IS NULL OR destination = ?2) AND (?3 IS NULL OR (?3 = 'delivered' AND delivered_at IS "
+                     "NOT NULL) OR (?3 = 'failed' AND failed_at IS NOT NULL) OR (?3 = 'pending' AND delivered_at IS "
+                     "NULL AND failed_at IS NULL)) ORDER BY id DESC LIMIT ?1");
+  if (!st) return st.status();
+  st->bind(1, filter.limit);
+  if (filter.destination) {
+    st->bind(2, *filter.destination);
+  } else {
+    st->bind_null(2);
+  }
+  if (filter.state) {
+    st->bind(3, *filter.state);
+  } else {
+    st->bind_null(3);
+  }
+  return read_alerts(*st);
+}
+
 Result<AlertContext> Registry::alert_context(const AlertRow& alert) {
   AlertContext ctx;
   if (!alert.incident_id) return ctx;

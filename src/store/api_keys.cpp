@@ -88,4 +88,14 @@ Result<std::optional<ApiKeyRow>> Registry::authenticate_api_key(const std::strin
   return std::optional<ApiKeyRow>(std::move(k));
 }
 
+Result<std::optional<ApiKeyRow>> Registry::find_active_api_key(std::int64_t id) {
+  auto st = sqlite::Stmt::prepare(impl_->db, std::string(kKeySelect) + "WHERE id = ?1 AND revoked_at IS NULL");
+  if (!st) return st.status();
+  st->bind(1, id);
+  auto row = st->step();
+  if (!row) return row.status();
+  if (!*row) return std::optional<ApiKeyRow>();
+  return std::optional<ApiKeyRow>(read_key(*st));
+}
+
 }  // namespace canarytrap

@@ -258,20 +258,108 @@ Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
       impl_->db,
       std::string(kHitSelect) +
           "WHERE (?1 IS NULL OR h.at >= ?1) AND (?2 IS NULL OR h.channel = ?2) AND (?3 IS NULL OR c.copy_id = ?3 OR "
-          "c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?3)) ORDER BY h.at DESC, h.id DESC LIMIT ?4");
+          "c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?3)) AND (?5 IS NULL OR h.at < ?5) AND "
+          "(?6 IS NULL OR h.automated = ?6) AND (?7 IS NULL OR h.at < ?7 OR (h.at = ?7 AND h.id < ?8)) "
+          "ORDER BY h.at DESC, h.id DESC LIMIT ?4");
   if (!st) return st.status();
-  if (filter.since) {
-    st->bind(1, to_unix_micros(*filter.since));
-  } else {
-    st->bind_null(1);
-  }
+  const auto micros = [](const std::optional<TimePoint>& t) -> std::optional<std::int64_t> {
+    if (!t) return std::nullopt;
+    return to_unix_micros(*t);
+  };
+  st->bind(1, micros(filter.since));
   if (filter.channel) {
     st->bind(2, *filter.channel);
   } else {
     st->bind_null(2);
   }
-  st->bind(3, copy_id).bind(4, filter.limit);
+  st->bind(3, copy_id).bind(4, filter.limit).bind(5, micros(filter.until));
+  st->bind(6, filter.automated ? std::optional<std::int64_t>(*filter.automated ? 1 : 0) : std::nullopt);
+  if (filter.before) {
+    st->bind(7, to_unix_micros(filter.before->first)).bind(8, filter.before->second);
+  } else {
+    st->bind_null(7).bind_null(8);
+  }
   return read_hits(*st);
+}
+
+Result<std::vector<IncidentRow>> Registry::list_incidents(const IncidentFilter& filter) {
+  auto st = sqlite::Stmt::prepare(impl_->db, std::string(kIncidentSelect) +
+                                                 "WHERE (?2 IS NULL OR i.state = ?2) GROUP BY i.id "
+                                                 "ORDER BY i.last_hit_at DESC LIMIT ?1");
+  if (!st) return st.status();
+  st->bind(1, filter.limit);
+  if (filter.state) {
+    st->bind(2, *filter.state);
+  } else {
+    st->bind_null(2);
+  }
+  return read_incidents(*st);
+}
+
+Status Registry::set_incident_state(std::int64_t id, const std::string& state) {
+  if (state != "open" && state != "acknowledged" && state != "closed") {
+    return Status::InvalidArgument("unknown incident state '" + state + "' (want open, acknowledged or closed)");
+  }
+  auto current = find_incident(id);
+  if (!current) return current.status();
+  if (!*current) return Status::NotFound("no incident #" + std::to_string(id));
+  if ((*current)->state == "closed" && state != "closed") {
+    return Status::InvalidArgument("incident #" + std::to_string(id) +
+                                      " is closed; a new hit on its copy opens a new incident");
+  }
+  auto st = sqlite::Stmt::prepare(impl_->db, "UPDATE incident SET state = ?2 WHERE id = ?1");
+  if (!st) return st.status();
+  return st->bind(1, id).bind(2, state).run();
+}
+
+Result<std::vector<HitRow>> Registry::incident_hits(std::int64_t incident_id, std::int64_t limit) {
+  auto st = sqlite::Stmt::prepare(
+      impl_->db, std::string(kHitSelect) +
+                     "WHERE h.id IN (SELECT hit_id FROM incident_hit WHERE incident_id = ?1) ORDER BY h.at, h.id LIMIT ?2");
+  if (!st) return st.status();
+  st->bind(1, incident_id).bind(2, limit);
+  return read_hits(*st);
+}
+
+Result<std::vector<HitBucket>> Registry::hit_histogram(TimePoint since, Micros bucket) {
+  if (bucket.count() <= 0) return Status::InvalidArgument("bucket must be positive");
+  auto st = sqlite::Stmt::prepare(impl_->db,
+                                  "SELECT (at / ?2) * ?2, channel, count(*) FROM hit WHERE at >= ?1 "
+                                  "GROUP BY 1, 2 ORDER BY 1, 2");
+  if (!st) return st.status();
+  st->bind(1, to_unix_micros(since)).bind(2, static_cast<std::int64_t>(bucket.count()));
+  std::vector<HitBucket> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out.push_back({from_unix_micros(st->int64(0)), st->text(1), st->int64(2)});
+  }
+  return out;
+}
+
+Result<RegistrySummary> Registry::summary() {
+  auto st = sqlite::Stmt::prepare(
+      impl_->db,
+      "SELECT (SELECT count(*) FROM copy), (SELECT count(*) FROM canary), (SELECT count(*) FROM hit), "
+      "(SELECT coalesce(max(id), 0) FROM hit), (SELECT count(*) FROM incident WHERE state = 'open'), "
+      "(SELECT count(*) FROM incident WHERE state = 'acknowledged'), (SELECT count(*) FROM incident WHERE state = "
+      "'closed'), (SELECT count(*) FROM alert WHERE delivered_at IS NULL AND failed_at IS NULL), "
+      "(SELECT count(*) FROM alert WHERE failed_at IS NOT NULL)");
+  if (!st) return st.status();
+  auto row = st->step();
+  if (!row) return row.status();
+  RegistrySummary s;
+  s.copies = st->int64(0);
+  s.canaries = st->int64(1);
+  s.hits = st->int64(2);
+  s.last_hit_id = st->int64(3);
+  s.open_incidents = st->int64(4);
+  s.acknowledged_incidents = st->int64(5);
+  s.closed_incidents = st->int64(6);
+  s.alerts_pending = st->int64(7);
+  s.alerts_failed = st->int64(8);
+  return s;
 }
 
 }  // namespace canarytrap

@@ -1,6 +1,7 @@
 #include "canarytrap/store/registry.h"
 
 #include <algorithm>
+#include <limits>
 
 #include <sys/stat.h>
 
@@ -418,13 +419,14 @@ Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filte
   }
   // The same WHERE clause selects the canaries and, in a second pass, their triggers;
   // both come ordered by canary id and are merged.
+  // ?4: the last canary of this page, so that the trigger pass reads no further.
   const std::string where =
       " WHERE (?1 IS NULL OR c.copy_id = ?1 OR c.id IN (SELECT canary_id FROM placement WHERE copy_id = ?1))"
-      " AND (?2 IS NULL OR c.kind = ?2)";
+      " AND (?2 IS NULL OR c.kind = ?2) AND c.id > ?3 AND c.id <= ?4";
   auto cs = sqlite::Stmt::prepare(impl_->db,
                                   "SELECT c.id, c.kind, coalesce(p.name, ''), coalesce(c.locale, ''), c.memo, "
                                   "c.created_at FROM canary c LEFT JOIN copy p ON p.id = c.copy_id" +
-                                      where + " ORDER BY c.id");
+                                      where + " ORDER BY c.id LIMIT ?5");
   if (!cs) return cs.status();
   auto ts = sqlite::Stmt::prepare(impl_->db,
                                   "SELECT t.canary_id, t.id, t.channel, t.value, t.token FROM trigger_value t "
@@ -438,7 +440,9 @@ Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filte
     } else {
       st->bind_null(2);
     }
+    st->bind(3, filter.after_id).bind(4, std::numeric_limits<std::int64_t>::max());
   }
+  cs->bind(5, filter.limit);
   std::vector<CanaryRow> out;
   for (;;) {
     auto row = cs->step();
@@ -455,6 +459,8 @@ Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filte
     c.created_at = from_unix_micros(cs->int64(5));
     out.push_back(std::move(c));
   }
+  if (out.empty()) return out;
+  ts->bind(4, out.back().id);
   std::size_t i = 0;
   for (;;) {
     auto row = ts->step();
@@ -474,6 +480,29 @@ Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filte
     out[i].triggers.push_back(std::move(t));
   }
   return out;
+}
+
+Result<std::optional<CanaryRow>> Registry::find_canary(std::int64_t id) {
+  auto rows = list_canaries({.after_id = id - 1, .limit = 1});
+  if (!rows) return rows.status();
+  if (rows->empty() || rows->front().id != id) return std::optional<CanaryRow>();
+  return std::optional<CanaryRow>(std::move(rows->front()));
+}
+
+Result<std::vector<PlacementRow>> Registry::list_placements(const PlacementFilter& filter) {
+  std::optional<std::int64_t> copy_id;
+  if (filter.copy) {
+    auto c = find_copy(*filter.copy);
+    if (!c) return c.status();
+    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
+    copy_id = (*c)->id;
+  }
+  auto st = sqlite::Stmt::prepare(impl_->db, std::string(kPlacementSelect) +
+                                                 "WHERE (?1 IS NULL OR p.copy_id = ?1) AND (?2 IS NULL OR "
+                                                 "p.canary_id = ?2) AND p.id > ?3 ORDER BY p.id LIMIT ?4");
+  if (!st) return st.status();
+  st->bind(1, copy_id).bind(2, filter.canary_id).bind(3, filter.after_id).bind(4, filter.limit);
+  return read_placements(*st);
 }
 
 Registry::Transaction::Transaction(Registry& reg) : reg_(reg), begun_(reg.impl_->db.exec("BEGIN IMMEDIATE")) {}

@@ -77,7 +77,7 @@ class AlertsTest : public CliTest {
   void start_serve() {
     serve_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                                 "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--threads", "2"},
+                                 "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", "", "--threads", "2"},
         ProcessOptions{dir_.path(), {}}, dir_ / ("serve" + std::to_string(++serve_runs_)));
     for (int i = 0; i < 500 && !(port_open(http_port_) && port_open(smtp_port_) && port_open(dns_port_)); ++i) {
       ASSERT_TRUE(serve_->running()) << serve_->err();

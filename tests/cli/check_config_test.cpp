@@ -24,7 +24,8 @@ TEST_F(CheckConfigTest, AGoodConfigIsOk) {
   std::map<std::string, std::string> free_ports = {{"CANARYTRAP_LISTEN_DNS", "127.0.0.1:" + std::to_string(free_port())},
                                                    {"CANARYTRAP_LISTEN_HTTP", "127.0.0.1:" + std::to_string(free_port())},
                                                    {"CANARYTRAP_LISTEN_SMTP", "127.0.0.1:" + std::to_string(free_port())},
-                                                   {"CANARYTRAP_LISTEN_METRICS", "127.0.0.1:" + std::to_string(free_port())}};
+                                                   {"CANARYTRAP_LISTEN_METRICS", "127.0.0.1:" + std::to_string(free_port())},
+                                                   {"CANARYTRAP_LISTEN_ADMIN", "127.0.0.1:" + std::to_string(free_port())}};
   auto ok = ct({"check-config"}, free_ports);
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_EQ(ok.out, "config ok\n");

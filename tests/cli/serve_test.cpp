@@ -121,7 +121,7 @@ TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
   const int https_port = free_port();
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                               "--https", at(https_port), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
+                               "--https", at(https_port), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", ""},
       ProcessOptions{dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "cert.pem").string()},
                                    {"CANARYTRAP_TLS_KEY", (dir_ / "key.pem").string()}}},
       dir_ / "serve");
@@ -246,7 +246,7 @@ TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   ASSERT_EQ(serve_->stop(SIGTERM), 0);
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                               "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
+                               "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", ""},
       ProcessOptions{dir_.path(), {{"CANARYTRAP_HTTP_TRUSTED_PROXIES", "127.0.0.1"}}}, dir_ / "serve2");
   for (int i = 0; i < 500 && !port_open(http_port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   fetch();
@@ -275,7 +275,7 @@ TEST_F(ServeTest, SighupReloadsTheCertificateWithoutDroppingConnections) {
   const int https_port = free_port();
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
-                               "--https", at(https_port), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
+                               "--https", at(https_port), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", ""},
       ProcessOptions{dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "cert.pem").string()},
                                    {"CANARYTRAP_TLS_KEY", (dir_ / "key.pem").string()}}},
       dir_ / "serve");
@@ -325,7 +325,7 @@ TEST_F(ServeTest, SighupReloadsTheCertificateWithoutDroppingConnections) {
 TEST_F(ServeTest, UnusableCertificateIsOneLineAndExitOne) {
   write_file(dir_ / "bad.pem", "not a certificate\n");
   auto r = run_process({CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_), "--https",
-                        at(free_port()), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)},
+                        at(free_port()), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", ""},
                        {dir_.path(), {{"CANARYTRAP_TLS_CERT", (dir_ / "bad.pem").string()},
                                       {"CANARYTRAP_TLS_KEY", (dir_ / "bad.pem").string()}}});
   EXPECT_EQ(r.exit_code, 1);
@@ -387,7 +387,7 @@ TEST_F(ServeTest, PortInUseIsOneLineAndExitOne) {
   socklen_t len = sizeof a;
   ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
   http_port_ = ntohs(a.sin_port);
-  auto r = ct({"serve", "--dns", at(dns_port_), "--http", at(http_port_), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_)});
+  auto r = ct({"serve", "--dns", at(dns_port_), "--http", at(http_port_), "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", ""});
   ::close(fd);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("listen.http 127.0.0.1:" + std::to_string(http_port_)), std::string::npos) << r.err;

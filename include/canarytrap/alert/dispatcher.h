@@ -60,6 +60,16 @@ Result<WebhookRequest> webhook_request(const AlertDestination& destination, cons
 // Appends one line to a jsonl destination ("stdout" or a file, fsync'd).
 Status append_jsonl(const AlertDestination& destination, const std::string& line);
 
+// `alerts test NAME` and the dashboard's test button: a test alert (event "test", no
+// incident) sent at once to one destination, outside the outbox.
+struct TestAlertResult {
+  std::string uid;
+  bool delivered = false;
+  int status = 0;     // HTTP status; 200 for a jsonl line written
+  std::string error;  // why not delivered
+};
+Result<TestAlertResult> send_test_alert(const AlertDestination& destination, const WebhookOptions& options);
+
 class AlertDispatcher {
  public:
   struct Options {

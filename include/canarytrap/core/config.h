@@ -84,6 +84,13 @@ struct Config {
   std::string alert_digest_text, alert_max_age_text, alert_timeout_text, alert_retry_max_delay_text,
       alert_allow_private_text, alert_concurrency_text;
 
+  // [admin]: the dashboard and /api/v1 on listen_admin
+  std::filesystem::path admin_tls_cert, admin_tls_key;  // HTTPS when both are set
+  std::filesystem::path admin_web_root;                 // "" = installed next to the binary
+  std::uint64_t admin_upload_limit = std::uint64_t{1} << 30;
+  std::chrono::microseconds admin_session_ttl{std::chrono::hours(12)};
+  std::string admin_upload_limit_text, admin_session_ttl_text;
+
   // [log]
   std::string log_format;  // text | json
   std::string log_level;   // trace debug info warn error

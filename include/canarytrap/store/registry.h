@@ -118,6 +118,8 @@ struct PlacementRow {
 struct CanaryFilter {
   std::optional<std::string> copy = std::nullopt;  // copy name
   std::optional<CanaryKind> kind = std::nullopt;
+  std::int64_t after_id = 0;  // paging: canaries with larger ids, in id order
+  std::int64_t limit = -1;    // -1: all
 };
 
 // A trigger as the recorder's in-memory index holds it.
@@ -220,6 +222,42 @@ struct HitFilter {
   std::optional<std::string> copy = std::nullopt;
   std::optional<std::string> channel = std::nullopt;
   std::int64_t limit = 1000;
+  std::optional<TimePoint> until = std::nullopt;  // hits before this time
+  std::optional<bool> automated = std::nullopt;
+  // Paging, newest first: hits older than (at, id) of the last one already seen.
+  std::optional<std::pair<TimePoint, std::int64_t>> before = std::nullopt;
+};
+
+struct IncidentFilter {
+  std::optional<std::string> state = std::nullopt;  // open acknowledged closed
+  std::int64_t limit = 100;
+};
+
+struct AlertFilter {
+  std::optional<std::string> state = std::nullopt;  // pending delivered failed
+  std::optional<std::string> destination = std::nullopt;
+  std::int64_t limit = 100;
+};
+
+struct PlacementFilter {
+  std::optional<std::string> copy = std::nullopt;
+  std::optional<std::int64_t> canary_id = std::nullopt;
+  std::int64_t after_id = 0;
+  std::int64_t limit = 100;
+};
+
+// Hits per time bucket and channel, for the dashboard's timeline.
+struct HitBucket {
+  TimePoint start;
+  std::string channel;
+  std::int64_t hits = 0;
+};
+
+// What the dashboard polls to know whether anything changed.
+struct RegistrySummary {
+  std::int64_t copies = 0, canaries = 0, hits = 0, last_hit_id = 0;
+  std::int64_t open_incidents = 0, acknowledged_incidents = 0, closed_incidents = 0;
+  std::int64_t alerts_pending = 0, alerts_failed = 0;
 };
 
 class Registry {
@@ -263,6 +301,7 @@ class Registry {
   // atomic on its own; inside one, any other error means the caller must roll back.
   Result<std::int64_t> insert_canary(const NewCanary& canary);
   Result<std::vector<CanaryRow>> list_canaries(const CanaryFilter& filter);
+  Result<std::optional<CanaryRow>> find_canary(std::int64_t id);
   // Whether a canary already carries this fingerprint (kind and normalized value).
   Result<bool> has_fingerprint(const std::string& kind, const std::string& normalized);
   // Bulk forms for plants of many canaries, inside a Transaction. taken_* answer, per value,
@@ -283,6 +322,7 @@ class Registry {
                                                       const std::optional<std::string>& table);
   // All placements of the canaries listed (for `canaries`), retired ones included.
   Result<std::vector<PlacementRow>> placements_of(const std::vector<std::int64_t>& canary_ids);
+  Result<std::vector<PlacementRow>> list_placements(const PlacementFilter& filter);
   Status retire_placements(const std::vector<std::int64_t>& placement_ids, TimePoint at);
 
   // Triggers with an id above `after_id`, in id order (the recorder's index, and its refresh).
@@ -296,6 +336,14 @@ class Registry {
   Result<std::vector<HitRow>> list_hits(const HitFilter& filter);
   Result<std::vector<IncidentRow>> list_incidents(std::int64_t limit);
   Result<std::optional<IncidentRow>> find_incident(std::int64_t id);
+  Result<std::vector<IncidentRow>> list_incidents(const IncidentFilter& filter);
+  // open -> acknowledged -> closed (or straight to closed); a closed incident stays closed,
+  // and a later hit on its copy opens a new one.
+  Status set_incident_state(std::int64_t id, const std::string& state);
+  // The incident's hits, oldest first: its evidence.
+  Result<std::vector<HitRow>> incident_hits(std::int64_t incident_id, std::int64_t limit);
+  Result<std::vector<HitBucket>> hit_histogram(TimePoint since, Micros bucket);
+  Result<RegistrySummary> summary();
 
   // The alert outbox. insert_hits writes an incident.opened alert per matching route when an
   // incident opens, and incident.updated when an incident turns high-confidence, in the hits'
@@ -312,6 +360,7 @@ class Registry {
   Status record_attempt(std::int64_t alert_id, AttemptOutcome outcome, TimePoint at, TimePoint next_attempt,
                         std::optional<std::int64_t> http_status, const std::string& error);
   Result<std::vector<AlertRow>> list_alerts(std::int64_t limit);
+  Result<std::vector<AlertRow>> list_alerts(const AlertFilter& filter);
   // Puts failed alerts (one by uid, or every failed one) back in the queue, due now.
   Result<std::int64_t> retry_alerts(const std::optional<std::string>& uid, TimePoint now);
   struct AlertCounts {
@@ -326,6 +375,8 @@ class Registry {
   Status revoke_api_key(const std::string& name, TimePoint now);
   // The active key `key` is, if any (and marks it used).
   Result<std::optional<ApiKeyRow>> authenticate_api_key(const std::string& key, TimePoint now);
+  // The key with this id, unless revoked (a dashboard session checks its key on every request).
+  Result<std::optional<ApiKeyRow>> find_active_api_key(std::int64_t id);
 
   // An explicit transaction; every multi-row write goes in one. Rolls back unless
   // commit() succeeded.

@@ -1,0 +1,124 @@
+// The admin API without a browser: authentication, roles, the public listeners' silence on
+// /api/, the OpenAPI document (valid, and every operation in it answered by the server),
+// and the limit on failed logins (last: it locks this address out).
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Scratch, repo } from './harness.mjs';
+
+let ct;
+before(async () => { ct = await new Scratch().start(); });
+after(async () => { if (ct) await ct.stop(); });
+
+test('every API route but the login and the document needs a key', async () => {
+  for (const p of ['/me', '/summary', '/copies', '/canaries', '/hits', '/incidents', '/alerts', '/alerts/destinations', '/stats/hits', '/placements']) {
+    const r = await ct.api('GET', p, { key: null });
+    assert.equal(r.status, 401, p);
+    assert.equal(r.json.error.code, 'unauthorized');
+    assert.match(r.headers.get('www-authenticate'), /^Bearer/);
+  }
+  assert.equal((await ct.api('GET', '/summary', { key: 'ctk_wrong' })).status, 401);
+  assert.equal((await ct.api('GET', '/summary')).status, 200);
+  assert.equal((await ct.api('GET', '/summary', { key: ct.viewerKey })).status, 200);
+});
+
+test('viewer keys cannot mutate; admin keys can', async () => {
+  const mutations = [['POST', '/canaries', { kind: 'dns' }], ['POST', '/incidents/1/acknowledge'], ['POST', '/incidents/1/close'],
+    ['POST', '/alerts/alrt_x/retry'], ['POST', '/alerts/destinations/soc/test'], ['POST', '/scan', { path: '/etc/hostname' }]];
+  for (const [m, p, body] of mutations) {
+    const r = await ct.api(m, p, { key: ct.viewerKey, body });
+    assert.equal(r.status, 403, `${m} ${p}`);
+  }
+  const minted = await ct.api('POST', '/canaries', { body: { kind: 'smtp', copy: 'api-test', count: 3 } });
+  assert.equal(minted.status, 201);
+  assert.equal(minted.json.items.length, 3);
+  const bad = await ct.api('POST', '/canaries', { body: { kind: 'nope' } });
+  assert.equal(bad.status, 400);
+  assert.equal((await ct.api('POST', '/canaries', { body: { kind: 'dns', count: 100000 } })).status, 400);
+  assert.equal((await ct.api('GET', '/hits?since=yesterday-ish')).status, 400);
+  assert.equal((await ct.api('GET', '/incidents/999')).status, 404);
+  assert.equal((await ct.api('GET', '/nope')).status, 404);
+  assert.equal((await ct.api('PUT', '/copies')).status, 405);
+});
+
+test('paging follows next_cursor to the end without repeats', async () => {
+  await ct.api('POST', '/canaries', { body: { kind: 'dns', copy: 'paging', count: 25 } });
+  const seen = [];
+  let cursor = '';
+  for (let i = 0; i < 10; i++) {
+    const r = await ct.api('GET', `/canaries?copy=paging&limit=10${cursor ? `&cursor=${cursor}` : ''}`);
+    seen.push(...r.json.items.map((c) => c.id));
+    cursor = r.json.next_cursor;
+    if (!cursor) break;
+  }
+  assert.equal(seen.length, 25);
+  assert.equal(new Set(seen).size, 25);
+});
+
+test('the public listeners answer nothing under /api/, whatever the Host', async () => {
+  for (const host of ['localhost', `127.0.0.1:${ct.ports.admin}`, 'canary.example.net']) {
+    for (const p of ['/api/v1/summary', '/api/v1/openapi.json', '/api/', '/api']) {
+      const res = await fetch(`http://127.0.0.1:${ct.ports.http}${p}`, { headers: { Host: host, Authorization: `Bearer ${ct.adminKey}` } });
+      assert.equal(res.status, 404, `${host} ${p}`);
+      assert.equal(await res.text(), '');
+    }
+  }
+});
+
+test('the OpenAPI document is valid and the server answers every operation in it', async () => {
+  const doc = JSON.parse(readFileSync(path.join(repo, 'web', 'openapi.json'), 'utf8'));
+  const served = await ct.api('GET', '/openapi.json', { key: null });
+  assert.equal(served.status, 200);
+  assert.deepEqual(served.json, doc);
+  const validator = new Validator();
+  const result = await validator.validate(doc);
+  assert.equal(result.valid, true, JSON.stringify(result.errors));
+  let operations = 0;
+  for (const [p, methods] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(methods)) {
+      operations += 1;
+      const concrete = p.replace('/api/v1', '').replace('{id}', '1').replace('{name}', 'soc');
+      const r = await ct.api(method.toUpperCase(), concrete, { key: null, body: method === 'get' ? undefined : {} });
+      const isPublic = Array.isArray(op.security) && op.security.length === 0;
+      if (isPublic) assert.notEqual(r.status, 404, `${method} ${p}`);
+      else assert.equal(r.status, 401, `${method} ${p}: a documented route that needs a key`);
+    }
+  }
+  // And the other way round: the server's routes (src/admin/api.cpp) are all documented.
+  const source = readFileSync(path.join(repo, 'src', 'admin', 'api.cpp'), 'utf8');
+  const routes = [...source.matchAll(/\{"(GET|POST|DELETE)", "(\/api\/v1\/[^"]*)", Access::/g)].map((m) => `${m[1].toLowerCase()} ${m[2]}`);
+  assert.equal(routes.length, operations);
+  for (const r of routes) {
+    const [m, p] = r.split(' ');
+    assert.ok(doc.paths[p] && doc.paths[p][m], `${r} is served but not documented`);
+  }
+});
+
+test('the dashboard is served with a strict Content-Security-Policy', async () => {
+  const res = await fetch(`${ct.admin}/`);
+  assert.equal(res.status, 200);
+  const csp = res.headers.get('content-security-policy');
+  assert.match(csp, /script-src 'self'/);
+  assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval/);
+  assert.equal(res.headers.get('x-frame-options'), 'DENY');
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script>(?!<\/script>)/, 'no inline script');
+  for (const p of ['/tests/api.test.mjs', '/package.json', '/../canarytrap.toml', '/%2e%2e/README.md', '/.hidden']) {
+    assert.equal((await fetch(`${ct.admin}${p}`)).status, 404, p);
+  }
+});
+
+test('failed logins are limited per address', async () => {
+  const codes = [];
+  for (let i = 0; i < 7; i++) {
+    codes.push((await ct.api('POST', '/session', { key: null, body: { key: `ctk_guess_${i}` } })).status);
+  }
+  assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429]);
+  const limited = await ct.api('POST', '/session', { key: null, body: { key: ct.adminKey } });
+  assert.equal(limited.status, 429, 'even the right key waits');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+  // Bearer keys are not logins: the API keeps working for scripts.
+  assert.equal((await ct.api('GET', '/summary')).status, 200);
+});
