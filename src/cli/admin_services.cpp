@@ -86,7 +86,7 @@ AdminServices make_admin_services(const Config& cfg, Recorder& recorder) {
     }
     return scan_json(files, meta);
   };
-  s.canaries_changed = [&recorder] { recorder.refresh_now(); };
+  s.canaries_changed = [&recorder] { recorder.refresh_and_wait(std::chrono::seconds(2)); };
   return s;
 }
 

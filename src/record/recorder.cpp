@@ -104,6 +104,10 @@ struct Recorder::Impl {
   std::vector<NewHit> queue;
   bool stopping = false;
   bool refresh_requested = false;  // SIGHUP: pick up new canaries now, not within a second
+  // Refreshes begun and finished, for refresh_and_wait().
+  std::mutex refresh_mutex;
+  std::condition_variable refresh_cv;
+  std::uint64_t refreshes_started = 0, refreshes_finished = 0;
   std::thread writer;
 
   std::mutex repeat_mutex;
@@ -169,7 +173,16 @@ struct Recorder::Impl {
         }
       }
       if (std::chrono::steady_clock::now() >= next_refresh) {
+        {
+          std::lock_guard lock(refresh_mutex);
+          ++refreshes_started;
+        }
         if (Status s = refresh_index(); !s.ok()) spdlog::warn("trigger index refresh failed: {}", s.message());
+        {
+          std::lock_guard lock(refresh_mutex);
+          ++refreshes_finished;
+        }
+        refresh_cv.notify_all();
         next_refresh = std::chrono::steady_clock::now() + options.index_refresh;
       }
     }
@@ -319,6 +332,14 @@ void Recorder::refresh_now() {
     impl_->refresh_requested = true;
   }
   impl_->queue_cv.notify_one();
+}
+
+bool Recorder::refresh_and_wait(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->refresh_mutex);
+  // A refresh already under way may have read the registry before the caller's write.
+  const std::uint64_t after = impl_->refreshes_started;
+  refresh_now();
+  return impl_->refresh_cv.wait_for(lock, timeout, [&] { return impl_->refreshes_finished > after; });
 }
 
 void Recorder::stop() {

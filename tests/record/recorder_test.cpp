@@ -160,6 +160,21 @@ TEST_F(RecorderTest, CanariesMintedWhileRunningArePickedUp) {
   EXPECT_EQ(hits().size(), 1u);
 }
 
+TEST_F(RecorderTest, RefreshAndWaitReturnsOnceNewCanariesAreKnown) {
+  Recorder::Options o;
+  o.registry = dir_ / "r.db";
+  o.index_refresh = std::chrono::hours(1);  // only an explicit refresh can pick it up
+  auto rec = Recorder::start(o);
+  ASSERT_TRUE(rec) << rec.status().message();
+  const CanaryRow d = mint(CanaryKind::kDns);
+  EXPECT_EQ((*rec)->stats().triggers_indexed.load(), 0u);
+  ASSERT_TRUE((*rec)->refresh_and_wait(std::chrono::seconds(5)));
+  EXPECT_EQ((*rec)->stats().triggers_indexed.load(), 1u);
+  (*rec)->observe(dns(d.primary()->value));
+  (*rec)->stop();
+  EXPECT_EQ(hits().size(), 1u);
+}
+
 TEST_F(RecorderTest, AFullQueueDropsAndCounts) {
   const CanaryRow d = mint(CanaryKind::kDns);
   auto rec = recorder(0);  // no room at all

@@ -58,6 +58,9 @@ class Recorder final : public ObservationSink {
   void observe(Observation&& o) override;
   // Refreshes the trigger index now rather than at the next periodic refresh (SIGHUP).
   void refresh_now();
+  // Refreshes and waits (up to `timeout`) until canaries registered before the call are
+  // known to the listeners; false on timeout. For minting from the dashboard.
+  bool refresh_and_wait(std::chrono::milliseconds timeout);
   void stop();
   const RecorderStats& stats() const;
 
