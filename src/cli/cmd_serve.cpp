@@ -75,8 +75,7 @@ class ServeCommand final : public Command {
         return fail(started.status());
       }
       admin = std::move(*started);
-      spdlog::info("dashboard and API on {}://{}/ (log in with a key: canarytrap keys create --name NAME --role admin)",
-                   cfg->admin_tls_cert.empty() ? "http" : "https", admin->address());
+      dashboard_ = (cfg->admin_tls_cert.empty() ? "http://" : "https://") + admin->address() + "/";
     }
 
     const int threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
@@ -120,6 +119,10 @@ class ServeCommand final : public Command {
     spdlog::info("listening: dns {} (udp+tcp), http {}, https {}, smtp {}, metrics {}; zone {}; {} triggers indexed",
                  or_off(lc.dns), or_off(lc.http), or_off(lc.https), or_off(lc.smtp), or_off(lc.metrics), cfg->zone,
                  recorder.stats().triggers_indexed.load());
+    if (!dashboard_.empty()) {
+      spdlog::info("dashboard and API on {} (log in with a key: canarytrap keys create --name NAME --role admin)",
+                   dashboard_);
+    }
 
     boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
@@ -155,6 +158,7 @@ class ServeCommand final : public Command {
 
   std::optional<std::string> dns_, http_, https_, smtp_, metrics_, admin_;
   AlertDispatcher* dispatcher_ = nullptr;
+  std::string dashboard_;  // the admin listener's URL, once it runs
   int threads_ = 0;
 };
 

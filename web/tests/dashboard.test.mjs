@@ -22,6 +22,10 @@ before(async () => {
   httpCanary = await mint({ kind: 'http', copy: 'prod-db', memo: 'users table avatars' });
   smtpCanary = await mint({ kind: 'smtp', copy: 'prod-db' });
   dnsCanary = await mint({ kind: 'dns', copy: 'backup-2026' });
+  // A partner export with planted fake people: the copies page shows their placements.
+  const people = path.join(ct.dir, 'partner-export.csv');
+  writeFileSync(people, (await ct.ct(['fake', '--locale', 'en_US', '--count', '20', '--format', 'csv', '--seed', '7'])).stdout);
+  await ct.ct(['plant', '--target', `file:${people}`, '--copy', 'vendor-export', '--count', '3']);
   const payloadUrl = `http://127.0.0.1:${ct.ports.xss}/ua.png`;
   // Attacker-controlled text that would run if it were ever treated as HTML.
   ct.xssUserAgent = `<script>alert('ua')</script><img src=${payloadUrl} onerror=alert(1)>`;
@@ -76,6 +80,9 @@ test('logging in with an admin key shows the seeded incidents, newest first', as
   assert.deepEqual(copies.sort(), ['backup-2026', 'prod-db']);
   assert.equal(await page.textContent('#badge-incidents'), '2');
   assert.match(await page.textContent('#who-name'), /analyst \(admin\)/);
+  // Times in the viewer's zone, the exact UTC time on hover.
+  const title = await page.getAttribute('tbody time', 'title');
+  assert.match(title, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z \(UTC\)$/);
   // The session cookie is HttpOnly and strict: scripts cannot read it.
   const cookies = await page.context().cookies();
   const session = cookies.find((c) => c.name === 'ct_session');
@@ -242,6 +249,31 @@ test('a cookie without the CSRF token cannot mutate; logging out ends the sessio
   await page.waitForSelector('#login:not([hidden])');
   const after = await page.evaluate(async () => (await fetch('/api/v1/summary')).status);
   assert.equal(after, 401);
+  await page.context().close();
+});
+
+test('copies list their canaries with where they were planted', async () => {
+  const page = await newPage();
+  await login(page, ct.adminKey);
+  await page.goto(`${ct.admin}/#/copies`);
+  await page.click('button[data-copy="vendor-export"]');
+  await page.waitForSelector('#copy-canaries h2:has-text("vendor-export")');
+  const rows = page.locator('#copy-canaries tbody tr');
+  assert.equal(await rows.count(), 3);
+  for (let i = 0; i < 3; i++) assert.match(await rows.nth(i).textContent(), /partner-export\.csv · row \d+/);
+  await shot(page, 'copies-placements');
+  await page.context().close();
+});
+
+test('a new incident appears on the open page without a reload', async () => {
+  const page = await newPage();
+  await login(page, ct.adminKey);
+  await page.goto(`${ct.admin}/#/incidents`);
+  await page.waitForSelector('.incident-link');
+  const live = (await ct.api('POST', '/canaries', { body: { kind: 'dns', copy: 'live-copy' } })).json.items[0];
+  await ct.dig(live.value);
+  // The page polls every 5 s and re-renders when the registry changed.
+  await page.waitForSelector('tr:has-text("live-copy")', { timeout: 12000 });
   await page.context().close();
 });
 
