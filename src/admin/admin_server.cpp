@@ -21,7 +21,9 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
+#include <limits>
 #include <thread>
 
 #include "api.h"
@@ -45,6 +47,7 @@ constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::size_t kJsonBodyLimit = 1 << 20;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr auto kUploadTimeout = std::chrono::minutes(30);
+constexpr std::size_t kLingerBytes = 64 << 20;
 
 // Every response: the dashboard runs only its own scripts, in no frame, and leaks nothing.
 void add_security_headers(http::response<http::string_body>& res, bool api, bool tls) {
@@ -131,6 +134,9 @@ asio::awaitable<bool> AdminServer::Impl::exchange(Stream& stream, beast::flat_bu
     beast::error_code ec;
     http::request_parser<http::empty_body> header_parser;
     header_parser.header_limit(kHeaderLimit);
+    // The body's limit depends on the route: set by the parser that reads it, not here
+    // (where a large Content-Length would already fail the header).
+    header_parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest.expires_after(kIdleTimeout);
     co_await http::async_read_header(stream, buffer, header_parser, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout) co_return false;
@@ -145,7 +151,20 @@ asio::awaitable<bool> AdminServer::Impl::exchange(Stream& stream, beast::flat_bu
       api_path = req.path.rfind("/api/", 0) == 0 || req.path == "/api";
       const admin::RouteSpec* route = admin::Api::match(req.method, req.path);
       const bool upload = route && route->upload && req.header("content-type").rfind("application/json", 0) != 0;
-      if (upload) {
+      // A declared length over the limit is refused before anything is read (a chunked body
+      // is stopped by the body parser's own limit as it arrives).
+      const auto declared = header_parser.content_length();
+      const std::uint64_t limit = upload ? options.upload_limit : kJsonBodyLimit;
+      if (declared && *declared > limit) {
+        resp = upload ? ApiResponse::error(413, "too_large",
+                                           "the upload is larger than admin.upload_limit_mib (" +
+                                               std::to_string(options.upload_limit >> 20) + " MiB)")
+                      : ApiResponse::error(413, "too_large", "request bodies are limited to 1 MiB");
+        keep_alive = false;
+        if (upload && route) {
+          if (auto denied = api->authorize(req, *route, nullptr)) resp = *denied;  // 401/403 first
+        }
+      } else if (upload) {
         if (auto denied = api->authorize(req, *route, nullptr)) {
           resp = *denied;
           keep_alive = false;  // the body stays unread
@@ -219,7 +238,15 @@ asio::awaitable<void> AdminServer::Impl::plain_session(tcp::socket socket) {
   const std::string peer = ec ? std::string() : remote.address().to_string();
   beast::tcp_stream stream(std::move(socket));
   co_await session(stream, peer, false);
+  // A lingering close, as nginx does: a client still sending a refused body (413) must get
+  // to read the answer, which closing with unread data would destroy with a reset.
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  std::array<char, 16384> sink;
+  std::size_t drained = 0;
+  stream.expires_after(std::chrono::seconds(2));
+  while (!ec && drained < kLingerBytes) {
+    drained += co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+  }
 }
 
 asio::awaitable<void> AdminServer::Impl::tls_session(tcp::socket socket) {

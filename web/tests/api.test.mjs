@@ -3,6 +3,7 @@
 // and the limit on failed logins (last: it locks this address out).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { Validator } from '@seriousme/openapi-schema-validator';
@@ -108,6 +109,47 @@ test('the dashboard is served with a strict Content-Security-Policy', async () =
   for (const p of ['/tests/api.test.mjs', '/package.json', '/../canarytrap.toml', '/%2e%2e/README.md', '/.hidden']) {
     assert.equal((await fetch(`${ct.admin}${p}`)).status, 404, p);
   }
+});
+
+// One raw exchange on a fresh connection: what the server answers to bytes no client
+// library would send.
+function raw(port, bytes) {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    let got = '';
+    s.on('data', (d) => { got += d.toString('latin1'); });
+    s.on('end', () => resolve(got));
+    s.on('error', () => resolve(got));
+    s.write(bytes);
+    setTimeout(() => { s.destroy(); resolve(got); }, 5000);
+  });
+}
+
+test('bad requests and oversized bodies get a clear status, and the server carries on', async () => {
+  const port = ct.ports.admin;
+  assert.match(await raw(port, 'NONSENSE\r\n\r\n'), /^HTTP\/1\.1 400/);
+  assert.match(await raw(port, `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`), /^HTTP\/1\.1 400/);
+  const big = 'x'.repeat(2 * 1024 * 1024);
+  // JSON bodies: 1 MiB at most.
+  const json = await fetch(`${ct.admin}/api/v1/canaries`, { method: 'POST', headers: { Authorization: `Bearer ${ct.adminKey}`, 'Content-Type': 'application/json' }, body: `{"memo":"${big}"}` });
+  assert.equal(json.status, 413);
+  // Uploads: up to admin.upload_limit_mib (1 MiB here); checked before the body is read.
+  const upload = (key) => fetch(`${ct.admin}/api/v1/scan?name=big.csv`, { method: 'POST', headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), 'Content-Type': 'application/octet-stream' }, body: big });
+  assert.equal((await upload(ct.adminKey)).status, 413);
+  assert.equal((await upload(ct.viewerKey)).status, 403);
+  assert.equal((await upload(null)).status, 401);
+  const small = await fetch(`${ct.admin}/api/v1/scan?name=small.csv`, { method: 'POST', headers: { Authorization: `Bearer ${ct.adminKey}`, 'Content-Type': 'application/octet-stream' }, body: 'id,email\n1,nobody@example.org\n' });
+  assert.equal(small.status, 200);
+  const report = await small.json();
+  assert.equal(report.schema, 'canarytrap.scan.v1');
+  assert.equal(report.files[0].path, 'small.csv');
+  assert.equal(report.files[0].canaries_found, 0);
+  assert.equal((await ct.api('POST', '/scan', { body: { path: 'relative/file' } })).status, 400);
+  assert.equal((await ct.api('POST', '/scan', { body: { path: '/no/such/file' } })).status, 404);
+  // Nothing is left behind in the upload folder.
+  const { readdirSync } = await import('node:fs');
+  assert.deepEqual(readdirSync(`${ct.dir}/.canarytrap-uploads`), []);
+  assert.equal((await ct.api('GET', '/summary')).status, 200);
 });
 
 test('failed logins are limited per address', async () => {

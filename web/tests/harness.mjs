@@ -65,7 +65,8 @@ export class Scratch {
     this.serveLog = path.join(this.dir, 'serve.log');
     this.serve = spawn(bin, ['serve', '--dns', `127.0.0.1:${this.ports.dns}`, '--http', `127.0.0.1:${this.ports.http}`,
       '--smtp', `127.0.0.1:${this.ports.smtp}`, '--metrics', '', '--admin', `127.0.0.1:${this.ports.admin}`, '--threads', '2'],
-    { env: this.env, cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    // A 1 MiB upload limit, so that the tests can pass it cheaply.
+    { env: { ...this.env, CANARYTRAP_ADMIN_UPLOAD_LIMIT_MIB: '1' }, cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe'] });
     this.serve.stderr.on('data', (d) => appendFileSync(this.serveLog, d));
     this.admin = `http://127.0.0.1:${this.ports.admin}`;
     await waitFor('serve to listen', async () => (await fetch(`${this.admin}/`)).ok);
