@@ -144,6 +144,14 @@ test('bad requests and oversized bodies get a clear status, and the server carri
   assert.equal(report.schema, 'canarytrap.scan.v1');
   assert.equal(report.files[0].path, 'small.csv');
   assert.equal(report.files[0].canaries_found, 0);
+  // A file already on the server, named by its path.
+  const canary = (await ct.api('POST', '/canaries', { body: { kind: 'smtp', copy: 'server-side' } })).json.items[0];
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(`${ct.dir}/export.jsonl`, `{"email":"${canary.value.toUpperCase()}"}\n{"email":"someone@example.org"}\n`);
+  const onServer = await ct.api('POST', '/scan', { body: { path: `${ct.dir}/export.jsonl` } });
+  assert.equal(onServer.status, 200);
+  assert.equal(onServer.json.files[0].canaries_found, 1);
+  assert.equal(onServer.json.files[0].copy, 'server-side');
   assert.equal((await ct.api('POST', '/scan', { body: { path: 'relative/file' } })).status, 400);
   assert.equal((await ct.api('POST', '/scan', { body: { path: '/no/such/file' } })).status, 404);
   // Nothing is left behind in the upload folder.

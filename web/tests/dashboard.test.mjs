@@ -187,6 +187,11 @@ test('upload a leaked file and read its attribution', async () => {
   const scanHits = (await ct.api('GET', '/hits?channel=scan')).json.items;
   assert.equal(scanHits.length, 2);
   assert.ok(scanHits.every((h) => h.source === 'leak-sample.csv'));
+  // The incident they belong to shows the theft window the scan worked out.
+  const open = (await ct.api('GET', '/incidents?state=open')).json.items.find((i) => i.copy === 'prod-db');
+  await page.goto(`${ct.admin}/#/incidents/${open.id}`);
+  await page.waitForSelector('#theft-window time');
+  assert.match(await page.textContent('#theft-window'), /^taken after .+ and before now$/);
   await page.context().close();
 });
 
