@@ -81,6 +81,9 @@ Result<std::optional<ApiKeyRow>> Registry::authenticate_api_key(const std::strin
   if (!*row) return std::optional<ApiKeyRow>();
   ApiKeyRow k = read_key(*st);
   st->reset();
+  // "Last used" to the minute: a script polling the API must not turn every request into a
+  // registry write (and a sync) beside the recorder's.
+  if (k.last_used_at && now - *k.last_used_at < std::chrono::minutes(1)) return std::optional<ApiKeyRow>(std::move(k));
   auto used = sqlite::Stmt::prepare(impl_->db, "UPDATE api_key SET last_used_at = ?2 WHERE id = ?1");
   if (!used) return used.status();
   CT_RETURN_IF_ERROR(used->bind(1, k.id).bind(2, to_unix_micros(now)).run());

@@ -70,5 +70,21 @@ TEST_F(ApiKeysTest, BadNamesRolesAndDuplicatesAreRefused) {
   EXPECT_NE(*a, *b);
 }
 
+TEST_F(ApiKeysTest, LastUsedIsWrittenAtMostOnceAMinute) {
+  auto key = reg_->create_api_key("poller", "viewer", now);
+  ASSERT_TRUE(key);
+  const auto last_used = [&] {
+    auto keys = reg_->list_api_keys();
+    EXPECT_TRUE(keys && keys->size() == 1 && (*keys)[0].last_used_at);
+    return *(*keys)[0].last_used_at;
+  };
+  ASSERT_TRUE(reg_->authenticate_api_key(*key, now));
+  EXPECT_EQ(last_used(), now);
+  ASSERT_TRUE(reg_->authenticate_api_key(*key, now + std::chrono::seconds(59)));
+  EXPECT_EQ(last_used(), now) << "a request a second must not be a write a second";
+  ASSERT_TRUE(reg_->authenticate_api_key(*key, now + std::chrono::seconds(61)));
+  EXPECT_EQ(last_used(), now + std::chrono::seconds(61));
+}
+
 }  // namespace
 }  // namespace canarytrap

@@ -373,7 +373,7 @@ class Registry {
   Result<std::string> create_api_key(const std::string& name, const std::string& role, TimePoint now);
   Result<std::vector<ApiKeyRow>> list_api_keys();
   Status revoke_api_key(const std::string& name, TimePoint now);
-  // The active key `key` is, if any (and marks it used).
+  // The active key `key` is, if any (and marks it used, at most once a minute).
   Result<std::optional<ApiKeyRow>> authenticate_api_key(const std::string& key, TimePoint now);
   // The key with this id, unless revoked (a dashboard session checks its key on every request).
   Result<std::optional<ApiKeyRow>> find_active_api_key(std::int64_t id);
