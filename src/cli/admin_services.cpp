@@ -60,7 +60,7 @@ AdminServices make_admin_services(const Config& cfg, Recorder& recorder) {
     auto reg = Registry::open(registry, {.create_if_missing = false, .cache_mib = 4});
     if (!reg) return reg.status();
     const auto load_start = std::chrono::steady_clock::now();
-    auto index = NeedleIndex::load(**reg);
+    auto index = NeedleIndex::load_cached(**reg, NeedleIndex::cache_path_for(registry));
     if (!index) return index.status();
     auto facts = AttributionFacts::load(**reg);
     if (!facts) return facts.status();

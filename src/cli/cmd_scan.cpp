@@ -79,7 +79,7 @@ class ScanCommand final : public Command {
     auto reg = Registry::open(cfg->registry_path, {.create_if_missing = false, .cache_mib = 4});
     if (!reg) return fail(reg.status());
     const auto load_start = std::chrono::steady_clock::now();
-    auto index = NeedleIndex::load(**reg);
+    auto index = NeedleIndex::load_cached(**reg, NeedleIndex::cache_path_for(cfg->registry_path));
     if (!index) return fail(index.status());
     auto facts = AttributionFacts::load(**reg);
     if (!facts) return fail(facts.status());

@@ -1,6 +1,11 @@
 #include "canarytrap/scan/needle_index.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstring>
+#include <fstream>
 
 namespace canarytrap {
 
@@ -140,6 +145,97 @@ Result<NeedleIndex> NeedleIndex::load(Registry& registry) {
   CT_RETURN_IF_ERROR(registry.for_each_needle([&](ScanNeedle&& n) { index.add(n); }));
   index.flush();
   return index;
+}
+
+namespace {
+
+// The cache file: this header, the name-start bitmap (65536 bits), then the slots as they
+// are in memory. Native byte order: the file never leaves the machine that wrote it.
+struct CacheHeader {
+  char magic[8];
+  std::int64_t version;  // the registry's needles_version()
+  std::uint64_t slot_count, count, names, canaries, digit_lengths, slot_size;
+};
+constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '1'};
+
+}  // namespace
+
+bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t version) {
+  std::ifstream in(cache, std::ios::binary);
+  if (!in) return false;
+  CacheHeader h{};
+  if (!in.read(reinterpret_cast<char*>(&h), sizeof h)) return false;
+  if (std::memcmp(h.magic, kCacheMagic, sizeof kCacheMagic) != 0 || h.version != version ||
+      h.slot_size != sizeof(Slot) || h.slot_count == 0 || h.slot_count > (std::uint64_t{1} << 34)) {
+    return false;
+  }
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(cache, ec);
+  if (ec || size != sizeof h + 65536 / 8 + h.slot_count * sizeof(Slot)) return false;
+  std::vector<unsigned char> starts(65536 / 8);
+  if (!in.read(reinterpret_cast<char*>(starts.data()), static_cast<std::streamsize>(starts.size()))) return false;
+  std::vector<Slot> slots(h.slot_count);
+  if (!in.read(reinterpret_cast<char*>(slots.data()), static_cast<std::streamsize>(slots.size() * sizeof(Slot)))) {
+    return false;
+  }
+  slots_ = std::move(slots);
+  for (std::size_t i = 0; i < 65536; ++i) name_starts_[i] = starts[i / 8] >> (i % 8) & 1;
+  count_ = h.count;
+  names_ = h.names;
+  canaries_ = h.canaries;
+  digit_lengths_ = h.digit_lengths;
+  return true;
+}
+
+void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t version) const {
+  CacheHeader h{};
+  std::memcpy(h.magic, kCacheMagic, sizeof kCacheMagic);
+  h.version = version;
+  h.slot_count = slots_.size();
+  h.count = count_;
+  h.names = names_;
+  h.canaries = canaries_;
+  h.digit_lengths = digit_lengths_;
+  h.slot_size = sizeof(Slot);
+  std::vector<unsigned char> starts(65536 / 8);
+  for (std::size_t i = 0; i < 65536; ++i) starts[i / 8] |= static_cast<unsigned char>(name_starts_[i]) << (i % 8);
+  // Written beside, then renamed over: a reader sees the old file or the new one, whole.
+  const std::filesystem::path tmp = cache.string() + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return;  // a read-only folder: scans just rebuild each time
+  bool ok = true;
+  const auto put = [&](const void* p, std::size_t n) {
+    const char* c = static_cast<const char*>(p);
+    while (ok && n > 0) {
+      const ssize_t w = ::write(fd, c, n);
+      if (w <= 0) {
+        ok = false;
+        break;
+      }
+      c += w;
+      n -= static_cast<std::size_t>(w);
+    }
+  };
+  put(&h, sizeof h);
+  put(starts.data(), starts.size());
+  put(slots_.data(), slots_.size() * sizeof(Slot));
+  ok = ::close(fd) == 0 && ok;
+  std::error_code ec;
+  if (ok) std::filesystem::rename(tmp, cache, ec);
+  if (!ok || ec) std::filesystem::remove(tmp, ec);
+}
+
+Result<NeedleIndex> NeedleIndex::load_cached(Registry& registry, const std::filesystem::path& cache) {
+  // The version first, then the needles: a write in between makes the saved file look
+  // older than it is (rebuilt next time), never newer.
+  auto version = registry.needles_version();
+  if (!version) return version.status();
+  NeedleIndex index;
+  if (index.read_cache(cache, *version)) return index;
+  auto built = load(registry);
+  if (!built) return built.status();
+  built->write_cache(cache, *version);
+  return built;
 }
 
 }  // namespace canarytrap

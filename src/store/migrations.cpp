@@ -123,6 +123,13 @@ CREATE TABLE api_key (
   last_used_at INTEGER
 );
 )sql"},
+      {6, "a version stamp of the scan needles, for the scanner's cached index", R"sql(
+CREATE TABLE registry_state (
+  name  TEXT    PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO registry_state (name, value) VALUES ('needles_version', random());
+)sql"},
   };
   return list;
 }

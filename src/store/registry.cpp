@@ -94,6 +94,9 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
        "INSERT INTO trigger_value (canary_id, channel, value, normalized, token) VALUES (?1, ?2, "
        "?3, ?4, ?5)"},
       {&impl->insert_fingerprint, "INSERT INTO fingerprint (canary_id, kind, normalized) VALUES (?1, ?2, ?3)"},
+      // A new random stamp whenever trigger values or fingerprints change (never a counter:
+      // a restored backup followed by new writes must not meet an old stamp again).
+      {&impl->bump_needles, "UPDATE registry_state SET value = random() WHERE name = 'needles_version'"},
       {&impl->insert_placement,
        "INSERT INTO placement (canary_id, copy_id, target, table_name, row_key, planted_at, target_rows) "
        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
@@ -217,6 +220,7 @@ Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
     st.bind(1, id).bind(2, f.kind).bind(3, f.normalized);
     if (Status s = st.run(); !s.ok()) return fail(s);
   }
+  if (Status s = impl_->bump_needles.run(); !s.ok()) return fail(s);
   if (own_transaction) CT_RETURN_IF_ERROR(db.exec("COMMIT"));
   return id;
 }
@@ -312,6 +316,7 @@ Result<std::vector<std::int64_t>> Registry::insert_canaries(const std::vector<Ne
     fs.bind(1, ids[fingerprints[i].canary]).bind(2, f.kind).bind(3, f.normalized);
     CT_RETURN_IF_ERROR(fs.run());
   }
+  CT_RETURN_IF_ERROR(impl_->bump_needles.run());
   return ids;
 }
 
@@ -322,7 +327,7 @@ Status Registry::delete_canaries(const std::vector<std::int64_t>& ids) {
     if (!st) return st.status();
     for (auto id : ids) CT_RETURN_IF_ERROR(st->bind(1, id).run());
   }
-  return Status::Ok();
+  return impl_->bump_needles.run();
 }
 
 Result<std::int64_t> Registry::insert_placement(const NewPlacement& p) {

@@ -17,7 +17,7 @@ struct Registry::Impl {
   int schema_version = 0;
   sqlite::Stmt insert_copy, find_copy, insert_canary, insert_trigger, insert_fingerprint, insert_placement,
       find_fingerprint, trigger_taken, insert_hit, canary_copies, open_incident, join_incident, new_incident,
-      link_hit;
+      link_hit, bump_needles;
   std::vector<AlertRoute> alert_routes;
 
   // Writes one alert per route wanting `incident` (of copy `copy_name`, `high` confidence)

@@ -56,6 +56,10 @@ Status Registry::for_each_needle(const std::function<void(ScanNeedle&&)>& f) {
   return Status::Ok();
 }
 
+Result<std::int64_t> Registry::needles_version() {
+  return impl_->db.query_int("SELECT value FROM registry_state WHERE name = 'needles_version'");
+}
+
 Result<std::int64_t> Registry::needle_count() {
   return impl_->db.query_int(
       "SELECT (SELECT count(*) FROM trigger_value) + (SELECT count(*) FROM fingerprint) + "

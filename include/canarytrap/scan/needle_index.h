@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string_view>
 #include <vector>
 
@@ -27,6 +28,13 @@ std::string_view needle_kind_name(NeedleKind k);
 class NeedleIndex {
  public:
   static Result<NeedleIndex> load(Registry& registry);
+  // The same, through a cache file (written beside the registry, mode 0600): read back when
+  // the registry's needles_version() still matches, built and saved again when not. A
+  // missing, stale, truncated or foreign file only costs the rebuild.
+  static Result<NeedleIndex> load_cached(Registry& registry, const std::filesystem::path& cache);
+  static std::filesystem::path cache_path_for(const std::filesystem::path& registry_path) {
+    return registry_path.string() + ".needles";
+  }
   // Built from needles directly (tests, benchmarks).
   static NeedleIndex build(const std::vector<ScanNeedle>& needles);
 
@@ -79,6 +87,8 @@ class NeedleIndex {
   void queue(std::uint64_t h, std::uint32_t canary, NeedleKind kind);
   void flush();
   void reserve(std::size_t needles);
+  bool read_cache(const std::filesystem::path& cache, std::int64_t version);
+  void write_cache(const std::filesystem::path& cache, std::int64_t version) const;
 
   std::vector<Slot> slots_;
   std::size_t count_ = 0;

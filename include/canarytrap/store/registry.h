@@ -294,6 +294,9 @@ class Registry {
   Status for_each_membership(const std::function<void(const CopyMembership&)>& f);
   // How many needles for_each_needle yields, name_dob ones counted twice (name alone too).
   Result<std::int64_t> needle_count();
+  // Changes (to a new random value) whenever trigger values or fingerprints do: the scanner
+  // keeps its index in a file and rebuilds it only when this differs.
+  Result<std::int64_t> needles_version();
 
   // Canaries. insert_canary writes the canary, its triggers and fingerprints; if a trigger's
   // normalized value or token is already taken it writes nothing and returns AlreadyExists,

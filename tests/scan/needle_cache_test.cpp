@@ -1,0 +1,105 @@
+// The scanner's index cache: reused while the registry's needles are unchanged, rebuilt
+// when canaries come or go, and never trusted when damaged.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "canarytrap/scan/needle_index.h"
+#include "canarytrap/store/mint.h"
+#include "support/temp_dir.h"
+
+namespace canarytrap {
+namespace {
+
+class NeedleCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto r = Registry::open(dir_ / "r.db", {.create_if_missing = true});
+    ASSERT_TRUE(r) << r.status().message();
+    reg_ = std::move(*r);
+  }
+  std::string mint_smtp() {
+    auto m = mint_canaries(*reg_, minter_, {CanaryKind::kSmtp, std::string("prod"), "", 1}, system_clock());
+    EXPECT_TRUE(m) << m.status().message();
+    return (*m)[0].primary()->value;
+  }
+  bool finds(const NeedleIndex& index, const std::string& email) {
+    return index.contains(NeedleIndex::hash(NeedleKind::kEmail, email));
+  }
+  ino_t inode() {
+    struct stat st {};
+    EXPECT_EQ(::stat(cache_.c_str(), &st), 0);
+    return st.st_ino;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Registry> reg_;
+  TriggerMinter minter_{{"canary.example.net", {"mail.example.net"}, "http"}};
+  const std::filesystem::path cache_ = NeedleIndex::cache_path_for(dir_ / "r.db");
+};
+
+TEST_F(NeedleCacheTest, ReusedWhileUnchangedRebuiltWhenCanariesChange) {
+  const std::string first = mint_smtp();
+  auto a = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(a) << a.status().message();
+  EXPECT_TRUE(finds(*a, first));
+  ASSERT_TRUE(std::filesystem::exists(cache_));
+  EXPECT_EQ(std::filesystem::status(cache_).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  const ino_t written = inode();
+
+  // Unchanged registry: the file is read, not written again.
+  auto b = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(inode(), written);
+  EXPECT_EQ(b->needles(), a->needles());
+  EXPECT_TRUE(finds(*b, first));
+
+  // A new canary: the old file must not hide it.
+  const std::string second = mint_smtp();
+  auto c = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(finds(*c, second));
+  EXPECT_NE(inode(), written);
+
+  // A canary taken out again (a failed plant's rollback): gone from the index too.
+  auto rows = reg_->list_canaries({});
+  ASSERT_TRUE(rows);
+  ASSERT_TRUE(reg_->delete_canaries({rows->back().id}).ok());
+  auto d = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(finds(*d, second));
+  EXPECT_TRUE(finds(*d, first));
+}
+
+TEST_F(NeedleCacheTest, DamagedOrForeignFilesAreRebuilt) {
+  const std::string email = mint_smtp();
+  ASSERT_TRUE(NeedleIndex::load_cached(*reg_, cache_));
+  const auto full = std::filesystem::file_size(cache_);
+  std::filesystem::resize_file(cache_, full - 5);
+  auto truncated = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(truncated);
+  EXPECT_TRUE(finds(*truncated, email));
+  EXPECT_EQ(std::filesystem::file_size(cache_), full);
+
+  testing::write_file(cache_, std::string(4096, 'z'));
+  auto garbage = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(garbage);
+  EXPECT_TRUE(finds(*garbage, email));
+
+  // Another registry's file (same layout, other version) is not taken for this one's.
+  testing::TempDir other;
+  {
+    auto r2 = Registry::open(other / "r.db", {.create_if_missing = true});
+    ASSERT_TRUE(r2);
+    ASSERT_TRUE(mint_canaries(**r2, minter_, {CanaryKind::kSmtp, std::string("x"), "", 1}, system_clock()));
+    ASSERT_TRUE(NeedleIndex::load_cached(**r2, cache_));  // overwrites ours with its own
+  }
+  auto ours = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(ours);
+  EXPECT_TRUE(finds(*ours, email));
+}
+
+}  // namespace
+}  // namespace canarytrap
