@@ -70,15 +70,7 @@ ApiResponse Api::Handlers::canaries(const ApiRequest& req) {
   for (const auto& c : *rows) ids.push_back(c.id);
   auto placements = registry->placements_of(ids);
   if (!placements) return ApiResponse::from(placements.status());
-  std::map<std::int64_t, nlohmann::json> by_canary;
-  for (const auto& p : *placements) by_canary[p.canary_id].push_back(placement_json(p));
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& c : *rows) {
-    nlohmann::json j = canary_json(c);
-    auto it = by_canary.find(c.id);
-    j["placements"] = it == by_canary.end() ? nlohmann::json::array() : it->second;
-    out.push_back(std::move(j));
-  }
+  nlohmann::json out = canaries_json(*rows, *placements);
   const bool more = static_cast<std::int64_t>(rows->size()) == filter.limit;
   return ApiResponse::json(200, items(std::move(out), more ? nlohmann::json(std::to_string(rows->back().id)) : nullptr));
 }
@@ -89,12 +81,9 @@ ApiResponse Api::Handlers::canary(const Params& p) {
   auto c = registry->find_canary(id);
   if (!c) return ApiResponse::from(c.status());
   if (!*c) return ApiResponse::error(404, "not_found", "no canary #" + std::to_string(id));
-  nlohmann::json j = canary_json(**c);
   auto placements = registry->placements_of({id});
   if (!placements) return ApiResponse::from(placements.status());
-  j["placements"] = nlohmann::json::array();
-  for (const auto& pl : *placements) j["placements"].push_back(placement_json(pl));
-  return ApiResponse::json(200, j);
+  return ApiResponse::json(200, canaries_json({**c}, *placements)[0]);
 }
 
 ApiResponse Api::Handlers::placements(const ApiRequest& req) {
@@ -209,19 +198,15 @@ ApiResponse Api::Handlers::incident(const Params& p) {
   j["theft_window"] = {{"after", after ? nlohmann::json(*after) : nlohmann::json(nullptr)},
                        {"before", before ? nlohmann::json(*before) : nlohmann::json(nullptr)},
                        {"from_scans", std::move(scans)}};
-  nlohmann::json canaries_out = nlohmann::json::array();
+  std::vector<CanaryRow> involved;
   for (auto cid : canary_ids) {
     auto c = registry->find_canary(cid);
     if (!c) return ApiResponse::from(c.status());
-    if (!*c) continue;
-    nlohmann::json cj = canary_json(**c);
-    auto placements = registry->placements_of({cid});
-    if (!placements) return ApiResponse::from(placements.status());
-    cj["placements"] = nlohmann::json::array();
-    for (const auto& pl : *placements) cj["placements"].push_back(placement_json(pl));
-    canaries_out.push_back(std::move(cj));
+    if (*c) involved.push_back(std::move(**c));
   }
-  j["canaries_detail"] = std::move(canaries_out);
+  auto placements = registry->placements_of({canary_ids.begin(), canary_ids.end()});
+  if (!placements) return ApiResponse::from(placements.status());
+  j["canaries_detail"] = canaries_json(involved, *placements);
   return ApiResponse::json(200, j);
 }
 

@@ -38,21 +38,7 @@ class CanariesCommand final : public Command {
       for (const auto& c : *rows) ids.push_back(c.id);
       auto placements = (*reg)->placements_of(ids);
       if (!placements) return fail(placements.status());
-      std::map<std::int64_t, nlohmann::json> by_canary;
-      for (const auto& p : *placements) {
-        nlohmann::json j = placement_json(p);
-        j.erase("id");
-        j.erase("canary_id");
-        by_canary[p.canary_id].push_back(std::move(j));
-      }
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& c : *rows) {
-        nlohmann::json j = canary_json(c);
-        auto it = by_canary.find(c.id);
-        j["placements"] = it == by_canary.end() ? nlohmann::json::array() : it->second;
-        out.push_back(std::move(j));
-      }
-      print_json(out);
+      print_json(canaries_json(*rows, *placements));
       return kExitOk;
     }
     if (rows->empty()) {

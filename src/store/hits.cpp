@@ -247,13 +247,9 @@ Result<std::optional<IncidentRow>> Registry::find_incident(std::int64_t id) {
 }
 
 Result<std::vector<HitRow>> Registry::list_hits(const HitFilter& filter) {
-  std::optional<std::int64_t> copy_id;
-  if (filter.copy) {
-    auto c = find_copy(*filter.copy);
-    if (!c) return c.status();
-    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
-    copy_id = (*c)->id;
-  }
+  auto copy = filter_copy_id(filter.copy);
+  if (!copy) return copy.status();
+  const std::optional<std::int64_t> copy_id = *copy;
   auto st = sqlite::Stmt::prepare(
       impl_->db,
       std::string(kHitSelect) +

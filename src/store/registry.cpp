@@ -415,13 +415,9 @@ Status Registry::retire_placements(const std::vector<std::int64_t>& placement_id
 }
 
 Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filter) {
-  std::optional<std::int64_t> copy_id;
-  if (filter.copy) {
-    auto c = find_copy(*filter.copy);
-    if (!c) return c.status();
-    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
-    copy_id = (*c)->id;
-  }
+  auto copy = filter_copy_id(filter.copy);
+  if (!copy) return copy.status();
+  const std::optional<std::int64_t> copy_id = *copy;
   // The same WHERE clause selects the canaries and, in a second pass, their triggers;
   // both come ordered by canary id and are merged.
   // ?4: the last canary of this page, so that the trigger pass reads no further.
@@ -487,6 +483,14 @@ Result<std::vector<CanaryRow>> Registry::list_canaries(const CanaryFilter& filte
   return out;
 }
 
+Result<std::optional<std::int64_t>> Registry::filter_copy_id(const std::optional<std::string>& name) {
+  if (!name) return std::optional<std::int64_t>();
+  auto c = find_copy(*name);
+  if (!c) return c.status();
+  if (!*c) return Status::NotFound("no copy named '" + *name + "'");
+  return std::optional<std::int64_t>((*c)->id);
+}
+
 Result<std::optional<CanaryRow>> Registry::find_canary(std::int64_t id) {
   auto rows = list_canaries({.after_id = id - 1, .limit = 1});
   if (!rows) return rows.status();
@@ -495,13 +499,9 @@ Result<std::optional<CanaryRow>> Registry::find_canary(std::int64_t id) {
 }
 
 Result<std::vector<PlacementRow>> Registry::list_placements(const PlacementFilter& filter) {
-  std::optional<std::int64_t> copy_id;
-  if (filter.copy) {
-    auto c = find_copy(*filter.copy);
-    if (!c) return c.status();
-    if (!*c) return Status::NotFound("no copy named '" + *filter.copy + "'");
-    copy_id = (*c)->id;
-  }
+  auto copy = filter_copy_id(filter.copy);
+  if (!copy) return copy.status();
+  const std::optional<std::int64_t> copy_id = *copy;
   auto st = sqlite::Stmt::prepare(impl_->db, std::string(kPlacementSelect) +
                                                  "WHERE (?1 IS NULL OR p.copy_id = ?1) AND (?2 IS NULL OR "
                                                  "p.canary_id = ?2) AND p.id > ?3 ORDER BY p.id LIMIT ?4");

@@ -41,6 +41,19 @@ nlohmann::json canary_json(const CanaryRow& c) {
   };
 }
 
+nlohmann::json canaries_json(const std::vector<CanaryRow>& canaries, const std::vector<PlacementRow>& placements) {
+  std::map<std::int64_t, nlohmann::json> by_canary;
+  for (const auto& p : placements) by_canary[p.canary_id].push_back(placement_json(p));
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : canaries) {
+    nlohmann::json j = canary_json(c);
+    auto it = by_canary.find(c.id);
+    j["placements"] = it == by_canary.end() ? nlohmann::json::array() : std::move(it->second);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 nlohmann::json placement_json(const PlacementRow& p) {
   return {{"id", p.id},
           {"canary_id", p.canary_id},

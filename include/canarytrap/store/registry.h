@@ -401,6 +401,8 @@ class Registry {
  private:
   struct Impl;
   explicit Registry(std::unique_ptr<Impl> impl);
+  // The id of the copy a filter names (none if no filter); NotFound if no such copy.
+  Result<std::optional<std::int64_t>> filter_copy_id(const std::optional<std::string>& name);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -15,6 +15,8 @@ namespace canarytrap {
 
 nlohmann::json copy_json(const CopyRow& c, const std::map<std::int64_t, std::string>& names_by_id);
 nlohmann::json canary_json(const CanaryRow& c);
+// Canaries, each with a "placements" array made of those of `placements` that are its own.
+nlohmann::json canaries_json(const std::vector<CanaryRow>& canaries, const std::vector<PlacementRow>& placements);
 nlohmann::json placement_json(const PlacementRow& p);
 nlohmann::json hit_json(const HitRow& h);
 nlohmann::json incident_json(const IncidentRow& r);
