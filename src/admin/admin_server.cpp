@@ -345,14 +345,11 @@ std::string AdminServer::address() const {
 
 void AdminServer::stop() {
   if (!impl_ || impl_->stopped.exchange(true)) return;
-  beast::error_code ec;
-  asio::post(impl_->io, [this] {
-    beast::error_code ignored;
-    impl_->acceptor.close(ignored);
-  });
   impl_->io.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  beast::error_code ignored;
+  impl_->acceptor.close(ignored);
 }
 
 std::filesystem::path AdminServer::default_web_root() {
