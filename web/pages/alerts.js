@@ -51,6 +51,6 @@ export async function alertsPage(el, ctx) {
     table(['Alert', 'Event', 'Incident', 'Destination', 'State', 'Attempts', 'Created', 'Last error', ''], deliveries.items.map((a) => [
       h('span', { class: 'mono' }, a.id), a.event, a.incident ? h('a', { href: `#/incidents/${a.incident}` }, `#${a.incident}`) : '—', a.destination,
       pill(a.state, a.state === 'delivered' ? 'ok' : a.state === 'failed' ? 'bad' : 'warn'), String(a.attempts), time(a.created_at),
-      a.last_error ? clip(`${a.last_status ? `HTTP ${a.last_status}: ` : ''}${a.last_error}`, 60) : '',
+      a.last_error ? clip(a.last_status && !a.last_error.startsWith('HTTP ') ? `HTTP ${a.last_status}: ${a.last_error}` : a.last_error, 60) : '',
       a.state === 'failed' ? retry(a.id) : '']), { empty: 'No alerts yet.' }));
 }
