@@ -113,6 +113,9 @@ class ServeCommand final : public Command {
       static const ListenerStats kNone;
       return metrics_text(live ? live->stats() : kNone, recorder.stats(), dispatcher_ ? &dispatcher_->stats() : nullptr);
     };
+    // Signals are caught from before the ports open: a SIGTERM sent as soon as they answer
+    // must stop serve cleanly, not kill it (asio queues it until the wait below).
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     auto listeners = Listeners::start(ios, lc, recorder);
     if (!listeners) return fail(listeners.status());
     live = listeners->get();
@@ -124,7 +127,6 @@ class ServeCommand final : public Command {
                    dashboard_);
     }
 
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
     std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
                                                                               int signo) {
       if (ec) return;
