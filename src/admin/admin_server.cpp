@@ -94,18 +94,7 @@ ApiRequest AdminServer::Impl::request_from(const http::request_parser<http::empt
   const std::string_view target(h.target().data(), h.target().size());
   const auto q = target.find('?');
   req.path = admin::url_decode(target.substr(0, q), false);
-  if (q != std::string_view::npos) {
-    std::string_view query = target.substr(q + 1);
-    while (!query.empty()) {
-      auto amp = query.find('&');
-      std::string_view part = query.substr(0, amp);
-      auto eq = part.find('=');
-      req.query.emplace(admin::url_decode(part.substr(0, eq), true),
-                        eq == std::string_view::npos ? "" : admin::url_decode(part.substr(eq + 1), true));
-      if (amp == std::string_view::npos) break;
-      query.remove_prefix(amp + 1);
-    }
-  }
+  if (q != std::string_view::npos) req.query = admin::parse_query(target.substr(q + 1));
   for (const auto& field : h) {
     std::string name(field.name_string().data(), field.name_string().size());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

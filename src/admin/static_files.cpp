@@ -27,6 +27,20 @@ std::string url_decode(std::string_view text, bool query) {
   return out;
 }
 
+std::multimap<std::string, std::string> parse_query(std::string_view query) {
+  std::multimap<std::string, std::string> out;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    const auto eq = part.find('=');
+    out.emplace(url_decode(part.substr(0, eq), true),
+                eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1), true));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
 ApiResponse static_file(const std::filesystem::path& root, const std::string& path) {
   static const std::pair<const char*, const char*> kTypes[] = {
       {".html", "text/html; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},

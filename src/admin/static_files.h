@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "api.h"
@@ -14,5 +15,8 @@ ApiResponse static_file(const std::filesystem::path& root, const std::string& pa
 
 // Percent-decodes a URL path or query component ('+' is a space only in queries).
 std::string url_decode(std::string_view text, bool query);
+
+// "a=1&b=x%20y&c" -> {a: 1, b: "x y", c: ""}, names and values decoded.
+std::multimap<std::string, std::string> parse_query(std::string_view query);
 
 }  // namespace canarytrap::admin

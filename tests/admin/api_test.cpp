@@ -34,17 +34,7 @@ class AdminApiTest : public ::testing::Test {
     req.method = method;
     const auto q = path.find('?');
     req.path = path.substr(0, q);
-    if (q != std::string::npos) {
-      std::string query = path.substr(q + 1);
-      while (!query.empty()) {
-        auto amp = query.find('&');
-        std::string part = query.substr(0, amp);
-        auto eq = part.find('=');
-        req.query.emplace(part.substr(0, eq), eq == std::string::npos ? "" : part.substr(eq + 1));
-        if (amp == std::string::npos) break;
-        query.erase(0, amp + 1);
-      }
-    }
+    if (q != std::string::npos) req.query = parse_query(path.substr(q + 1));
     req.headers = std::move(headers);
     if (!key.empty()) req.headers["authorization"] = "Bearer " + key;
     req.body = body;
@@ -179,6 +169,11 @@ TEST(StaticFilesTest, UrlDecoding) {
   EXPECT_EQ(url_decode("/a%2Fb%zz%4", false), "/a/b%zz%4");
   EXPECT_EQ(url_decode("a+b%20c", true), "a b c");
   EXPECT_EQ(url_decode("a+b", false), "a+b");
+  const auto q = parse_query("copy=prod%2Ddb&since=24h&flag&name=a+b&copy=x");
+  EXPECT_EQ(q.size(), 5u);
+  EXPECT_EQ(q.find("copy")->second, "prod-db");
+  EXPECT_EQ(q.find("flag")->second, "");
+  EXPECT_EQ(q.find("name")->second, "a b");
 }
 
 }  // namespace

@@ -21,10 +21,7 @@ class AdminListenerTest : public ServeTest {
 };
 
 TEST_F(AdminListenerTest, HttpsWithItsOwnCertificateAndSecureCookies) {
-  auto cert = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                           "/CN=canarytrap-admin.example", "-keyout", (dir_ / "admin-key.pem").string(), "-out",
-                           (dir_ / "admin-cert.pem").string()});
-  ASSERT_EQ(cert.exit_code, 0) << cert.err;
+  make_cert("canarytrap-admin.example", dir_ / "admin-cert.pem", dir_ / "admin-key.pem");
   auto key = ct({"keys", "create", "--name", "ops", "--role", "admin"});
   ASSERT_EQ(key.exit_code, 0) << key.err;
   const std::string api_key = key.out.substr(0, key.out.find('\n'));

@@ -10,12 +10,6 @@ namespace {
 
 using CheckConfigTest = CliTest;
 
-void make_cert(const std::filesystem::path& dir, const std::string& name) {
-  auto r = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                        "/CN=" + name, "-keyout", (dir / (name + ".key")).string(), "-out", (dir / (name + ".pem")).string()});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-}
-
 TEST_F(CheckConfigTest, AGoodConfigIsOk) {
   init();
   auto r = ct({"check-config", "--metrics", "127.0.0.1:0"});
@@ -33,8 +27,8 @@ TEST_F(CheckConfigTest, AGoodConfigIsOk) {
 
 TEST_F(CheckConfigTest, WrongCertificatePortInUseAndBadKeyFileAreEachOneLine) {
   init();
-  make_cert(dir_.path(), "a.example");
-  make_cert(dir_.path(), "b.example");
+  make_cert("a.example", dir_ / "a.example.pem", dir_ / "a.example.key");
+  make_cert("b.example", dir_ / "b.example.pem", dir_ / "b.example.key");
   // Hold a port the config names.
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};

@@ -31,6 +31,12 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
     EXPECT_NE(r.err.find(mentions), std::string::npos) << r.err;
   }
+  // A self-signed certificate for `cn`, valid for a day, written as PEM to the two files.
+  static void make_cert(const std::string& cn, const std::filesystem::path& cert, const std::filesystem::path& key) {
+    auto r = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                          "/CN=" + cn, "-keyout", key.string(), "-out", cert.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
   TempDir dir_;
 };
 

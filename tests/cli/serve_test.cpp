@@ -114,10 +114,7 @@ TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
   const std::string address = mint("smtp");
   const std::string host = url.substr(7, url.find('/', 7) - 7);
   const std::string path = url.substr(url.find('/', 7));
-  auto cert = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                           "/CN=*.canary.example.net", "-keyout", (dir_ / "key.pem").string(), "-out",
-                           (dir_ / "cert.pem").string()});
-  ASSERT_EQ(cert.exit_code, 0) << cert.err;
+  make_cert("*.canary.example.net", dir_ / "cert.pem", dir_ / "key.pem");
   const int https_port = free_port();
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
@@ -266,12 +263,7 @@ std::string presented_cn(int port) {
 }
 
 TEST_F(ServeTest, SighupReloadsTheCertificateWithoutDroppingConnections) {
-  const auto make_cert = [&](const std::string& cn) {
-    auto c = run_process({"/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
-                          "/CN=" + cn, "-keyout", (dir_ / "key.pem").string(), "-out", (dir_ / "cert.pem").string()});
-    ASSERT_EQ(c.exit_code, 0) << c.err;
-  };
-  make_cert("first.canary.example.net");
+  make_cert("first.canary.example.net", dir_ / "cert.pem", dir_ / "key.pem");
   const int https_port = free_port();
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
@@ -294,7 +286,7 @@ TEST_F(ServeTest, SighupReloadsTheCertificateWithoutDroppingConnections) {
   char buf[512];
   ASSERT_GT(::read(fd, buf, sizeof buf), 0);  // the 220 banner
 
-  make_cert("renewed.canary.example.net");
+  make_cert("renewed.canary.example.net", dir_ / "cert.pem", dir_ / "key.pem");
   ::kill(serve_->pid(), SIGHUP);
   std::string cn;
   for (int i = 0; i < 100; ++i) {
