@@ -6,7 +6,7 @@
 #include "canarytrap/alert/webhook_client.h"
 #include "canarytrap/core/clock.h"
 #include "canarytrap/scan/evidence.h"
-#include "canarytrap/scan/needle_index.h"
+#include "canarytrap/scan/scan_setup.h"
 #include "canarytrap/scan/report.h"
 
 namespace canarytrap::cli {
@@ -56,31 +56,28 @@ AdminServices make_admin_services(const Config& cfg, Recorder& recorder) {
   const auto quiet_window = cfg.quiet_window;
   s.scan = [registry, routes, quiet_window](const std::filesystem::path& file, const std::string& shown,
                                             bool record) -> Result<nlohmann::json> {
-    // Its own connection and index: a scan runs beside the dashboard's other requests.
-    auto reg = Registry::open(registry, {.create_if_missing = false, .cache_mib = 4});
-    if (!reg) return reg.status();
-    const auto load_start = std::chrono::steady_clock::now();
-    auto index = NeedleIndex::load_cached(**reg, NeedleIndex::cache_path_for(registry));
-    if (!index) return index.status();
-    auto facts = AttributionFacts::load(**reg);
-    if (!facts) return facts.status();
+    // Its own connections and index: a scan runs beside the dashboard's other requests.
+    auto setup = ScanSetup::load(registry);
+    if (!setup) return setup.status();
     ScanMeta meta;
-    meta.needles = index->needles();
-    meta.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+    meta.needles = setup->index.needles();
+    meta.load_seconds = setup->load_seconds;
     meta.threads = 1;
     meta.at = SystemClock().now();
     ScanOptions options;
     options.threads = meta.threads;
     options.hash = true;
-    Scanner scanner(*index, options);
+    Scanner scanner(setup->index, options);
     const auto start = std::chrono::steady_clock::now();
     FileScan scanned = scanner.scan_path(file.string());
     scanned.path = shown;
-    ScannedFile f = judge(std::move(scanned), *facts, false);
+    ScannedFile f = judge(std::move(scanned), setup->facts, false);
     f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::vector<ScannedFile> files;
     files.push_back(std::move(f));
     if (record) {
+      auto reg = Registry::open(registry, {.create_if_missing = false, .cache_mib = 4});
+      if (!reg) return reg.status();
       (*reg)->set_alert_routes(routes);
       CT_RETURN_IF_ERROR((*reg)->insert_hits(scan_hits(files, SystemClock().now()), quiet_window));
     }

@@ -15,6 +15,7 @@
 #include "canarytrap/core/clock.h"
 #include "canarytrap/scan/evidence.h"
 #include "canarytrap/scan/report.h"
+#include "canarytrap/scan/scan_setup.h"
 #include "command.h"
 
 namespace canarytrap::cli {
@@ -75,17 +76,13 @@ class ScanCommand final : public Command {
   int run(const GlobalOptions& g) override {
     auto cfg = load(g);
     if (!cfg) return fail(cfg.status());
-    // A small page cache: the registry is read once, front to back.
-    auto reg = Registry::open(cfg->registry_path, {.create_if_missing = false, .cache_mib = 4});
-    if (!reg) return fail(reg.status());
-    const auto load_start = std::chrono::steady_clock::now();
-    auto index = NeedleIndex::load_cached(**reg, NeedleIndex::cache_path_for(cfg->registry_path));
-    if (!index) return fail(index.status());
-    auto facts = AttributionFacts::load(**reg);
-    if (!facts) return fail(facts.status());
+    auto setup = ScanSetup::load(cfg->registry_path);
+    if (!setup) return fail(setup.status());
+    const NeedleIndex& index = setup->index;
+    const AttributionFacts& facts = setup->facts;
     ScanMeta meta;
-    meta.needles = index->needles();
-    meta.load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count();
+    meta.needles = index.needles();
+    meta.load_seconds = setup->load_seconds;
     meta.threads = threads_ > 0 ? threads_ : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     meta.at = SystemClock().now();
 
@@ -103,7 +100,7 @@ class ScanCommand final : public Command {
     std::unique_ptr<ProgressBar> bar;
     if (::isatty(STDERR_FILENO) && total > (256u << 20)) bar = std::make_unique<ProgressBar>(total, progress);
 
-    Scanner scanner(*index, options);
+    Scanner scanner(index, options);
     std::vector<ScannedFile> files;
     for (const auto& in : inputs_) {
       std::error_code ec;
@@ -116,7 +113,7 @@ class ScanCommand final : public Command {
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       for (auto& s : scans) {
-        ScannedFile f = judge(std::move(s), *facts, every_);
+        ScannedFile f = judge(std::move(s), facts, every_);
         f.seconds = scans.size() == 1 ? secs : 0;
         files.push_back(std::move(f));
       }
@@ -131,6 +128,8 @@ class ScanCommand final : public Command {
       }
     }
     if (record_) {
+      auto reg = Registry::open(cfg->registry_path, {.create_if_missing = false, .cache_mib = 4});
+      if (!reg) return fail(reg.status().WithContext("--record"));
       if (Status s = record(**reg, *cfg, files); !s.ok()) return fail(s.WithContext("--record"));
     }
     if (!report_.empty()) {

@@ -1,7 +1,12 @@
 #include "canarytrap/scan/matcher.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace canarytrap {
 
@@ -31,29 +36,105 @@ constexpr std::array<char, 256> make_lower() {
 }
 constexpr auto kLower = make_lower();
 
-bool local_part_char(unsigned char c) {
-  return kClass[c] == kDigit || kClass[c] == kAlpha || c == '.' || c == '_' || c == '+' || c == '-';
+// Bit 1: may be in an e-mail address's local part; bit 2: in its domain.
+constexpr std::array<std::uint8_t, 256> make_email_chars() {
+  std::array<std::uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (alnum || c == '.' || c == '_' || c == '+' || c == '-') t[c] |= 1;
+    if (alnum || c == '.' || c == '-') t[c] |= 2;
+  }
+  return t;
 }
-bool domain_char(unsigned char c) { return kClass[c] == kDigit || kClass[c] == kAlpha || c == '.' || c == '-'; }
+constexpr auto kEmailChar = make_email_chars();
+bool local_part_char(unsigned char c) { return kEmailChar[c] & 1; }
+bool domain_char(unsigned char c) { return kEmailChar[c] & 2; }
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+// Where a run ends, sixteen bytes at a time: most runs (words, numbers, CJK text) are short
+// and end at a byte the branch predictor cannot guess, so one compare per run instead of
+// one branch per byte is what keeps the scan near memory speed.
+#if defined(__SSE2__)
+inline __m128i in_range(__m128i x, char lo, char hi) {
+  const __m128i shifted = _mm_sub_epi8(x, _mm_set1_epi8(lo));
+  return _mm_cmpeq_epi8(_mm_subs_epu8(shifted, _mm_set1_epi8(static_cast<char>(hi - lo))), _mm_setzero_si128());
+}
+#endif
+
+// The end of the run of ASCII letters and digits at p[i]; `digit_seen`/`alpha_seen` say
+// which the run holds.
+std::size_t alnum_end(const unsigned char* p, std::size_t i, std::size_t n, bool& digit_seen, bool& alpha_seen) {
+  unsigned digits = 0, letters = 0;
+#if defined(__SSE2__)
+  while (i + 16 <= n) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const auto d = static_cast<unsigned>(_mm_movemask_epi8(in_range(x, '0', '9')));
+    const auto a = static_cast<unsigned>(_mm_movemask_epi8(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z')));
+    const unsigned stop = ~(d | a) & 0xFFFFu;
+    if (stop != 0) {
+      const unsigned len = static_cast<unsigned>(__builtin_ctz(stop));
+      const unsigned in_run = (1u << len) - 1;
+      digit_seen = (digits | (d & in_run)) != 0;
+      alpha_seen = (letters | (a & in_run)) != 0;
+      return i + len;
+    }
+    digits |= d;
+    letters |= a;
+    i += 16;
+  }
+#endif
+  for (; i < n; ++i) {
+    const std::uint8_t c = kClass[p[i]];
+    if (c == kDigit) {
+      digits = 1;
+    } else if (c == kAlpha) {
+      letters = 1;
+    } else {
+      break;
+    }
+  }
+  digit_seen = digits != 0;
+  alpha_seen = letters != 0;
+  return i;
+}
+
+// The end of the run of bytes >= 0x80 (UTF-8 text other than ASCII) at p[i].
+std::size_t high_end(const unsigned char* p, std::size_t i, std::size_t n) {
+#if defined(__SSE2__)
+  while (i + 16 <= n) {
+    const auto high = static_cast<unsigned>(_mm_movemask_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i))));
+    if (high != 0xFFFFu) return i + static_cast<unsigned>(__builtin_ctz(~high));
+    i += 16;
+  }
+#endif
+  while (i < n && p[i] >= 0x80) ++i;
+  return i;
+}
+
 }  // namespace
 
+// Lookups wait in a ring of kPending: each is resolved kPending lookups after its prefetch
+// was issued, by then (a few hundred bytes of input later) long landed.
 void Matcher::lookup(NeedleKind kind, std::string_view value, std::uint64_t offset) {
   const std::uint64_t h = NeedleIndex::hash(kind, value);
   index_.prefetch(h);
-  pending_[pending_count_++] = {h, offset, line_};
-  if (pending_count_ == static_cast<int>(std::size(pending_))) resolve();
+  Pending& slot = pending_[pending_next_];
+  if (pending_count_ == kPending) {
+    resolve(slot);
+  } else {
+    ++pending_count_;
+  }
+  slot = {h, offset, line_};
+  pending_next_ = (pending_next_ + 1) % kPending;
 }
 
-void Matcher::resolve() {
-  for (int i = 0; i < pending_count_; ++i) {
-    const Pending& p = pending_[i];
-    index_.for_each(p.hash, [&](std::uint32_t canary, NeedleKind kind) {
-      if (kind != NeedleKind::kName) out_->push_back({p.offset, canary, kind, p.line});
-    });
-  }
+void Matcher::resolve(const Pending& p) {
+  index_.for_each(p.hash, [&](std::uint32_t canary, NeedleKind kind) { out_->push_back({p.offset, canary, kind, p.line}); });
+}
+
+void Matcher::resolve_all() {
+  for (int k = 0; k < pending_count_; ++k) resolve(pending_[(pending_next_ + kPending - pending_count_ + k) % kPending]);
   pending_count_ = 0;
 }
 
@@ -98,27 +179,49 @@ void Matcher::digit_group(std::size_t start, std::size_t end) {
   groups_.push_back({start, end});
 }
 
+// The digit strings some needle could be: each group alone and joined to the groups after it
+// (a phone written "138 1234 5678"), 9 to 19 digits long.
 void Matcher::flush_digits() {
   const std::size_t g = groups_.size();
+  std::size_t all = 0;
+  for (const Group& x : groups_) all += x.end - x.start;
+  if (all < 9) {  // most digit groups of a dump: dates, house numbers, counts
+    groups_.clear();
+    return;
+  }
   for (std::size_t a = 0; a < g; ++a) {
     std::size_t total = 0;
     buffer_.clear();
     for (std::size_t b = a; b < g; ++b) {
       total += groups_[b].end - groups_[b].start;
       if (total > 19) break;
-      buffer_.append(data_.substr(groups_[b].start, groups_[b].end - groups_[b].start));
-      if (total < 9) continue;
-      const std::uint64_t at = base_ + groups_[a].start;
-      std::string_view d = buffer_;
-      // Only lengths some needle has: most digit runs in a dump are no phone, SSN or card.
-      if (index_.digit_length(total)) lookup(NeedleKind::kDigits, d, at);
-      if (total == 13 && d.substr(0, 2) == "86" && index_.digit_length(11)) lookup(NeedleKind::kDigits, d.substr(2), at);
-      if (total == 15 && d.substr(0, 4) == "0086" && index_.digit_length(11)) lookup(NeedleKind::kDigits, d.substr(4), at);
-      if (total == 11 && d[0] == '1' && index_.digit_length(10)) lookup(NeedleKind::kDigits, d.substr(1), at);
-      if (total == 18 && a == b) lookup(NeedleKind::kIdNumber, d, at);
+      if (total < 9) {
+        buffer_.append(data_.substr(groups_[b].start, groups_[b].end - groups_[b].start));
+        continue;
+      }
+      // One group: its digits as they stand in the input; several: copied together.
+      std::string_view d;
+      if (a == b) {
+        d = data_.substr(groups_[a].start, total);
+      } else {
+        buffer_.append(data_.substr(groups_[b].start, groups_[b].end - groups_[b].start));
+        d = buffer_;
+      }
+      if (a == b && b + 1 < g) buffer_.assign(d);  // for the groups joined to it next
+      digit_candidates(d, base_ + groups_[a].start, a == b);
     }
   }
   groups_.clear();
+}
+
+void Matcher::digit_candidates(std::string_view d, std::uint64_t at, bool one_group) {
+  const std::size_t total = d.size();
+  // Only lengths some needle has: most digit runs in a dump are no phone, SSN or card.
+  if (index_.digit_length(total)) lookup(NeedleKind::kDigits, d, at);
+  if (total == 13 && d.substr(0, 2) == "86" && index_.digit_length(11)) lookup(NeedleKind::kDigits, d.substr(2), at);
+  if (total == 15 && d.substr(0, 4) == "0086" && index_.digit_length(11)) lookup(NeedleKind::kDigits, d.substr(4), at);
+  if (total == 11 && d[0] == '1' && index_.digit_length(10)) lookup(NeedleKind::kDigits, d.substr(1), at);
+  if (total == 18 && one_group) lookup(NeedleKind::kIdNumber, d, at);
 }
 
 void Matcher::email_at(std::size_t at, std::size_t width) {
@@ -128,24 +231,31 @@ void Matcher::email_at(std::size_t at, std::size_t width) {
   while (right < data_.size() && right - at < 255 && domain_char(static_cast<unsigned char>(data_[right]))) ++right;
   while (right > at + width && (data_[right - 1] == '.' || data_[right - 1] == '-')) --right;
   if (left == at || right < at + width + 3) return;
-  buffer_.clear();
-  for (std::size_t i = left; i < at; ++i) buffer_ += kLower[static_cast<unsigned char>(data_[i])];
-  buffer_ += '@';
-  for (std::size_t i = at + width; i < right; ++i) buffer_ += kLower[static_cast<unsigned char>(data_[i])];
+  buffer_.resize((at - left) + 1 + (right - at - width));
+  char* out = buffer_.data();
+  for (std::size_t i = left; i < at; ++i) *out++ = kLower[static_cast<unsigned char>(data_[i])];
+  *out++ = '@';
+  for (std::size_t i = at + width; i < right; ++i) *out++ = kLower[static_cast<unsigned char>(data_[i])];
   lookup(NeedleKind::kEmail, buffer_, base_ + left);
 }
 
-// Names are looked up at the end of their record, so that the prefetch has landed by then.
+// A name candidate: checked against the known names at the end of its record (the table's
+// line prefetched meanwhile), and dated there when some canary has it.
 void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
-  const std::uint64_t h = NeedleIndex::hash(NeedleKind::kName, normalized);
-  index_.prefetch(h);
-  names_.push_back({std::string(normalized), base_ + offset, h});
+  if (normalized.size() > FoundName::kLongest) return;  // no canary's name is this long
+  FoundName n;
+  n.hash = NeedleIndex::hash(NeedleKind::kName, normalized);
+  index_.prefetch_name(n.hash);
+  std::memcpy(n.name.data(), normalized.data(), normalized.size());
+  n.length = static_cast<std::uint8_t>(normalized.size());
+  n.offset = base_ + offset;
+  names_.push_back(n);
 }
 
 // At the end of a record holding a known name: every date in it, in the common formats,
 // against every name found.
 void Matcher::end_record(std::size_t end) {
-  std::erase_if(names_, [&](const FoundName& n) { return !index_.contains(n.hash); });
+  std::erase_if(names_, [&](const FoundName& n) { return !index_.known_name(n.hash); });
   if (!names_.empty()) {
     dates_.clear();
     const auto add = [&](std::size_t y, std::size_t m, std::size_t d) {
@@ -180,7 +290,7 @@ void Matcher::end_record(std::size_t end) {
     }
     for (const auto& n : names_) {
       for (const auto& d : dates_) {
-        buffer_.assign(n.name);
+        buffer_.assign(n.name.data(), n.length);
         buffer_ += '|';
         buffer_.append(d.data(), d.size());
         lookup(NeedleKind::kNameDob, buffer_, n.offset);
@@ -206,86 +316,70 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t n = data.size();
   std::size_t i = 0;
+  // Branches in order of how often dumps take them (words and numbers, then punctuation,
+  // then non-ASCII text): a switch's jump table costs a mispredicted indirect jump per run.
   while (i < n) {
     const std::uint8_t cls = kClass[p[i]];
-    switch (cls) {
-      case kOther:
-      case kBackslash:
-        ++i;
-        break;
-      case kSep:
-        // ")," + "(" between the rows of a multi-row INSERT ends a record.
-        if (p[i] == ')' && i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {
-          flush_digits();
-          end_record(i);
+    if (cls == kDigit || cls == kAlpha) {
+      const std::size_t s = i;
+      bool digit_seen, alpha_seen;
+      i = alnum_end(p, i, n, digit_seen, alpha_seen);
+      const std::size_t len = i - s;
+      if (!alpha_seen) {
+        nums_.push_back({s, len});  // for dating a name in this record
+        digit_group(s, i);
+        if (len == 17 || len == 24) alnum_run(s, i);
+      } else {
+        // Only a run this long can be a token or an ID, escaped or not.
+        if (len >= 17) alnum_run(s, i);
+        if (names && !digit_seen) {
+          // A Latin name: this word and the one before it, one space apart.
+          if (prev_word_end_ + 1 == s && prev_word_end_ > prev_word_start_ && data[prev_word_end_] == ' ' &&
+              index_.name_start(static_cast<unsigned char>(kLower[p[prev_word_start_]]))) {
+            buffer_.clear();
+            for (std::size_t k = prev_word_start_; k < prev_word_end_; ++k) buffer_ += kLower[p[k]];
+            for (std::size_t k = s; k < i; ++k) buffer_ += kLower[p[k]];
+            name_candidate(buffer_, prev_word_start_);
+          }
+          prev_word_start_ = s;
+          prev_word_end_ = i;
         }
+      }
+    } else if (cls == kOther || cls == kBackslash) {
+      do {
         ++i;
-        break;
-      case kNewline:
+      } while (i < n && kClass[p[i]] == kOther);
+    } else if (cls == kSep) {
+      // ")," + "(" between the rows of a multi-row INSERT ends a record.
+      if (p[i] == ')' && i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {
         flush_digits();
         end_record(i);
-        ++line_;
-        ++i;
-        break;
-      case kAt:
-        email_at(i, 1);
-        ++i;
-        break;
-      case kPercent:
-        if (i + 2 < n && p[i + 1] == '4' && p[i + 2] == '0') email_at(i, 3);
-        ++i;
-        break;
-      case kHigh: {
-        const std::size_t s = i;
-        while (i < n && p[i] >= 0x80) ++i;
-        // A CJK name: two to four characters of three bytes each.
-        if (names && i - s >= 6 && i - s <= 12 && (i - s) % 3 == 0 && p[s] >= 0xE0 && p[s] < 0xF0 &&
-            index_.name_start(NeedleIndex::code_of(p + s))) {
-          name_candidate(data.substr(s, i - s), s);
-        }
-        break;
       }
-      default: {  // kDigit, kAlpha
-        const std::size_t s = i;
-        bool digits = true, alpha = true;
-        while (i < n) {
-          const std::uint8_t c = kClass[p[i]];
-          if (c == kDigit) {
-            alpha = false;
-          } else if (c == kAlpha) {
-            digits = false;
-          } else {
-            break;
-          }
-          ++i;
-        }
-        if (digits) {
-          nums_.push_back({s, i - s});  // for dating a name in this record
-          digit_group(s, i);
-          if (i - s == 17 || i - s == 24) alnum_run(s, i);
-        } else {
-          alnum_run(s, i);
-          if (names && alpha) {
-            // A Latin name: this word and the one before it, one space apart.
-            if (prev_word_end_ + 1 == s && prev_word_end_ > prev_word_start_ && data[prev_word_end_] == ' ' &&
-                index_.name_start(static_cast<unsigned char>(kLower[p[prev_word_start_]]))) {
-              buffer_.clear();
-              for (std::size_t k = prev_word_start_; k < prev_word_end_; ++k) buffer_ += kLower[p[k]];
-              for (std::size_t k = s; k < i; ++k) buffer_ += kLower[p[k]];
-              const std::string candidate = buffer_;
-              name_candidate(candidate, prev_word_start_);
-            }
-            prev_word_start_ = s;
-            prev_word_end_ = i;
-          }
-        }
-        break;
+      ++i;
+    } else if (cls == kHigh) {
+      const std::size_t s = i;
+      i = high_end(p, i, n);
+      // A CJK name: two to four characters of three bytes each.
+      if (names && i - s >= 6 && i - s <= 12 && (i - s) % 3 == 0 && p[s] >= 0xE0 && p[s] < 0xF0 &&
+          index_.name_start(NeedleIndex::code_of(p + s))) {
+        name_candidate(data.substr(s, i - s), s);
       }
+    } else if (cls == kNewline) {
+      flush_digits();
+      end_record(i);
+      ++line_;
+      ++i;
+    } else if (cls == kAt) {
+      email_at(i, 1);
+      ++i;
+    } else {  // kPercent
+      if (i + 2 < n && p[i + 1] == '4' && p[i + 2] == '0') email_at(i, 3);
+      ++i;
     }
   }
   flush_digits();
   end_record(n);
-  resolve();
+  resolve_all();
   return line_;
 }
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -23,14 +24,22 @@ std::string_view needle_kind_name(NeedleKind k) {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 32;
-  x *= 0xd6e8feb86659fd93ULL;
-  x ^= x >> 32;
-  x *= 0xd6e8feb86659fd93ULL;
-  x ^= x >> 32;
-  return x;
+// Multiply, then fold the 128-bit product: each output bit depends on every input bit.
+inline std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
 }
+inline std::uint64_t load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+inline std::uint64_t load4(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+constexpr std::uint64_t kMul0 = 0xa0761d6478bd642fULL, kMul1 = 0xe7037ed1a0b428dbULL, kMul2 = 0x8ebc6af09c88c6e3ULL;
 
 // Which table a registry needle kind goes into.
 bool kind_of(const std::string& k, NeedleKind& out) {
@@ -45,17 +54,34 @@ bool kind_of(const std::string& k, NeedleKind& out) {
 
 }  // namespace
 
+// One multiply per 16 bytes and one to finish (the scheme of wyhash): values are short
+// (8 to 40 bytes) and every token of a dump that has a value's shape is hashed, so this is
+// on the scanner's hot path. The tail is read with overlapping loads, never past the end.
 std::uint64_t NeedleIndex::hash(NeedleKind kind, std::string_view s) {
-  std::uint64_t h = 0x9E3779B97F4A7C15ULL * (static_cast<std::uint64_t>(kind) + 1) ^ s.size();
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, 8);
-    h = mix(h ^ w) + 0x632BE59BD9B4E019ULL;
+  const char* p = s.data();
+  std::size_t len = s.size();
+  std::uint64_t seed = kMul0 * (static_cast<std::uint64_t>(kind) + 1) ^ len;
+  std::uint64_t a = 0, b = 0;
+  if (len <= 16) {
+    if (len >= 4) {
+      const std::size_t mid = (len >> 3) << 2;  // 0 below 8 bytes, 4 from 8 on
+      a = load4(p) << 32 | load4(p + mid);
+      b = load4(p + len - 4) << 32 | load4(p + len - 4 - mid);
+    } else if (len > 0) {
+      a = static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16 |
+          static_cast<std::uint64_t>(static_cast<unsigned char>(p[len >> 1])) << 8 | static_cast<unsigned char>(p[len - 1]);
+    }
+  } else {
+    std::size_t rest = len;
+    while (rest > 16) {
+      seed = fold_multiply(load8(p) ^ kMul1, load8(p + 8) ^ seed);
+      p += 16;
+      rest -= 16;
+    }
+    a = load8(p + rest - 16);
+    b = load8(p + rest - 8);
   }
-  std::uint64_t tail = 0;
-  std::memcpy(&tail, s.data() + i, s.size() - i);
-  h = mix(h ^ tail ^ (static_cast<std::uint64_t>(s.size() - i) << 56));
+  const std::uint64_t h = fold_multiply(kMul1 ^ len, fold_multiply(a ^ kMul1, b ^ seed ^ kMul2));
   return h == 0 ? 1 : h;
 }
 
@@ -67,17 +93,24 @@ void NeedleIndex::insert(std::uint64_t h, std::uint32_t canary, NeedleKind kind)
     if (++slot == slots_.size()) slot = 0;
   }
   slots_[slot] = {h, packed};
+  tags_[slot] = tag_of(h);
   ++count_;
 }
 
 // Sized once, for a load factor of about 0.75: short probe runs, 16 bytes per needle.
 void NeedleIndex::reserve(std::size_t needles) {
-  std::vector<Slot> old = std::move(slots_);
+  auto old = std::move(slots_);
   slots_.assign(std::max<std::size_t>(64, needles + needles / 3 + 1), Slot{});
+  tags_.assign(slots_.size(), 0);
   count_ = 0;
   for (const Slot& s : old) {
     if (s.hash != 0) insert(s.hash, s.canary >> 3, static_cast<NeedleKind>(s.canary & 7));
   }
+}
+
+void NeedleIndex::rebuild_tags() {
+  tags_.resize(slots_.size());
+  for (std::size_t i = 0; i < slots_.size(); ++i) tags_[i] = slots_[i].hash == 0 ? 0 : tag_of(slots_[i].hash);
 }
 
 void NeedleIndex::add(const ScanNeedle& n) {
@@ -106,16 +139,36 @@ void NeedleIndex::add(const ScanNeedle& n) {
       } else {
         name_starts_[p[0]] = true;
       }
-      queue(hash(NeedleKind::kName, std::string_view(n.value).substr(0, bar)), index, NeedleKind::kName);
-      ++names_;
+      add_name(hash(NeedleKind::kName, std::string_view(n.value).substr(0, bar)));
     }
   }
+}
+
+// Names are gathered while loading and placed once their number is known (finish()).
+void NeedleIndex::add_name(std::uint64_t h) { name_hashes_.push_back(h); }
+
+void NeedleIndex::finish() {
+  flush();
+  std::sort(name_hashes_.begin(), name_hashes_.end());
+  name_hashes_.erase(std::unique(name_hashes_.begin(), name_hashes_.end()), name_hashes_.end());
+  std::size_t size = 1024;
+  while (size < name_hashes_.size() * 2) size *= 2;  // at most half full: short runs
+  names_table_.assign(size, 0);
+  for (const std::uint64_t h : name_hashes_) {
+    const std::uint32_t key = name_key(h);
+    std::size_t i = h & (size - 1);
+    while (names_table_[i] != 0 && names_table_[i] != key) i = (i + 1) & (size - 1);
+    names_table_[i] = key;
+  }
+  names_ = name_hashes_.size();
+  name_hashes_ = {};
 }
 
 // Inserts go through a small queue: each slot is prefetched when queued and written a few
 // dozen inserts later, so that loading a million canaries is not a million cache misses.
 void NeedleIndex::queue(std::uint64_t h, std::uint32_t canary, NeedleKind kind) {
   __builtin_prefetch(&slots_[home(h)], 1);
+  __builtin_prefetch(&tags_[home(h)], 1);
   queued_[queued_count_++] = {h, canary << 3 | static_cast<std::uint32_t>(kind)};
   if (queued_count_ == kQueue) flush();
 }
@@ -129,11 +182,9 @@ void NeedleIndex::flush() {
 
 NeedleIndex NeedleIndex::build(const std::vector<ScanNeedle>& needles) {
   NeedleIndex index;
-  std::size_t n = needles.size();
-  for (const auto& x : needles) n += x.kind == "name_dob";
-  index.reserve(n);
+  index.reserve(needles.size());
   for (const ScanNeedle& n : needles) index.add(n);
-  index.flush();
+  index.finish();
   return index;
 }
 
@@ -143,7 +194,7 @@ Result<NeedleIndex> NeedleIndex::load(Registry& registry) {
   if (!n) return n.status();
   index.reserve(static_cast<std::size_t>(*n));
   CT_RETURN_IF_ERROR(registry.for_each_needle([&](ScanNeedle&& n) { index.add(n); }));
-  index.flush();
+  index.finish();
   return index;
 }
 
@@ -154,9 +205,11 @@ namespace {
 struct CacheHeader {
   char magic[8];
   std::int64_t version;  // the registry's needles_version()
-  std::uint64_t slot_count, count, names, canaries, digit_lengths, slot_size;
+  std::uint64_t slot_count, count, names, canaries, digit_lengths, slot_size, name_slots;
+  std::uint64_t hash_check;  // hash_check(): a file from a build hashing otherwise is rebuilt
 };
-constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '1'};
+std::uint64_t hash_check() { return NeedleIndex::hash(NeedleKind::kEmail, "hash-check@canarytrap.invalid"); }
+constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '2'};  // 2: names apart, new hash
 
 }  // namespace
 
@@ -166,19 +219,28 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   CacheHeader h{};
   if (!in.read(reinterpret_cast<char*>(&h), sizeof h)) return false;
   if (std::memcmp(h.magic, kCacheMagic, sizeof kCacheMagic) != 0 || h.version != version ||
-      h.slot_size != sizeof(Slot) || h.slot_count == 0 || h.slot_count > (std::uint64_t{1} << 34)) {
+      h.slot_size != sizeof(Slot) || h.hash_check != hash_check() || h.slot_count == 0 || h.slot_count > (std::uint64_t{1} << 34) ||
+      h.name_slots < 1024 || h.name_slots > (std::uint64_t{1} << 34) || (h.name_slots & (h.name_slots - 1)) != 0) {
     return false;
   }
   std::error_code ec;
   const auto size = std::filesystem::file_size(cache, ec);
-  if (ec || size != sizeof h + 65536 / 8 + h.slot_count * sizeof(Slot)) return false;
+  if (ec || size != sizeof h + 65536 / 8 + h.slot_count * sizeof(Slot) + h.name_slots * sizeof(std::uint32_t)) {
+    return false;
+  }
   std::vector<unsigned char> starts(65536 / 8);
   if (!in.read(reinterpret_cast<char*>(starts.data()), static_cast<std::streamsize>(starts.size()))) return false;
   std::vector<Slot> slots(h.slot_count);
   if (!in.read(reinterpret_cast<char*>(slots.data()), static_cast<std::streamsize>(slots.size() * sizeof(Slot)))) {
     return false;
   }
+  std::vector<std::uint32_t> names(h.name_slots);
+  if (!in.read(reinterpret_cast<char*>(names.data()), static_cast<std::streamsize>(names.size() * sizeof(std::uint32_t)))) {
+    return false;
+  }
   slots_ = std::move(slots);
+  names_table_ = std::move(names);
+  rebuild_tags();
   for (std::size_t i = 0; i < 65536; ++i) name_starts_[i] = starts[i / 8] >> (i % 8) & 1;
   count_ = h.count;
   names_ = h.names;
@@ -197,6 +259,8 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   h.canaries = canaries_;
   h.digit_lengths = digit_lengths_;
   h.slot_size = sizeof(Slot);
+  h.name_slots = names_table_.size();
+  h.hash_check = hash_check();
   std::vector<unsigned char> starts(65536 / 8);
   for (std::size_t i = 0; i < 65536; ++i) starts[i / 8] |= static_cast<unsigned char>(name_starts_[i]) << (i % 8);
   // Written beside, then renamed over: a reader sees the old file or the new one, whole.
@@ -219,6 +283,7 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   put(&h, sizeof h);
   put(starts.data(), starts.size());
   put(slots_.data(), slots_.size() * sizeof(Slot));
+  put(names_table_.data(), names_table_.size() * sizeof(std::uint32_t));
   ok = ::close(fd) == 0 && ok;
   std::error_code ec;
   if (ok) std::filesystem::rename(tmp, cache, ec);

@@ -1,6 +1,8 @@
 // Registry: what `scan` reads (every needle, every canary's copies with planted times) and
 // copy lineage (`copies derive`).
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "registry_impl.h"
 #include "sqlite.h"
@@ -47,13 +49,7 @@ Status Registry::for_each_needle(const std::function<void(ScanNeedle&&)>& f) {
                                   "SELECT canary_id, CASE channel WHEN 'smtp' THEN 'email' ELSE 'token' END, token "
                                   "FROM trigger_value UNION ALL SELECT canary_id, kind, normalized FROM fingerprint");
   if (!st) return st.status();
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
-    f(ScanNeedle{st->int64(0), st->text(1), st->text(2)});
-  }
-  return Status::Ok();
+  return st->each([&] { f(ScanNeedle{st->int64(0), st->text(1), st->text(2)}); });
 }
 
 Result<std::int64_t> Registry::needles_version() {
@@ -62,30 +58,43 @@ Result<std::int64_t> Registry::needles_version() {
 
 Result<std::int64_t> Registry::needle_count() {
   return impl_->db.query_int(
-      "SELECT (SELECT count(*) FROM trigger_value) + (SELECT count(*) FROM fingerprint) + "
-      "(SELECT count(*) FROM fingerprint WHERE kind = 'name_dob')");
+      "SELECT (SELECT count(*) FROM trigger_value) + (SELECT count(*) FROM fingerprint)");
 }
 
+// Placements first; then canaries minted for a copy and never planted (the anti-join done
+// here with a bitmap: as NOT IN it took twice as long as both scans together).
 Status Registry::for_each_membership(const std::function<void(const CopyMembership&)>& f) {
-  auto st = sqlite::Stmt::prepare(
-      impl_->db,
-      "SELECT canary_id, copy_id, planted_at, retired_at, target_rows FROM placement UNION ALL "
-      "SELECT id, copy_id, created_at, NULL, NULL FROM canary WHERE copy_id IS NOT NULL AND id NOT IN "
-      "(SELECT canary_id FROM placement)");
-  if (!st) return st.status();
-  for (;;) {
-    auto row = st->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  std::vector<bool> placed;  // by canary id
+  const auto was_placed = [&](std::int64_t id) {
+    return id >= 0 && static_cast<std::size_t>(id) < placed.size() && placed[static_cast<std::size_t>(id)];
+  };
+  auto placements = sqlite::Stmt::prepare(
+      impl_->db, "SELECT canary_id, copy_id, planted_at, retired_at, target_rows FROM placement");
+  if (!placements) return placements.status();
+  CT_RETURN_IF_ERROR(placements->each([&] {
     CopyMembership m;
-    m.canary_id = st->int64(0);
-    m.copy_id = st->int64(1);
-    m.planted_at = from_unix_micros(st->int64(2));
-    if (auto r = st->optional_int64(3)) m.retired_at = from_unix_micros(*r);
-    m.target_rows = st->optional_int64(4);
+    m.canary_id = placements->int64(0);
+    m.copy_id = placements->int64(1);
+    m.planted_at = from_unix_micros(placements->int64(2));
+    if (auto r = placements->optional_int64(3)) m.retired_at = from_unix_micros(*r);
+    m.target_rows = placements->optional_int64(4);
+    if (m.canary_id >= 0 && !was_placed(m.canary_id)) {
+      const auto id = static_cast<std::size_t>(m.canary_id);
+      if (placed.size() <= id) placed.resize(std::max(id + 1, placed.size() * 2));
+      placed[id] = true;
+    }
     f(m);
-  }
-  return Status::Ok();
+  }));
+  auto minted = sqlite::Stmt::prepare(impl_->db, "SELECT id, copy_id, created_at FROM canary WHERE copy_id IS NOT NULL");
+  if (!minted) return minted.status();
+  return minted->each([&] {
+    CopyMembership m;
+    m.canary_id = minted->int64(0);
+    if (was_placed(m.canary_id)) return;
+    m.copy_id = minted->int64(1);
+    m.planted_at = from_unix_micros(minted->int64(2));
+    f(m);
+  });
 }
 
 }  // namespace canarytrap

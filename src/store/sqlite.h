@@ -67,6 +67,16 @@ class Stmt {
 
   // true: a row is ready; false: done. Errors carry SQLite's extended code in `constraint`.
   Result<bool> step();
+  // Steps to the end, calling on_row() at each row (read it through int64(), text(), ...).
+  template <typename F>
+  Status each(F&& on_row) {
+    for (;;) {
+      auto row = step();
+      if (!row) return row.status();
+      if (!*row) return Status::Ok();
+      on_row();
+    }
+  }
   // Runs a statement to completion, then resets it.
   Status run();
   void reset();

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <memory>
 #include <set>
 
 namespace canarytrap {
@@ -110,6 +112,75 @@ TEST(MatcherTest, BinaryJunkAndInvalidUtf8DoNotConfuseIt) {
   Matcher m(idx);
   std::vector<RawMatch> out;
   EXPECT_EQ(m.scan(std::string(1000, '\n'), 0, out), 1000u);
+}
+
+// Runs are found sixteen bytes at a time, with a byte-wise tail: every value must be found
+// wherever it starts and ends against those blocks, and at the very end of the input.
+TEST(MatcherTest, ValuesAtEveryAlignmentAndAtTheEnd) {
+  const std::vector<std::pair<std::string, std::string>> values = {
+      {"a8e1aa1e8b035c77fa77ad62", "3:token"}, {"R3AIKDYEAJMXJD5Y2", "3:token"},
+      {"52012219741123540x", "1:id_number"},   {"wang.jingjia74@mail.example.net", "1:email"},
+      {"138-1234-5678", "1:digits"},           {"王静嘉,1974-11-23", "1:name_dob"}};
+  for (const auto& [value, kind] : values) {
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+      const std::string before = std::string(pad, pad % 2 ? ',' : ' ');
+      EXPECT_TRUE(has(before + value, kind)) << value << " after " << pad << " bytes, at the end";
+      EXPECT_TRUE(has(before + value + ";" + std::string(pad, 'z'), kind)) << value << " after " << pad << " bytes";
+      // Glued to a longer run, it is another word and no match.
+      if (kind == "3:token") {
+        EXPECT_FALSE(has(before + "q" + value + ";", kind)) << value << " after " << pad;
+      }
+    }
+  }
+  // CJK text of every length around a name: only the name itself is one.
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    std::string chinese;
+    for (std::size_t i = 0; i < pad; ++i) chinese += "省";
+    EXPECT_TRUE(has(chinese + ",王静嘉,1974-11-23", "1:name_dob")) << pad;
+    if (pad > 0) {
+      EXPECT_FALSE(has(chinese + "王静嘉,1974-11-23", "1:name_dob")) << pad;
+    }
+  }
+}
+
+// A common name is shared by many canaries: each is still told apart by its birth date, and
+// a date no canary of that name has matches nothing.
+TEST(MatcherTest, ManyCanariesSharingOneName) {
+  std::vector<ScanNeedle> needles;
+  for (int i = 1; i <= 2000; ++i) {
+    char dob[16];
+    std::snprintf(dob, sizeof dob, "19%02d%02d%02d", i % 100, 1 + i / 100 % 12, 1 + i / 1200);  // distinct
+    needles.push_back({i, "name_dob", std::string("王伟|") + dob});
+  }
+  const NeedleIndex idx = NeedleIndex::build(needles);
+  Matcher m(idx);
+  std::vector<RawMatch> out;
+  m.scan("王伟,男,1977-01-02\n王伟,男,1977-01-03\n", 0, out);
+  // 1977-01-02: i % 100 == 77, i / 100 % 12 == 0, i / 1200 == 1: i = 1277; no i has 1977-01-03
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].canary, 1277u);
+  EXPECT_EQ(out[0].kind, NeedleKind::kNameDob);
+}
+
+// The hash reads exactly the value's bytes (ASan checks the build of the tests: each value
+// here sits alone in an allocation of its size) and every one of them counts.
+TEST(MatcherTest, HashUsesEveryByteAndNoMore) {
+  std::set<std::uint64_t> seen;
+  for (std::size_t len = 0; len <= 70; ++len) {
+    std::unique_ptr<char[]> value(new char[len == 0 ? 1 : len]);
+    for (std::size_t i = 0; i < len; ++i) value[i] = static_cast<char>('a' + i % 26);
+    const std::uint64_t h = NeedleIndex::hash(NeedleKind::kEmail, std::string_view(value.get(), len));
+    EXPECT_NE(h, 0u);
+    EXPECT_TRUE(seen.insert(h).second) << len;
+    for (std::size_t i = 0; i < len; ++i) {
+      value[i] ^= 1;
+      EXPECT_NE(NeedleIndex::hash(NeedleKind::kEmail, std::string_view(value.get(), len)), h) << len << " " << i;
+      value[i] ^= 1;
+    }
+    if (len > 0) {
+      EXPECT_NE(NeedleIndex::hash(NeedleKind::kToken, std::string_view(value.get(), len)), h) << len;
+    }
+  }
 }
 
 TEST(MatcherTest, OffsetsAndLinesPointAtTheMatch) {

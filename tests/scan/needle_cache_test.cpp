@@ -99,6 +99,19 @@ TEST_F(NeedleCacheTest, DamagedOrForeignFilesAreRebuilt) {
   auto ours = NeedleIndex::load_cached(*reg_, cache_);
   ASSERT_TRUE(ours);
   EXPECT_TRUE(finds(*ours, email));
+
+  // A file written by a build that hashed values otherwise: its header's hash check (bytes
+  // 72-79: magic, version, then the seventh count after it) no longer matches.
+  const ino_t before = inode();
+  {
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(72);
+    f.write("\x01\x02\x03\x04\x05\x06\x07\x08", 8);
+  }
+  auto rehashed = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(rehashed);
+  EXPECT_TRUE(finds(*rehashed, email));
+  EXPECT_NE(inode(), before);  // rebuilt and written again
 }
 
 }  // namespace

@@ -1,13 +1,14 @@
 // Matcher: finds canary values in bytes, however a dump reformatted them.
 //
-// One pass over the bytes, with a byte-class table: alphanumeric runs of a trigger token's
-// length (dns labels, http ids) and ID-number shape, digit groups joined across the
-// separators people put in phone numbers ("+86 138-1234-5678", "(555) 010-1234") with
+// One pass over the bytes, with a byte-class table and runs measured sixteen bytes at a
+// time: alphanumeric runs of a trigger token's length (dns labels, http ids) and ID-number
+// shape, digit groups joined across the separators people put in phone numbers
+// ("+86 138-1234-5678", "(555) 010-1234") with
 // country prefixes removed, e-mail addresses around "@" or "%40" (case-folded), and within
 // one record (a line, or one row of a multi-row SQL INSERT) a known name next to a birth
 // date in any common format. URL-encoded (%2F) and JSON-escaped (\u002F) neighbours are
-// skipped. Candidates are hashed and looked up in the NeedleIndex a batch at a time, with
-// prefetches, so that lookups overlap their cache misses.
+// skipped. Candidates are hashed and their table line prefetched at once, and looked up 32
+// candidates later, so that lookups do not wait for memory.
 //
 //   Matcher m(index);
 //   std::vector<RawMatch> found;
@@ -47,16 +48,20 @@ class Matcher {
     std::size_t start, end;
   };
   struct FoundName {
-    std::string name;
+    static constexpr std::size_t kLongest = 48;  // bytes, normalized
+    std::array<char, kLongest> name;
+    std::uint8_t length;
     std::uint64_t offset;
     std::uint64_t hash;
   };
 
   void lookup(NeedleKind kind, std::string_view value, std::uint64_t offset);
-  void resolve();
+  void resolve(const Pending& p);
+  void resolve_all();
   void alnum_run(std::size_t start, std::size_t end);
   void digit_group(std::size_t start, std::size_t end);
   void flush_digits();
+  void digit_candidates(std::string_view digits, std::uint64_t at, bool one_group);
   void email_at(std::size_t at, std::size_t width);
   void name_candidate(std::string_view normalized, std::size_t offset);
   void end_record(std::size_t end);
@@ -66,8 +71,10 @@ class Matcher {
   std::string_view data_;
   std::uint64_t base_ = 0;
   std::vector<RawMatch>* out_ = nullptr;
-  Pending pending_[32];
+  static constexpr int kPending = 32;
+  Pending pending_[kPending];
   int pending_count_ = 0;
+  int pending_next_ = 0;  // where the next lookup goes; with a full ring, the oldest
   std::vector<Group> groups_;
   std::vector<FoundName> names_;
   struct Num {

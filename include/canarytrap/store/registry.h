@@ -292,7 +292,7 @@ class Registry {
   // For the scanner: every needle, and every canary's memberships, streamed.
   Status for_each_needle(const std::function<void(ScanNeedle&&)>& f);
   Status for_each_membership(const std::function<void(const CopyMembership&)>& f);
-  // How many needles for_each_needle yields, name_dob ones counted twice (name alone too).
+  // How many needles for_each_needle yields.
   Result<std::int64_t> needle_count();
   // Changes (to a new random value) whenever trigger values or fingerprints do: the scanner
   // keeps its index in a file and rebuilds it only when this differs.
