@@ -188,16 +188,6 @@ NeedleIndex NeedleIndex::build(const std::vector<ScanNeedle>& needles) {
   return index;
 }
 
-Result<NeedleIndex> NeedleIndex::load(Registry& registry) {
-  NeedleIndex index;
-  auto n = registry.needle_count();
-  if (!n) return n.status();
-  index.reserve(static_cast<std::size_t>(*n));
-  CT_RETURN_IF_ERROR(registry.for_each_needle([&](ScanNeedle&& n) { index.add(n); }));
-  index.finish();
-  return index;
-}
-
 namespace {
 
 // The cache file: this header, the name-start bitmap (65536 bits), then the slots as they
@@ -288,19 +278,6 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   std::error_code ec;
   if (ok) std::filesystem::rename(tmp, cache, ec);
   if (!ok || ec) std::filesystem::remove(tmp, ec);
-}
-
-Result<NeedleIndex> NeedleIndex::load_cached(Registry& registry, const std::filesystem::path& cache) {
-  // The version first, then the needles: a write in between makes the saved file look
-  // older than it is (rebuilt next time), never newer.
-  auto version = registry.needles_version();
-  if (!version) return version.status();
-  NeedleIndex index;
-  if (index.read_cache(cache, *version)) return index;
-  auto built = load(registry);
-  if (!built) return built.status();
-  built->write_cache(cache, *version);
-  return built;
 }
 
 }  // namespace canarytrap

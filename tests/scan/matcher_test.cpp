@@ -7,25 +7,13 @@
 #include <memory>
 #include <set>
 
+#include "support/sample_needles.h"
+
 namespace canarytrap {
 namespace {
 
 // Canary 1: a zh_CN person; canary 2: an en_US one; canary 3: dns and http tokens.
-NeedleIndex index() {
-  return NeedleIndex::build({
-      {1, "email", "wang.jingjia74@mail.example.net"},
-      {1, "id_number", "52012219741123540X"},
-      {1, "phone", "13812345678"},
-      {1, "name_dob", "王静嘉|19741123"},
-      {2, "email", "mary.k.smith@mail.example.net"},
-      {2, "phone", "2125550147"},
-      {2, "ssn", "123456789"},
-      {2, "card", "4111111111111111"},
-      {2, "name_dob", "marysmith|19850309"},
-      {3, "token", "r3aikdyeajmxjd5y2"},
-      {3, "token", "a8e1aa1e8b035c77fa77ad62"},
-  });
-}
+NeedleIndex index() { return NeedleIndex::build(testing::sample_needles()); }
 
 // "canary:kind" for every match in `text`.
 std::multiset<std::string> matches(const std::string& text) {
