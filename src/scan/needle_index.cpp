@@ -228,6 +228,11 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   if (!in.read(reinterpret_cast<char*>(names.data()), static_cast<std::streamsize>(names.size() * sizeof(std::uint32_t)))) {
     return false;
   }
+  // Probes stop at an empty slot: a table without one (a damaged file) would never end one.
+  const auto empty_slot = [](const Slot& x) { return x.hash == 0; };
+  if (std::none_of(slots.begin(), slots.end(), empty_slot) || std::count(names.begin(), names.end(), 0u) == 0) {
+    return false;
+  }
   slots_ = std::move(slots);
   names_table_ = std::move(names);
   rebuild_tags();

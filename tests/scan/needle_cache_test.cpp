@@ -112,6 +112,20 @@ TEST_F(NeedleCacheTest, DamagedOrForeignFilesAreRebuilt) {
   ASSERT_TRUE(rehashed);
   EXPECT_TRUE(finds(*rehashed, email));
   EXPECT_NE(inode(), before);  // rebuilt and written again
+
+  // A names table without an empty slot (the file's last bytes) would make a probe spin
+  // for ever: such a file is refused and rebuilt.
+  const ino_t full_names = inode();
+  {
+    const auto bytes = std::filesystem::file_size(cache_);
+    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(bytes - 1024 * 4));
+    f.write(std::string(1024 * 4, '\x01').data(), 1024 * 4);
+  }
+  auto refused = NeedleIndex::load_cached(*reg_, cache_);
+  ASSERT_TRUE(refused);
+  EXPECT_TRUE(finds(*refused, email));
+  EXPECT_NE(inode(), full_names);
 }
 
 }  // namespace
