@@ -35,6 +35,7 @@ export function notify(message, kind = 'info') {
 
 function showLogin(message) {
   state.me = null;
+  state.route = '';
   $('nav').hidden = true;
   $('who').hidden = true;
   $('page').hidden = true;
@@ -52,7 +53,12 @@ function showApp() {
   document.body.classList.toggle('viewer', state.me.role !== 'admin');
 }
 
-async function render() {
+// Each render builds its page in a fresh container and shows it only if no later render
+// began meanwhile: pages load data first, so an earlier, slower render (a poll, the page
+// shown at login) must not replace the page the user has since moved to or is typing in.
+let renderSeq = 0;
+
+async function render({ force = false } = {}) {
   if (!state.me) return;
   const hash = window.location.hash || '#/incidents';
   const route = routes.find((r) => r.re.test(hash));
@@ -60,6 +66,9 @@ async function render() {
     window.location.hash = '#/incidents';
     return;
   }
+  // A hashchange to the page already shown (or being built) changes nothing.
+  if (!force && hash === state.route) return;
+  const seq = ++renderSeq;
   state.route = hash;
   state.live = route.live;
   for (const a of document.querySelectorAll('#nav a')) {
@@ -67,12 +76,14 @@ async function render() {
     if (a.dataset.page === route.page) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
-  const el = $('page');
+  const el = h('div', { class: 'page-body' });
   try {
     await route.render(el, hash.match(route.re));
   } catch (e) {
-    handleError(e);
+    if (seq === renderSeq) handleError(e);
+    return;
   }
+  if (seq === renderSeq) $('page').replaceChildren(el);
 }
 
 function handleError(e) {
@@ -102,7 +113,7 @@ async function poll() {
   if (state.me && !document.hidden) {
     try {
       const changed = await refreshSummary();
-      if (changed && state.live && !document.querySelector('#page [data-busy]')) await render();
+      if (changed && state.live && !document.querySelector('#page [data-busy]')) await render({ force: true });
     } catch (e) {
       handleError(e);
     }
@@ -120,9 +131,10 @@ async function start() {
       state.me = r;
       $('login-key').value = '';
       showApp();
-      await refreshSummary();
+      // The page first (a hashchange renders it when there was no route yet), then the badges.
       if (!window.location.hash) window.location.hash = '#/incidents';
-      else await render();
+      else render({ force: true });
+      await refreshSummary();
     } catch (e) {
       $('login-error').textContent = e.status === 429 || e.status === 401 ? e.message : `Login failed: ${e.message}`;
     }
@@ -142,8 +154,8 @@ async function start() {
     setCsrf(me.csrf_token);
     state.me = me;
     showApp();
+    render({ force: true });
     await refreshSummary();
-    await render();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) showLogin('');
     else handleError(e);

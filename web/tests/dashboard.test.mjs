@@ -169,6 +169,35 @@ test('mint a canary from the form; it is registered and resolves at once', async
   await page.context().close();
 });
 
+test('a slow page does not replace the page the user moved to meanwhile', async () => {
+  const page = await newPage();
+  // The incidents list (shown at login) and the summary answer late, as on a slow link: the
+  // user has already opened the mint form and is typing when they arrive.
+  let releaseSlow;
+  const slowGate = new Promise((resolve) => { releaseSlow = resolve; });
+  let held = 0;
+  let answered = 0;
+  const slowApi = /\/api\/v1\/(incidents|summary)(\?|$)/;
+  await page.route(slowApi, async (route) => {
+    held += 1;
+    await slowGate;
+    await route.continue();
+  });
+  page.on('requestfinished', (r) => { if (slowApi.test(r.url())) answered += 1; });
+  await login(page, ct.adminKey);
+  await page.goto(`${ct.admin}/#/mint`);
+  await page.fill('#mint-copy', 'typed-while-loading');
+  await waitFor('a request held back', async () => held > 0, 5000);
+  releaseSlow();
+  await waitFor('the held requests answered', async () => answered >= held, 5000);
+  await page.unroute(slowApi);
+  // Let the late page finish whatever it would do with the answer.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+  assert.equal(await page.textContent('#page h1'), 'Mint canaries');
+  assert.equal(await page.inputValue('#mint-copy'), 'typed-while-loading');
+  await page.context().close();
+});
+
 test('upload a leaked file and read its attribution', async () => {
   const dump = path.join(ct.dir, 'leak-sample.csv');
   writeFileSync(dump, `id,email,avatar\n1,alice@example.org,https://cdn.example.org/a.png\n2,${smtpCanary.value.toUpperCase()},${httpCanary.value}\n3,bob@example.org,\n`);
