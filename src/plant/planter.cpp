@@ -2,10 +2,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <future>
+#include <memory>
 #include <map>
 #include <set>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/trigger_values.h"
@@ -39,6 +42,13 @@ std::vector<FingerprintValue> fingerprints_of(const Person& p, const MappingPlan
     add(PersonField::kName, "name_dob", p[PersonField::kName] + "|" + p[PersonField::kBirthDate]);
   }
   return out;
+}
+
+// This plant's values already drawn, as 64-bit hashes (a rare false clash only costs a
+// redraw): the registry connection that checks values cannot see the batches a plant has
+// written but not yet committed.
+std::uint64_t value_key(std::string_view kind, std::string_view normalized) {
+  return std::hash<std::string_view>()(normalized) ^ (std::hash<std::string_view>()(kind) * 0x9E3779B97F4A7C15ull);
 }
 
 bool carries_a_canary_value(const MappingPlan& plan) {
@@ -122,6 +132,13 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   const auto since = [](Steady::time_point t) { return std::chrono::duration<double>(Steady::now() - t).count(); };
   auto phase = Steady::now();
   const TimePoint now = clock.now();
+  // Values are checked against the registry on a second connection, opened before the
+  // write transaction begins, while the plant's own connection writes the previous batch on
+  // another thread: the writes are most of a plant's time.
+  Registry::OpenOptions check_options;
+  check_options.cache_mib = 16;
+  auto checker = Registry::open(reg.path(), check_options);
+  if (!checker) return checker.status();
   Registry::Transaction tx(reg);
   CT_RETURN_IF_ERROR(tx.begun());
   auto copy = reg.ensure_copy(req.copy, now);
@@ -146,6 +163,17 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   constexpr std::int64_t kBatch = 10'000;
   std::vector<Person> people;
   std::vector<NewCanary> batch;
+  std::unordered_set<std::uint64_t> drawn;  // this plant's values so far (value_key)
+  // The batch being written on the other thread. Declared after `tx`: leaving early waits for
+  // it (a std::async future's destructor does) before the transaction rolls back.
+  std::future<Result<std::vector<std::int64_t>>> writing;
+  const auto written = [&]() -> Status {
+    if (!writing.valid()) return Status::Ok();
+    auto ids = writing.get();
+    if (!ids) return ids.status();
+    report.canary_ids.insert(report.canary_ids.end(), ids->begin(), ids->end());
+    return Status::Ok();
+  };
   for (std::int64_t done = 0; done < req.count; done += kBatch) {
     people.assign(static_cast<std::size_t>(std::min(kBatch, req.count - done)), Person());
     std::vector<std::size_t> suspects(people.size());
@@ -185,17 +213,21 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
           print_owner.push_back(suspects[s]);
         }
       }
-      auto prints_taken = reg.fingerprints_taken(print_refs);
+      auto prints_taken = (*checker)->fingerprints_taken(print_refs);
       if (!prints_taken) return prints_taken.status();
       for (std::size_t i = 0; i < print_refs.size(); ++i) {
-        if ((*prints_taken)[i]) clash.insert(print_owner[i]);
+        if ((*prints_taken)[i] || drawn.contains(value_key(print_refs[i]->kind, print_refs[i]->normalized))) {
+          clash.insert(print_owner[i]);
+        }
       }
       std::vector<const TriggerValue*> email_refs;
       for (const auto& e : emails) email_refs.push_back(&e);
-      auto emails_taken = reg.triggers_taken(email_refs);
+      auto emails_taken = (*checker)->triggers_taken(email_refs);
       if (!emails_taken) return emails_taken.status();
       for (std::size_t i = 0; i < email_refs.size(); ++i) {
-        if ((*emails_taken)[i]) clash.insert(email_owner[i]);
+        if ((*emails_taken)[i] || drawn.contains(value_key("smtp", email_refs[i]->normalized))) {
+          clash.insert(email_owner[i]);
+        }
       }
       if (clash.empty()) break;
       if (round == kMaxDraws) {
@@ -221,22 +253,36 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
     }
-    auto ids = reg.insert_canaries(batch);
-    if (!ids) return ids.status();
-    report.canary_ids.insert(report.canary_ids.end(), ids->begin(), ids->end());
+    // For the next batches' checks (within a batch, `identifying` compared them already).
+    for (const NewCanary& nc : batch) {
+      for (const auto& f : nc.fingerprints) {
+        if (f.kind != "name_dob") drawn.insert(value_key(f.kind, f.normalized));
+      }
+      for (const auto& t : nc.triggers) {
+        if (t.channel == Channel::kSmtp) drawn.insert(value_key("smtp", t.normalized));
+      }
+    }
+    CT_RETURN_IF_ERROR(written());
+    writing = std::async(std::launch::async, [&reg, b = std::make_shared<std::vector<NewCanary>>(std::move(batch))] {
+      return reg.insert_canaries(*b);
+    });
   }
 
-  report.register_seconds = since(phase);
-  phase = Steady::now();
+  // The target is written while the last batch goes into the registry.
+  const auto target_start = Steady::now();
   auto keys = (*target)->insert(report.rows, rng);
+  report.target_seconds = since(target_start);
+  CT_RETURN_IF_ERROR(written());
   if (!keys) return keys.status();
-  report.target_seconds = since(phase);
+  report.register_seconds = since(phase) - report.target_seconds;
   report.row_keys = *keys;
+  std::vector<NewPlacement> placements;
+  placements.reserve(report.canary_ids.size());
   for (std::size_t i = 0; i < report.canary_ids.size(); ++i) {
-    auto placed = reg.insert_placement({report.canary_ids[i], copy->id, uri->redacted, req.table, (*keys)[i], now,
-                                        sample->row_count + static_cast<std::int64_t>(report.canary_ids.size())});
-    if (!placed) return placed.status();
+    placements.push_back({report.canary_ids[i], copy->id, uri->redacted, req.table, (*keys)[i], now,
+                          sample->row_count + static_cast<std::int64_t>(report.canary_ids.size())});
   }
+  CT_RETURN_IF_ERROR(reg.insert_placements(placements));
   phase = Steady::now();
   CT_RETURN_IF_ERROR((*target)->commit());
   if (Status s = tx.commit(); !s.ok()) {

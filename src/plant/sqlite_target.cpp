@@ -260,7 +260,7 @@ Result<std::unique_ptr<Target>> open_sqlite_target(const TargetUri& uri, const s
   if (!std::filesystem::is_regular_file(uri.path, ec)) return Status::NotFound(where + ": no such database file");
   if (table.empty()) return Status::InvalidArgument(where + ": --table is required for a database");
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(uri.path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+  const int rc = sqlite::open(uri.path.c_str(), &raw, SQLITE_OPEN_READWRITE);
   sqlite::Db db(raw);
   if (rc != SQLITE_OK) return db.error(where);
   sqlite3_busy_timeout(db.get(), 5000);

@@ -63,7 +63,7 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
   sqlite3* raw = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | (options.create_if_missing ? SQLITE_OPEN_CREATE : 0) |
                     SQLITE_OPEN_NOMUTEX;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite::open(path.c_str(), &raw, flags);
   sqlite::Db db(raw);
   if (rc != SQLITE_OK) return where(db.error("opening"));
 
@@ -233,91 +233,6 @@ Result<bool> Registry::has_fingerprint(const std::string& kind, const std::strin
   st.reset();
   if (!row) return row.status();
   return found;
-}
-
-namespace {
-
-// Indexes of `items` ordered by `key(item)`.
-template <typename T, typename Key>
-std::vector<std::size_t> key_order(const std::vector<T>& items, Key key) {
-  std::vector<std::size_t> order(items.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return key(items[a]) < key(items[b]); });
-  return order;
-}
-
-}  // namespace
-
-Result<std::vector<bool>> Registry::triggers_taken(const std::vector<const TriggerValue*>& values) {
-  std::vector<bool> taken(values.size());
-  auto& st = impl_->trigger_taken;
-  for (std::size_t i : key_order(values, [](const TriggerValue* t) -> const std::string& { return t->normalized; })) {
-    st.bind(1, values[i]->normalized).bind(2, values[i]->token);
-    auto row = st.step();
-    taken[i] = row && *row && st.int64(0) > 0;
-    st.reset();
-    if (!row) return row.status();
-  }
-  return taken;
-}
-
-Result<std::vector<bool>> Registry::fingerprints_taken(const std::vector<const FingerprintValue*>& values) {
-  std::vector<bool> taken(values.size());
-  auto& st = impl_->find_fingerprint;
-  for (std::size_t i : key_order(values, [](const FingerprintValue* f) -> const std::string& { return f->normalized; })) {
-    st.bind(1, values[i]->kind).bind(2, values[i]->normalized);
-    auto row = st.step();
-    taken[i] = row && *row && st.int64(0) > 0;
-    st.reset();
-    if (!row) return row.status();
-  }
-  return taken;
-}
-
-Result<std::vector<std::int64_t>> Registry::insert_canaries(const std::vector<NewCanary>& canaries) {
-  if (sqlite3_get_autocommit(impl_->db.get()) != 0) return Status::Internal("insert_canaries outside a transaction");
-  std::vector<std::int64_t> ids;
-  ids.reserve(canaries.size());
-  auto& ic = impl_->insert_canary;
-  for (const NewCanary& c : canaries) {
-    ic.bind(1, canary_kind_name(c.kind)).bind(2, c.copy_id).bind(5, to_unix_micros(c.created_at)).bind(4, c.memo);
-    if (c.locale.empty()) {
-      ic.bind_null(3);
-    } else {
-      ic.bind(3, c.locale);
-    }
-    CT_RETURN_IF_ERROR(ic.run());
-    ids.push_back(sqlite3_last_insert_rowid(impl_->db.get()));
-  }
-  struct Ref {
-    std::size_t canary;
-    std::size_t value;
-  };
-  std::vector<Ref> triggers, fingerprints;
-  for (std::size_t c = 0; c < canaries.size(); ++c) {
-    for (std::size_t v = 0; v < canaries[c].triggers.size(); ++v) triggers.push_back({c, v});
-    for (std::size_t v = 0; v < canaries[c].fingerprints.size(); ++v) fingerprints.push_back({c, v});
-  }
-  const auto trigger = [&](const Ref& r) -> const TriggerValue& { return canaries[r.canary].triggers[r.value]; };
-  const auto fingerprint = [&](const Ref& r) -> const FingerprintValue& {
-    return canaries[r.canary].fingerprints[r.value];
-  };
-  // Triggers in canary order: a canary's own trigger is its first (CanaryRow::primary).
-  auto& it = impl_->insert_trigger;
-  for (const Ref& r : triggers) {
-    const TriggerValue& t = trigger(r);
-    it.bind(1, ids[r.canary]).bind(2, channel_name(t.channel)).bind(3, t.value).bind(4, t.normalized).bind(5, t.token);
-    CT_RETURN_IF_ERROR(it.run());
-  }
-  auto& fs = impl_->insert_fingerprint;
-  for (std::size_t i :
-       key_order(fingerprints, [&](const Ref& r) -> const std::string& { return fingerprint(r).normalized; })) {
-    const FingerprintValue& f = fingerprint(fingerprints[i]);
-    fs.bind(1, ids[fingerprints[i].canary]).bind(2, f.kind).bind(3, f.normalized);
-    CT_RETURN_IF_ERROR(fs.run());
-  }
-  CT_RETURN_IF_ERROR(impl_->bump_needles.run());
-  return ids;
 }
 
 Status Registry::delete_canaries(const std::vector<std::int64_t>& ids) {

@@ -1,5 +1,6 @@
 // The registry's private state, shared by its source files (registry.cpp: copies, canaries,
-// placements; hits.cpp: hits, incidents and the recorder's trigger index).
+// placements; registry_bulk.cpp: a plant's bulk writes and look-ups; hits.cpp: hits, incidents
+// and the recorder's trigger index).
 #pragma once
 
 #include <filesystem>

@@ -39,6 +39,13 @@ Result<Stmt> Stmt::prepare(const Db& db, std::string_view sql) {
   return s;
 }
 
+int open(const char* path, sqlite3** db, int flags) {
+  // Fails harmlessly (SQLITE_MISUSE) if SQLite was already initialized by other code.
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
+  return sqlite3_open_v2(path, db, flags, nullptr);
+}
+
 Stmt& Stmt::bind(int index, std::int64_t v) {
   sqlite3_bind_int64(stmt_, index, v);
   return *this;
@@ -46,6 +53,11 @@ Stmt& Stmt::bind(int index, std::int64_t v) {
 
 Stmt& Stmt::bind(int index, std::string_view v) {
   sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bind_ref(int index, std::string_view v) {
+  sqlite3_bind_text(stmt_, index, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   return *this;
 }
 

@@ -19,6 +19,12 @@ namespace canarytrap::sqlite {
 // The connection's last error as a Status: "<doing>: <SQLite's message>".
 Status error_of(sqlite3* db, std::string_view doing);
 
+// sqlite3_open_v2, after configuring SQLite once for this process: no memory statistics,
+// which SQLite otherwise keeps under one process-wide mutex taken on every allocation, so
+// that connections working on two threads (a plant's writer and its checker) do not queue
+// on it.
+int open(const char* path, sqlite3** db, int flags);
+
 class Db {
  public:
   Db() = default;
@@ -62,6 +68,8 @@ class Stmt {
 
   Stmt& bind(int index, std::int64_t v);
   Stmt& bind(int index, std::string_view v);
+  // Binds text without copying it: `v` must stay alive and unchanged until run() or reset().
+  Stmt& bind_ref(int index, std::string_view v);
   Stmt& bind_null(int index);
   Stmt& bind(int index, const std::optional<std::int64_t>& v) { return v ? bind(index, *v) : bind_null(index); }
 

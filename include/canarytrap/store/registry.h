@@ -320,6 +320,8 @@ class Registry {
 
   // Placements: where each canary was planted.
   Result<std::int64_t> insert_placement(const NewPlacement& p);
+  // Many at once (a plant's), inside a Transaction.
+  Status insert_placements(const std::vector<NewPlacement>& placements);
   // Active (not retired) placements of a copy at a target, optionally one table.
   Result<std::vector<PlacementRow>> active_placements(std::int64_t copy_id, const std::string& target,
                                                       const std::optional<std::string>& table);
