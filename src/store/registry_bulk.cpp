@@ -43,14 +43,15 @@ class ReadScope {
   bool own_;
 };
 
-}  // namespace
-
-Result<std::vector<bool>> Registry::triggers_taken(const std::vector<const TriggerValue*>& values) {
-  ReadScope read(impl_->db);
+// Whether a count query `st` answers more than 0 for each value, asked in key order in one
+// read transaction; bind(st, value) binds a value's parameters.
+template <typename T, typename Bind>
+Result<std::vector<bool>> count_each(const sqlite::Db& db, sqlite::Stmt& st, const std::vector<const T*>& values,
+                                     Bind bind) {
+  ReadScope read(db);
   std::vector<bool> taken(values.size());
-  auto& st = impl_->trigger_taken;
-  for (std::size_t i : key_order(values, [](const TriggerValue* t) -> const std::string& { return t->normalized; })) {
-    st.bind(1, values[i]->normalized).bind(2, values[i]->token);
+  for (std::size_t i : key_order(values, [](const T* v) -> const std::string& { return v->normalized; })) {
+    bind(st, *values[i]);
     auto row = st.step();
     taken[i] = row && *row && st.int64(0) > 0;
     st.reset();
@@ -59,18 +60,16 @@ Result<std::vector<bool>> Registry::triggers_taken(const std::vector<const Trigg
   return taken;
 }
 
+}  // namespace
+
+Result<std::vector<bool>> Registry::triggers_taken(const std::vector<const TriggerValue*>& values) {
+  return count_each(impl_->db, impl_->trigger_taken, values,
+                    [](sqlite::Stmt& st, const TriggerValue& t) { st.bind(1, t.normalized).bind(2, t.token); });
+}
+
 Result<std::vector<bool>> Registry::fingerprints_taken(const std::vector<const FingerprintValue*>& values) {
-  ReadScope read(impl_->db);
-  std::vector<bool> taken(values.size());
-  auto& st = impl_->find_fingerprint;
-  for (std::size_t i : key_order(values, [](const FingerprintValue* f) -> const std::string& { return f->normalized; })) {
-    st.bind(1, values[i]->kind).bind(2, values[i]->normalized);
-    auto row = st.step();
-    taken[i] = row && *row && st.int64(0) > 0;
-    st.reset();
-    if (!row) return row.status();
-  }
-  return taken;
+  return count_each(impl_->db, impl_->find_fingerprint, values,
+                    [](sqlite::Stmt& st, const FingerprintValue& f) { st.bind(1, f.kind).bind(2, f.normalized); });
 }
 
 namespace {
