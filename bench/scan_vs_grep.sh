@@ -7,15 +7,18 @@
 # people with 1,000 of the canary rows shuffled in. values.txt holds every canary value as
 # stored (what a grep user would search for: five per canary); emails.txt only the e-mail
 # addresses (one per canary: the issue's "1,000,000 values" case). canarytrap always loads
-# and looks for everything. Peers get a time limit (PEER_LIMIT seconds) and the machine's
-# memory; one that is killed or times out is reported so. RSS from /usr/bin/time.
+# and looks for everything. Every tool gets a time limit (PEER_LIMIT seconds) and an address
+# space cap (PEER_MEMORY_GB, default 20 of the machine's 24: ripgrep given 5,000,000 values
+# grows past 23 GB, and the kernel's OOM killer is no way to end a benchmark); one that
+# times out or runs out of memory is reported so. RSS from /usr/bin/time.
 #
-# Usage: bench/scan_vs_grep.sh [CANARIES] [ROWS] [PEER_LIMIT]
+# Usage: [PEER_MEMORY_GB=G] bench/scan_vs_grep.sh [CANARIES] [ROWS] [PEER_LIMIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 canaries=${1:-1000000}
 rows=${2:-1200000}
 limit=${3:-600}
+memory_gb=${PEER_MEMORY_GB:-20}
 ct=$PWD/build/src/canarytrap
 [ -x "$ct" ] || { echo "build canarytrap first (scripts/run-demo.sh or scripts/test.sh)" >&2; exit 1; }
 command -v rg >/dev/null || { echo "needs ripgrep: scripts/install-deps.sh bench" >&2; exit 1; }
@@ -39,14 +42,19 @@ fi
 [ -n "${SCAN_BENCH_SETUP_ONLY:-}" ] && exit 0
 size=$(stat -c %s dump.csv)
 values=$(wc -l < values.txt)
-cat dump.csv > /dev/null  # page cache: every tool reads from memory
+# Page cache: every tool reads from memory. The registry too: the peers' gigabytes can push
+# it out, and reading it back from disk once cost the index rebuild 4-13 s instead of 1.6.
+cat dump.csv canarytrap.db > /dev/null
 
 measure() {  # name, then the command; prints "seconds rss_kb status"
   local name=$1; shift
-  /usr/bin/time -o "time.$name" -f '%e %M' timeout "$limit" "$@" > "out.$name" 2> "err.$name" || true
+  /usr/bin/time -o "time.$name" -f '%e %M' timeout "$limit" \
+    prlimit --as=$((memory_gb * 1024 * 1024 * 1024)) -- "$@" > "out.$name" 2> "err.$name" || true
   local status=ok
   grep -q "signal 9" "time.$name" && status=killed
   grep -q "status 124" "time.$name" && status=timeout
+  # ripgrep (Rust) aborts with "memory allocation of N bytes failed"; grep: "memory exhausted".
+  grep -qE "memory allocation of|memory exhausted|std::bad_alloc" "err.$name" && status="out of memory at ${memory_gb} GB"
   echo "$(tail -1 "time.$name") $status"
 }
 row() {  # name threads seconds rss status
