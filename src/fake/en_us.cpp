@@ -3,8 +3,6 @@
 // with a valid Luhn digit.
 #include "en_us.h"
 
-#include <cctype>
-
 #include "canarytrap/fake/validators.h"
 #include "tables.h"
 
@@ -27,10 +25,8 @@ class EnUsGenerator final : public GeneratorBase {
     p[PersonField::kFirstName].assign(first);
     p[PersonField::kLastName].assign(last);
     p[PersonField::kName].assign(first).append(" ").append(last);
-    p.given_latin.clear();
-    for (char c : first) p.given_latin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    p.family_latin.clear();
-    for (char c : last) p.family_latin += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    ascii_lower(first, p.given_latin);
+    ascii_lower(last, p.family_latin);
     draw_birth_date(p);
     draw_ssn(p);
     const Place& place = t_.places[t_.place_weights.pick(rng_)];
@@ -44,6 +40,14 @@ class EnUsGenerator final : public GeneratorBase {
   void redraw_email(Person& p) override { draw_email(p); }
 
  private:
+  // The names are ASCII; std::tolower would ask the C locale for every byte.
+  static void ascii_lower(std::string_view in, std::string& out) {
+    out.assign(in);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
+    }
+  }
+
   void draw_ssn(Person& p) {
     std::string& ssn = p[PersonField::kSsn];
     for (;;) {
@@ -61,7 +65,8 @@ class EnUsGenerator final : public GeneratorBase {
 
   void draw_address(Person& p, const Place& place) {
     std::string& street = p[PersonField::kStreet];
-    street.assign(std::to_string(rng_.between(1, 9999)));
+    street.clear();
+    append_number(street, static_cast<std::uint32_t>(rng_.between(1, 9999)));
     street += ' ';
     street.append(t_.street_names[rng_.uniform(static_cast<std::uint32_t>(t_.street_names.size()))]);
     street += ' ';

@@ -25,6 +25,16 @@ void GeneratorBase::append_digits(std::string& out, std::uint32_t value, int wid
   out.append(buf, static_cast<std::size_t>(width));
 }
 
+void GeneratorBase::append_number(std::string& out, std::uint32_t value) {
+  char buf[10];
+  int i = 10;
+  do {
+    buf[--i] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0);
+  out.append(buf + i, static_cast<std::size_t>(10 - i));
+}
+
 void GeneratorBase::append_random_digits(std::string& out, int count) {
   while (count >= 4) {
     append_digits(out, rng_.uniform(10000), 4);

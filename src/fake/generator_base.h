@@ -13,6 +13,8 @@ class GeneratorBase : public PersonGenerator {
 
   // Appends `value` as exactly `width` digits, zero-padded.
   static void append_digits(std::string& out, std::uint32_t value, int width);
+  // Appends `value` in decimal, no padding (std::to_string without the temporary string).
+  static void append_number(std::string& out, std::uint32_t value);
   // Appends `count` uniformly random digits.
   void append_random_digits(std::string& out, int count);
 

@@ -43,10 +43,30 @@ void WeightedTable::add(std::uint32_t index, std::uint32_t weight) {
   index_.push_back(index);
 }
 
+void WeightedTable::finish() {
+  guide_.clear();
+  if (cumulative_.empty()) return;
+  const std::uint64_t total = cumulative_.back();
+  const std::size_t buckets = 4 * cumulative_.size();
+  guide_.resize(buckets);
+  for (std::size_t b = 0; b < buckets; ++b) {
+    const auto lowest = static_cast<std::uint32_t>(b * total / buckets);
+    guide_[b] = static_cast<std::uint32_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), lowest) -
+                                           cumulative_.begin());
+  }
+}
+
 std::uint32_t WeightedTable::pick(FastRng& rng) const {
   const std::uint32_t r = rng.uniform(cumulative_.back());
-  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), r);
-  return index_[static_cast<std::size_t>(it - cumulative_.begin())];
+  if (guide_.empty()) {
+    const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), r);
+    return index_[static_cast<std::size_t>(it - cumulative_.begin())];
+  }
+  // r's bucket b = floor(r * buckets / total) has b * total / buckets <= r, so every entry
+  // before guide_[b] ends at or below r.
+  std::size_t i = guide_[static_cast<std::size_t>(std::uint64_t{r} * guide_.size() / cumulative_.back())];
+  while (cumulative_[i] <= r) ++i;
+  return index_[i];
 }
 
 namespace {
@@ -108,6 +128,10 @@ ZhTables load_zh() {
   for (const auto& row : parse_tsv(data::zh_street_names_tsv)) {
     (row[0] == "stem" ? t.street_stems : row[0] == "kind" ? t.street_kinds : t.compound_kinds).push_back(row[1]);
   }
+  for (WeightedTable* w : {&t.province_by_population, &t.surname_weights, &t.given_male, &t.given_female,
+                           &t.ethnicity_weights, &t.mobile_prefix_weights}) {
+    w->finish();
+  }
   return t;
 }
 
@@ -140,6 +164,9 @@ EnTables load_en() {
     c.length = to_u32(row[2]);
     t.card_weights.add(static_cast<std::uint32_t>(t.cards.size()), to_u32(row[3]));
     t.cards.push_back(c);
+  }
+  for (WeightedTable* w : {&t.surname_weights, &t.given_male, &t.given_female, &t.place_weights, &t.card_weights}) {
+    w->finish();
   }
   return t;
 }

@@ -2,7 +2,7 @@
 // (data/zh_CN/*.tsv, data/en_US/*.tsv; see each file's header for its source).
 //
 // Rows are string_views into the embedded data: nothing is copied. WeightedTable picks a row
-// with probability proportional to its weight in O(log n).
+// with probability proportional to its weight, in O(1) on average once finish()ed.
 #pragma once
 
 #include <cstdint>
@@ -21,12 +21,19 @@ using canarytrap::parse_tsv;
 class WeightedTable {
  public:
   void add(std::uint32_t index, std::uint32_t weight);
+  // After the last add(): builds the guide table that makes pick() O(1) on average.
+  void finish();
   std::uint32_t pick(FastRng& rng) const;
   bool empty() const { return cumulative_.empty(); }
 
  private:
   std::vector<std::uint32_t> cumulative_;
   std::vector<std::uint32_t> index_;
+  // guide_[b]: the first entry whose cumulative weight exceeds the lowest draw of bucket b
+  // (draws split into guide_.size() equal buckets). A pick starts there and steps past the
+  // few entries that end inside its bucket: the entry a binary search would find, for the
+  // same draw (so --seed output is unchanged), without its dozen unpredictable branches.
+  std::vector<std::uint32_t> guide_;
 };
 
 std::uint32_t to_u32(std::string_view s);

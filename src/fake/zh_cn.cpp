@@ -66,16 +66,16 @@ class ZhCnGenerator final : public GeneratorBase {
     std::string& street = p[PersonField::kStreet];
     street.assign(t_.street_stems[rng_.uniform(static_cast<std::uint32_t>(t_.street_stems.size()))]);
     street.append(t_.street_kinds[rng_.uniform(static_cast<std::uint32_t>(t_.street_kinds.size()))]);
-    street.append(std::to_string(rng_.between(1, 999)));
+    append_number(street, static_cast<std::uint32_t>(rng_.between(1, 999)));
     street.append("号");
     if (rng_.chance(60)) {
       street.append(t_.street_stems[rng_.uniform(static_cast<std::uint32_t>(t_.street_stems.size()))]);
       street.append(t_.compound_kinds[rng_.uniform(static_cast<std::uint32_t>(t_.compound_kinds.size()))]);
-      street.append(std::to_string(rng_.between(1, 30)));
+      append_number(street, static_cast<std::uint32_t>(rng_.between(1, 30)));
       street.append("栋");
-      street.append(std::to_string(rng_.between(1, 6)));
+      append_number(street, static_cast<std::uint32_t>(rng_.between(1, 6)));
       street.append("单元");
-      street.append(std::to_string(rng_.between(1, 30) * 100 + rng_.between(1, 4)));
+      append_number(street, static_cast<std::uint32_t>(rng_.between(1, 30) * 100 + rng_.between(1, 4)));
       street.append("室");
     }
     std::string& address = p[PersonField::kAddress];

@@ -46,6 +46,31 @@ TEST(PersonWriterTest, JsonLinesParseBack) {
   EXPECT_EQ(out.back(), '\n');
 }
 
+// Rows are written through raw pointers into a 1 MiB buffer: rows that straddle its end, and
+// a value longer than the whole buffer, come out whole and in order, quoted where needed.
+TEST(PersonWriterTest, RowsAcrossTheBufferAndLargerThanItComeOutWhole) {
+  std::vector<Person> people;
+  std::string expected = "name,address\n";
+  for (int i = 0; i < 3000; ++i) {
+    Person p;
+    p[PersonField::kName] = "person " + std::to_string(i);
+    p[PersonField::kAddress] = std::string(700 + i % 13, 'a' + static_cast<char>(i % 26));
+    expected += p[PersonField::kName] + "," + p[PersonField::kAddress] + "\n";
+    people.push_back(p);
+  }
+  Person huge;
+  huge[PersonField::kName] = std::string(3 << 20, '"');  // every byte doubled inside quotes
+  huge[PersonField::kAddress] = "x";
+  expected += "\"" + std::string(6 << 20, '"') + "\",x\n";
+  people.push_back(huge);
+  Person last;
+  last[PersonField::kName] = "last";
+  last[PersonField::kAddress] = "a,b";
+  expected += "last,\"a,b\"\n";
+  people.push_back(last);
+  EXPECT_EQ(capture(PersonWriter::Format::kCsv, people), expected);
+}
+
 TEST(PersonWriterTest, ClosedOutputIsAnError) {
   std::FILE* f = std::fopen("/dev/full", "w");
   ASSERT_NE(f, nullptr);
