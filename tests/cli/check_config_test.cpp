@@ -46,6 +46,8 @@ TEST_F(CheckConfigTest, WrongCertificatePortInUseAndBadKeyFileAreEachOneLine) {
                {"CANARYTRAP_LISTEN_DNS", "127.0.0.1:" + std::to_string(free_port())},
                {"CANARYTRAP_LISTEN_SMTP", "127.0.0.1:" + std::to_string(free_port())},
                {"CANARYTRAP_LISTEN_METRICS", ""},
+               // Not the default 127.0.0.1:8081, which a running demo may hold.
+               {"CANARYTRAP_LISTEN_ADMIN", "127.0.0.1:" + std::to_string(free_port())},
                {"CANARYTRAP_TLS_CERT", (dir_ / "a.example.pem").string()},
                {"CANARYTRAP_TLS_KEY", (dir_ / "b.example.key").string()}});
   ::close(fd);

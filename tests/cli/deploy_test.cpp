@@ -26,9 +26,13 @@ TEST_F(DeployTest, SystemdUnitVerifies) {
 }
 
 TEST_F(DeployTest, ExampleConfigPassesTheConfigChecks) {
-  // The example names production paths and ports; its values must at least load.
+  // The example names production paths and ports; its values must at least load. Its
+  // loopback ports (admin 8081, metrics 9559) are the demo's too: a `scripts/run-demo.sh`
+  // left running beside the tests holds them, so they are moved to free ones here.
   const auto example = std::filesystem::path(CANARYTRAP_SOURCE_DIR) / "deploy/canarytrap.example.toml";
-  auto r = ct({"--config", example.string(), "check-config", "--json"});
+  auto r = ct({"--config", example.string(), "check-config", "--json"},
+              {{"CANARYTRAP_LISTEN_ADMIN", "127.0.0.1:" + std::to_string(free_port())},
+               {"CANARYTRAP_LISTEN_METRICS", "127.0.0.1:" + std::to_string(free_port())}});
   auto j = nlohmann::json::parse(r.out);
   for (const auto& p : j["problems"]) {
     const std::string text = p.get<std::string>();
