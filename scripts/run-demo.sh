@@ -11,6 +11,10 @@ cd "$(dirname "$0")/.."
 
 dir=${1:-demo}
 scripts/install-deps.sh build
+# ccache as in scripts/test.sh: entries shared by clones in other folders.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j "$(nproc)" --target canarytrap
 ct=$PWD/build/src/canarytrap
