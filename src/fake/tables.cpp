@@ -38,6 +38,7 @@ std::uint32_t to_u32(std::string_view s) {
 }
 
 void WeightedTable::add(std::uint32_t index, std::uint32_t weight) {
+  guide_.clear();  // built for the entries before this one; finish() again
   if (weight == 0) return;
   cumulative_.push_back((cumulative_.empty() ? 0 : cumulative_.back()) + weight);
   index_.push_back(index);
