@@ -11,7 +11,7 @@ namespace canarytrap {
 
 namespace {
 
-enum Class : std::uint8_t { kOther = 0, kDigit, kAlpha, kHigh, kAt, kPercent, kNewline, kSep, kBackslash };
+enum Class : std::uint8_t { kOther = 0, kDigit, kAlpha, kHigh, kSep };
 
 constexpr std::array<std::uint8_t, 256> make_classes() {
   std::array<std::uint8_t, 256> t{};
@@ -19,11 +19,7 @@ constexpr std::array<std::uint8_t, 256> make_classes() {
   for (int c = 'a'; c <= 'z'; ++c) t[c] = kAlpha;
   for (int c = 'A'; c <= 'Z'; ++c) t[c] = kAlpha;
   for (int c = 0x80; c <= 0xFF; ++c) t[c] = kHigh;
-  t['@'] = kAt;
-  t['%'] = kPercent;
-  t['\n'] = kNewline;
   for (char c : {' ', '-', '.', '(', ')', '+', '/'}) t[static_cast<unsigned char>(c)] = kSep;
-  t['\\'] = kBackslash;
   return t;
 }
 constexpr auto kClass = make_classes();
@@ -111,6 +107,50 @@ std::size_t high_end(const unsigned char* p, std::size_t i, std::size_t n) {
   return i;
 }
 
+constexpr std::size_t kReadAhead = 1024;
+
+// Sixty-four bytes from p[b], one bit per byte (bit k: p[b + k]); bytes at or past n read as 0.
+struct Block {
+  std::uint64_t digit = 0, alpha = 0, high = 0, special = 0;  // special: '@', '%', '\n', ')'
+};
+
+Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
+  const unsigned char* q = p + b;
+  unsigned char padded[64];
+  if (n - b < 64) {
+    std::memset(padded, 0, sizeof padded);
+    std::memcpy(padded, q, n - b);
+    q = padded;
+  }
+  Block blk;
+#if defined(__SSE2__)
+  for (unsigned k = 0; k < 4; ++k) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 16 * k));
+    const auto bits = [&](__m128i m) {
+      return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))) << (16 * k);
+    };
+    blk.digit |= bits(in_range(x, '0', '9'));
+    blk.alpha |= bits(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z'));
+    blk.high |= bits(x);
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('%'))),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')'))));
+    blk.special |= bits(special);
+  }
+#else
+  for (unsigned k = 0; k < 64; ++k) {
+    const std::uint64_t bit = std::uint64_t{1} << k;
+    const unsigned char c = q[k];
+    const std::uint8_t cls = kClass[c];
+    if (cls == kDigit) blk.digit |= bit;
+    if (cls == kAlpha) blk.alpha |= bit;
+    if (cls == kHigh) blk.high |= bit;
+    if (c == '@' || c == '%' || c == '\n' || c == ')') blk.special |= bit;
+  }
+#endif
+  return blk;
+}
+
 }  // namespace
 
 // Lookups wait in a ring of kPending: each is resolved kPending lookups after its prefetch
@@ -167,27 +207,28 @@ void Matcher::alnum_run(std::size_t start, std::size_t end) {
 }
 
 void Matcher::digit_group(std::size_t start, std::size_t end) {
-  if (!groups_.empty()) {
-    const std::size_t gap_start = groups_.back().end;
-    bool joined = start - gap_start <= 2;
-    for (std::size_t i = gap_start; joined && i < start; ++i) {
-      joined = kClass[static_cast<unsigned char>(data_[i])] == kSep;
-    }
-    if (!joined || groups_.size() == 8) flush_digits();
+  if (group_count_ != 0) {
+    // Joined to the group before by one or two separators. Evaluated without branches: a
+    // dump's digit runs join or not in no pattern a predictor learns. All reads are in the
+    // input: the gap is at least one byte, and gap_start + 1 <= start.
+    const std::size_t gap_start = groups_[group_count_ - 1].end;
+    const std::size_t gap = start - gap_start;
+    const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+    const bool joined = (gap <= 2) & (kClass[p[gap_start]] == kSep) & ((gap == 1) | (kClass[p[gap_start + 1]] == kSep));
+    if (!joined || group_count_ == groups_.size()) flush_digits();
   }
-  groups_.push_back({start, end});
+  groups_[group_count_++] = {start, end};
+  group_digits_ += end - start;
 }
 
 // The digit strings some needle could be: each group alone and joined to the groups after it
 // (a phone written "138 1234 5678"), 9 to 19 digits long.
 void Matcher::flush_digits() {
-  const std::size_t g = groups_.size();
-  std::size_t all = 0;
-  for (const Group& x : groups_) all += x.end - x.start;
-  if (all < 9) {  // most digit groups of a dump: dates, house numbers, counts
-    groups_.clear();
-    return;
-  }
+  const std::size_t g = group_count_;
+  const std::size_t all = group_digits_;
+  group_count_ = 0;
+  group_digits_ = 0;
+  if (all < 9) return;  // most digit groups of a dump: dates, house numbers, counts
   for (std::size_t a = 0; a < g; ++a) {
     std::size_t total = 0;
     buffer_.clear();
@@ -210,7 +251,6 @@ void Matcher::flush_digits() {
       digit_candidates(d, base_ + groups_[a].start, a == b);
     }
   }
-  groups_.clear();
 }
 
 void Matcher::digit_candidates(std::string_view d, std::uint64_t at, bool one_group) {
@@ -224,17 +264,22 @@ void Matcher::digit_candidates(std::string_view d, std::uint64_t at, bool one_gr
 }
 
 void Matcher::email_at(std::size_t at, std::size_t width) {
-  std::size_t left = at;
-  while (left > record_start_ && at - left < 64 && local_part_char(static_cast<unsigned char>(data_[left - 1]))) --left;
   std::size_t right = at + width;
   while (right < data_.size() && right - at < 255 && domain_char(static_cast<unsigned char>(data_[right]))) ++right;
   while (right > at + width && (data_[right - 1] == '.' || data_[right - 1] == '-')) --right;
-  if (left == at || right < at + width + 3) return;
-  buffer_.resize((at - left) + 1 + (right - at - width));
+  if (right < at + width + 3 || at <= record_start_ || !local_part_char(static_cast<unsigned char>(data_[at - 1]))) return;
+  // The domain first: an address at a domain no canary uses is dropped before it is assembled.
+  char domain[256];
+  const std::size_t domain_len = right - (at + width);
+  for (std::size_t i = 0; i < domain_len; ++i) domain[i] = kLower[static_cast<unsigned char>(data_[at + width + i])];
+  if (!index_.email_domain(NeedleIndex::hash(NeedleKind::kEmail, std::string_view(domain, domain_len)))) return;
+  std::size_t left = at;
+  while (left > record_start_ && at - left < 64 && local_part_char(static_cast<unsigned char>(data_[left - 1]))) --left;
+  buffer_.resize((at - left) + 1 + domain_len);
   char* out = buffer_.data();
   for (std::size_t i = left; i < at; ++i) *out++ = kLower[static_cast<unsigned char>(data_[i])];
   *out++ = '@';
-  for (std::size_t i = at + width; i < right; ++i) *out++ = kLower[static_cast<unsigned char>(data_[i])];
+  std::memcpy(out, domain, domain_len);
   lookup(NeedleKind::kEmail, buffer_, base_ + left);
 }
 
@@ -301,79 +346,127 @@ void Matcher::end_record(std::size_t end) {
   record_start_ = end + 1;
 }
 
+// One run of ASCII letters and digits, [s, e).
+[[gnu::always_inline]] inline void Matcher::word(std::size_t s, std::size_t e, bool digit_seen, bool alpha_seen) {
+  const std::size_t len = e - s;
+  if (!alpha_seen) {
+    nums_.push_back({s, len});  // for dating a name in this record
+    digit_group(s, e);
+    if (len == 17 || len == 24) alnum_run(s, e);
+    return;
+  }
+  // Only a run this long can be a token or an ID, escaped or not.
+  if (len >= 17) alnum_run(s, e);
+  if (latin_names_ && !digit_seen) {
+    // A Latin name: this word and the one before it, one space apart.
+    const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+    if (prev_word_end_ + 1 == s && prev_word_end_ > prev_word_start_ && data_[prev_word_end_] == ' ' &&
+        index_.name_start(static_cast<unsigned char>(kLower[p[prev_word_start_]]))) {
+      buffer_.clear();
+      for (std::size_t k = prev_word_start_; k < prev_word_end_; ++k) buffer_ += kLower[p[k]];
+      for (std::size_t k = s; k < e; ++k) buffer_ += kLower[p[k]];
+      name_candidate(buffer_, prev_word_start_);
+    }
+    prev_word_start_ = s;
+    prev_word_end_ = e;
+  }
+}
+
+// One run of bytes >= 0x80, [s, e): a CJK name is two to four characters of three bytes each.
+[[gnu::always_inline]] inline void Matcher::high_run(std::size_t s, std::size_t e) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+  // 6, 9 or 12 bytes led by a 3-byte sequence's first byte, tested without a branch each.
+  const std::size_t len = e - s;
+  const bool shaped = (len <= 12) & ((0x1240u >> (len & 15)) & 1) & ((p[s] & 0xF0) == 0xE0);
+  if (names_in_index_ && shaped && index_.name_start(NeedleIndex::code_of(p + s))) {
+    name_candidate(data_.substr(s, e - s), s);
+  }
+}
+
+// The bytes the scan stops at besides runs: '@', '%', '\n' and ')'.
+void Matcher::special(std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+  const std::size_t n = data_.size();
+  switch (p[i]) {
+    case '\n':
+      flush_digits();
+      end_record(i);
+      ++line_;
+      break;
+    case '@':
+      email_at(i, 1);
+      break;
+    case '%':
+      if (i + 2 < n && p[i + 1] == '4' && p[i + 2] == '0') email_at(i, 3);
+      break;
+    default:  // ')': ")," + "(" between the rows of a multi-row INSERT ends a record
+      if (i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {
+        flush_digits();
+        end_record(i);
+      }
+  }
+}
+
+// The scan visits only where something starts: a run of letters and digits, a run of bytes
+// >= 0x80, or one of the special bytes. Sixty-four bytes at a time are classified into
+// bitmasks and the starts taken from them lowest first; punctuation, spaces and the like
+// (a third of the runs of a CSV) are never visited, and a run's end is read off its mask.
 std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vector<RawMatch>& out) {
   data_ = data;
   line_ = 0;
   base_ = base;
   out_ = &out;
   record_start_ = 0;
-  groups_.clear();
+  group_count_ = 0;
+  group_digits_ = 0;
   nums_.clear();
   names_.clear();
   prev_word_start_ = prev_word_end_ = 0;
-  const bool names = index_.has_names();
+  names_in_index_ = index_.has_names();
+  latin_names_ = false;
+  for (char c = 'a'; c <= 'z'; ++c) latin_names_ = latin_names_ || index_.name_start(static_cast<unsigned char>(c));
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t n = data.size();
   std::size_t i = 0;
-  // Branches in order of how often dumps take them (words and numbers, then punctuation,
-  // then non-ASCII text): a switch's jump table costs a mispredicted indirect jump per run.
   while (i < n) {
-    const std::uint8_t cls = kClass[p[i]];
-    if (cls == kDigit || cls == kAlpha) {
-      const std::size_t s = i;
-      bool digit_seen, alpha_seen;
-      i = alnum_end(p, i, n, digit_seen, alpha_seen);
-      const std::size_t len = i - s;
-      if (!alpha_seen) {
-        nums_.push_back({s, len});  // for dating a name in this record
-        digit_group(s, i);
-        if (len == 17 || len == 24) alnum_run(s, i);
-      } else {
-        // Only a run this long can be a token or an ID, escaped or not.
-        if (len >= 17) alnum_run(s, i);
-        if (names && !digit_seen) {
-          // A Latin name: this word and the one before it, one space apart.
-          if (prev_word_end_ + 1 == s && prev_word_end_ > prev_word_start_ && data[prev_word_end_] == ' ' &&
-              index_.name_start(static_cast<unsigned char>(kLower[p[prev_word_start_]]))) {
-            buffer_.clear();
-            for (std::size_t k = prev_word_start_; k < prev_word_end_; ++k) buffer_ += kLower[p[k]];
-            for (std::size_t k = s; k < i; ++k) buffer_ += kLower[p[k]];
-            name_candidate(buffer_, prev_word_start_);
-          }
-          prev_word_start_ = s;
-          prev_word_end_ = i;
+    const std::size_t b = i;  // the block: bytes [b, b + 64), past the end read as 0
+    if (b + kReadAhead < n) __builtin_prefetch(p + b + kReadAhead);
+    const Block blk = classify(p, b, n);
+    const std::uint64_t an = blk.digit | blk.alpha;
+    const std::uint64_t an_before = b > 0 && (kClass[p[b - 1]] == kDigit || kClass[p[b - 1]] == kAlpha);
+    const std::uint64_t high_before = b > 0 && p[b - 1] >= 0x80;
+    std::uint64_t starts = (an & ~(an << 1 | an_before)) | (blk.high & ~(blk.high << 1 | high_before)) | blk.special;
+    i = b + 64;
+    while (starts != 0) {
+      const unsigned at = static_cast<unsigned>(__builtin_ctzll(starts));
+      std::size_t next;
+      if (an >> at & 1) {
+        const std::uint64_t stop = ~an >> at;
+        const unsigned len = stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at;
+        const std::uint64_t in_run = (len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1) << at;
+        bool digit_seen = (blk.digit & in_run) != 0, alpha_seen = (blk.alpha & in_run) != 0;
+        next = b + at + len;
+        if (stop == 0 && next < n) {  // on past the block
+          bool more_digits, more_letters;
+          next = alnum_end(p, next, n, more_digits, more_letters);
+          digit_seen = digit_seen || more_digits;
+          alpha_seen = alpha_seen || more_letters;
         }
+        word(b + at, next, digit_seen, alpha_seen);
+      } else if (blk.high >> at & 1) {
+        const std::uint64_t stop = ~blk.high >> at;
+        next = b + at + (stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at);
+        if (stop == 0 && next < n) next = high_end(p, next, n);
+        high_run(b + at, next);
+      } else {
+        special(b + at);
+        next = b + at + 1;
       }
-    } else if (cls == kOther || cls == kBackslash) {
-      do {
-        ++i;
-      } while (i < n && kClass[p[i]] == kOther);
-    } else if (cls == kSep) {
-      // ")," + "(" between the rows of a multi-row INSERT ends a record.
-      if (p[i] == ')' && i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {
-        flush_digits();
-        end_record(i);
+      if (next >= b + 64) {
+        i = next;
+        break;
       }
-      ++i;
-    } else if (cls == kHigh) {
-      const std::size_t s = i;
-      i = high_end(p, i, n);
-      // A CJK name: two to four characters of three bytes each.
-      if (names && i - s >= 6 && i - s <= 12 && (i - s) % 3 == 0 && p[s] >= 0xE0 && p[s] < 0xF0 &&
-          index_.name_start(NeedleIndex::code_of(p + s))) {
-        name_candidate(data.substr(s, i - s), s);
-      }
-    } else if (cls == kNewline) {
-      flush_digits();
-      end_record(i);
-      ++line_;
-      ++i;
-    } else if (cls == kAt) {
-      email_at(i, 1);
-      ++i;
-    } else {  // kPercent
-      if (i + 2 < n && p[i + 1] == '4' && p[i + 2] == '0') email_at(i, 3);
-      ++i;
+      starts &= ~std::uint64_t{0} << (next - b);
     }
   }
   flush_digits();

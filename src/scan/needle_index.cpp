@@ -128,6 +128,7 @@ void NeedleIndex::add(const ScanNeedle& n) {
     ++canaries_;
   }
   queue(hash(kind, n.value), index, kind);
+  if (kind == NeedleKind::kEmail) add_email_domain(n.value);
   if (kind == NeedleKind::kDigits && n.value.size() < 64) digit_lengths_ |= std::uint64_t{1} << n.value.size();
   // A name_dob needle adds its name alone: the scanner looks for dates only near a name.
   if (kind == NeedleKind::kNameDob) {
@@ -142,6 +143,21 @@ void NeedleIndex::add(const ScanNeedle& n) {
       add_name(hash(NeedleKind::kName, std::string_view(n.value).substr(0, bar)));
     }
   }
+}
+
+void NeedleIndex::add_email_domain(std::string_view email) {
+  if (email_domain_count_ > kEmailDomains) return;
+  const auto at = email.rfind('@');
+  // No '@' (not an address the scanner could ever assemble): filter nothing rather than guess.
+  const std::uint64_t h = at == std::string_view::npos ? 0 : hash(NeedleKind::kEmail, email.substr(at + 1));
+  for (std::size_t i = 0; i < email_domain_count_; ++i) {
+    if (email_domains_[i] == h) return;
+  }
+  if (h == 0 || email_domain_count_ == kEmailDomains) {
+    email_domain_count_ = kEmailDomains + 1;
+    return;
+  }
+  email_domains_[email_domain_count_++] = h;
 }
 
 // Names are gathered while loading and placed once their number is known (finish()).
@@ -197,9 +213,13 @@ struct CacheHeader {
   std::int64_t version;  // the registry's needles_version()
   std::uint64_t slot_count, count, names, canaries, digit_lengths, slot_size, name_slots;
   std::uint64_t hash_check;  // hash_check(): a file from a build hashing otherwise is rebuilt
+  std::uint64_t email_domain_count;
+  std::uint64_t email_domains[16];
 };
+static_assert(sizeof(CacheHeader::email_domains) == sizeof(std::uint64_t) * (NeedleIndex::kEmailDomainsCached));
 std::uint64_t hash_check() { return NeedleIndex::hash(NeedleKind::kEmail, "hash-check@canarytrap.invalid"); }
-constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '2'};  // 2: names apart, new hash
+// 2: names apart, new hash; 3: e-mail needles' domains.
+constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '3'};
 
 }  // namespace
 
@@ -210,7 +230,8 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   if (!in.read(reinterpret_cast<char*>(&h), sizeof h)) return false;
   if (std::memcmp(h.magic, kCacheMagic, sizeof kCacheMagic) != 0 || h.version != version ||
       h.slot_size != sizeof(Slot) || h.hash_check != hash_check() || h.slot_count == 0 || h.slot_count > (std::uint64_t{1} << 34) ||
-      h.name_slots < 1024 || h.name_slots > (std::uint64_t{1} << 34) || (h.name_slots & (h.name_slots - 1)) != 0) {
+      h.name_slots < 1024 || h.name_slots > (std::uint64_t{1} << 34) || (h.name_slots & (h.name_slots - 1)) != 0 ||
+      h.email_domain_count > kEmailDomains + 1) {
     return false;
   }
   std::error_code ec;
@@ -220,11 +241,11 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   }
   std::vector<unsigned char> starts(65536 / 8);
   if (!in.read(reinterpret_cast<char*>(starts.data()), static_cast<std::streamsize>(starts.size()))) return false;
-  std::vector<Slot> slots(h.slot_count);
+  Table<Slot> slots(h.slot_count);
   if (!in.read(reinterpret_cast<char*>(slots.data()), static_cast<std::streamsize>(slots.size() * sizeof(Slot)))) {
     return false;
   }
-  std::vector<std::uint32_t> names(h.name_slots);
+  Table<std::uint32_t> names(h.name_slots);
   if (!in.read(reinterpret_cast<char*>(names.data()), static_cast<std::streamsize>(names.size() * sizeof(std::uint32_t)))) {
     return false;
   }
@@ -241,6 +262,8 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   names_ = h.names;
   canaries_ = h.canaries;
   digit_lengths_ = h.digit_lengths;
+  email_domain_count_ = h.email_domain_count;
+  std::memcpy(email_domains_, h.email_domains, sizeof email_domains_);
   return true;
 }
 
@@ -256,6 +279,8 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   h.slot_size = sizeof(Slot);
   h.name_slots = names_table_.size();
   h.hash_check = hash_check();
+  h.email_domain_count = email_domain_count_;
+  std::memcpy(h.email_domains, email_domains_, sizeof email_domains_);
   std::vector<unsigned char> starts(65536 / 8);
   for (std::size_t i = 0; i < 65536; ++i) starts[i / 8] |= static_cast<unsigned char>(name_starts_[i]) << (i % 8);
   // Written beside, then renamed over: a reader sees the old file or the new one, whole.

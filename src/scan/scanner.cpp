@@ -269,6 +269,22 @@ void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, F
   r.sha256 = sha.hex();
 }
 
+// Maps a chunk of the file in one system call before it is scanned (MADV_POPULATE_READ,
+// Linux 5.14 on): faulting it in 64 KB at a time as the matcher reaches it cost the scan about
+// a tenth of its time on a virtual machine. A chunk at a time, not the whole file with
+// MAP_POPULATE: a dump larger than memory would be read in whole before the scan began.
+// Only a hint: an older kernel says EINVAL and the pages fault in as before.
+void populate(const char* at, std::size_t len) {
+#if defined(MADV_POPULATE_READ)
+  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto start = reinterpret_cast<std::uintptr_t>(at) / page * page;
+  (void)::madvise(reinterpret_cast<void*>(start), reinterpret_cast<std::uintptr_t>(at) + len - start, MADV_POPULATE_READ);
+#else
+  (void)at;
+  (void)len;
+#endif
+}
+
 // A plain file, memory-mapped, split between threads at line ends.
 void scan_mapped(const char* data, std::size_t size, const NeedleIndex& index, const ScanOptions& options,
                  FileScan& r) {
@@ -290,6 +306,7 @@ void scan_mapped(const char* data, std::size_t size, const NeedleIndex& index, c
       std::size_t len = std::min(kChunk, end - pos);
       if (pos + len < end) len = cut_point(std::string_view(data + pos, len));
       if (len == 0) len = std::min(kChunk, end - pos);
+      populate(data + pos, len);
       sinks[static_cast<std::size_t>(t)]->feed(std::string_view(data + pos, len), pos);
       if (options.progress_bytes) options.progress_bytes->fetch_add(len);
       pos += len;

@@ -36,6 +36,33 @@ TEST(MatcherTest, EmailsAnyCaseAndUrlEncoded) {
   EXPECT_FALSE(has("xwang.jingjia74@mail.example.net", "1:email"));
 }
 
+// Addresses are first checked by their domain against the few the e-mail needles use; with
+// more domains than the index keeps, every address goes to the table instead. Either way
+// each canary's address is found, and only at its own domain.
+TEST(MatcherTest, EmailsAtFewOrManyDomains) {
+  for (const int domains : {1, 2, 16, 17, 40}) {
+    std::vector<ScanNeedle> needles;
+    for (int i = 0; i < domains; ++i) {
+      needles.push_back({i + 1, "email", "li.na" + std::to_string(i) + "@mail" + std::to_string(i) + ".example.net"});
+    }
+    const NeedleIndex idx = NeedleIndex::build(needles);
+    Matcher m(idx);
+    for (int i = 0; i < domains; ++i) {
+      const std::string n = std::to_string(i);
+      std::vector<RawMatch> out;
+      m.scan("a,LI.NA" + n + "@MAIL" + n + ".EXAMPLE.NET,b\nli.na" + n + "%40mail" + n + ".example.net\n", 0, out);
+      ASSERT_EQ(out.size(), 2u) << domains << " domains, address " << i;
+      EXPECT_EQ(out[0].canary, static_cast<std::uint32_t>(i + 1));
+      EXPECT_EQ(out[1].offset, 27u + 2 * n.size());  // the second line
+      out.clear();
+      // The same local part at another canary's domain, or at a domain of none.
+      const std::string other = std::to_string((i + 1) % domains);
+      m.scan("li.na" + n + "@mail" + (domains > 1 ? other : "x") + ".example.net li.na" + n + "@example.com", 0, out);
+      EXPECT_TRUE(out.empty()) << domains << " domains, address " << i;
+    }
+  }
+}
+
 TEST(MatcherTest, PhonesAcrossSeparatorsAndCountryCodes) {
   for (const char* t : {"13812345678", "+86 138-1234-5678", "0086 138 1234 5678", "+86 13812345678", "138.1234.5678",
                         "tel: (138) 1234 5678"}) {

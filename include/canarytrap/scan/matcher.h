@@ -65,6 +65,9 @@ class Matcher {
   void email_at(std::size_t at, std::size_t width);
   void name_candidate(std::string_view normalized, std::size_t offset);
   void end_record(std::size_t end);
+  void word(std::size_t start, std::size_t end, bool digit_seen, bool alpha_seen);
+  void high_run(std::size_t start, std::size_t end);
+  void special(std::size_t at);
 
   const NeedleIndex& index_;
   // Per scan() call:
@@ -75,7 +78,8 @@ class Matcher {
   Pending pending_[kPending];
   int pending_count_ = 0;
   int pending_next_ = 0;  // where the next lookup goes; with a full ring, the oldest
-  std::vector<Group> groups_;
+  std::array<Group, 8> groups_;  // digit groups joined by separators, so far
+  std::size_t group_count_ = 0, group_digits_ = 0;
   std::vector<FoundName> names_;
   struct Num {
     std::size_t start, len;
@@ -85,6 +89,8 @@ class Matcher {
   std::size_t record_start_ = 0;
   std::uint32_t line_ = 0;
   std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
+  bool names_in_index_ = false;
+  bool latin_names_ = false;  // some name starts with a Latin letter
   std::string buffer_;
 };
 

@@ -22,6 +22,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "canarytrap/core/huge_page_allocator.h"
 #include "canarytrap/core/status.h"
 #include "canarytrap/store/registry.h"
 
@@ -104,6 +105,7 @@ class NeedleIndex {
     }
   }
 
+  static constexpr std::size_t kEmailDomainsCached = 16;  // the cache file's room for them
   std::size_t canaries() const { return canaries_; }  // approximately: distinct runs of ids
   std::size_t needles() const { return count_; }
   bool has_names() const { return names_ > 0; }
@@ -111,6 +113,17 @@ class NeedleIndex {
   // whether a name starts with this character (the UTF-8 lead of a CJK name, or a letter).
   bool digit_length(std::size_t n) const { return n < 64 && (digit_lengths_ >> n & 1); }
   bool name_start(std::uint32_t code) const { return name_starts_[code & 0xFFFF]; }
+  // Whether some e-mail needle is at this domain (h = hash(kEmail, the lower-case domain)):
+  // every e-mail-shaped text of a dump is checked, and most are at domains no canary uses,
+  // so the scanner hashes the domain first and assembles the address only when it passes.
+  // Always true when the needles use more than kEmailDomains domains.
+  bool email_domain(std::uint64_t h) const {
+    if (email_domain_count_ > kEmailDomains) return true;
+    for (std::size_t i = 0; i < email_domain_count_; ++i) {
+      if (email_domains_[i] == h) return true;
+    }
+    return false;
+  }
   static std::uint32_t code_of(const unsigned char* p) {  // a 3-byte UTF-8 sequence's code point
     return (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
   }
@@ -163,18 +176,24 @@ class NeedleIndex {
   bool read_cache(const std::filesystem::path& cache, std::int64_t version);
   void write_cache(const std::filesystem::path& cache, std::int64_t version) const;
 
-  std::vector<Slot> slots_;
+  template <typename T>
+  using Table = std::vector<T, HugePageAllocator<T>>;
+  Table<Slot> slots_;
   // tags_[i]: tag_of(slots_[i].hash), or 0 where slots_[i] is empty. Probing runs over these
   // 1-byte tags, not the 12-byte slots: an unsuccessful search at a load of 0.75 passes
   // about 8 slots, which is one cache line of tags (rarely two) but two or three of slots;
   // and the tags of a million canaries (9 MB) mostly stay in the last-level cache.
-  std::vector<std::uint8_t> tags_;
+  Table<std::uint8_t> tags_;
   std::size_t count_ = 0;
   std::size_t names_ = 0;                   // distinct names in names_table_
-  std::vector<std::uint32_t> names_table_;  // name_key()s, a power of two long, 0 = empty
+  Table<std::uint32_t> names_table_;  // name_key()s, a power of two long, 0 = empty
   std::vector<std::uint64_t> name_hashes_;  // while loading
   std::uint64_t digit_lengths_ = 0;
   std::vector<bool> name_starts_ = std::vector<bool>(65536);
+  static constexpr std::size_t kEmailDomains = kEmailDomainsCached;
+  std::uint64_t email_domains_[kEmailDomains] = {};
+  std::size_t email_domain_count_ = 0;  // kEmailDomains + 1: too many to filter by
+  void add_email_domain(std::string_view email);
   static constexpr std::size_t kQueue = 32;
   Slot queued_[kQueue];
   std::size_t queued_count_ = 0;
