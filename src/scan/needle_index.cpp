@@ -214,9 +214,8 @@ struct CacheHeader {
   std::uint64_t slot_count, count, names, canaries, digit_lengths, slot_size, name_slots;
   std::uint64_t hash_check;  // hash_check(): a file from a build hashing otherwise is rebuilt
   std::uint64_t email_domain_count;
-  std::uint64_t email_domains[16];
+  std::uint64_t email_domains[NeedleIndex::kEmailDomains];
 };
-static_assert(sizeof(CacheHeader::email_domains) == sizeof(std::uint64_t) * (NeedleIndex::kEmailDomainsCached));
 std::uint64_t hash_check() { return NeedleIndex::hash(NeedleKind::kEmail, "hash-check@canarytrap.invalid"); }
 // 2: names apart, new hash; 3: e-mail needles' domains.
 constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '3'};

@@ -1,7 +1,8 @@
 // Matcher: finds canary values in bytes, however a dump reformatted them.
 //
-// One pass over the bytes, with a byte-class table and runs measured sixteen bytes at a
-// time: alphanumeric runs of a trigger token's length (dns labels, http ids) and ID-number
+// One pass over the bytes, classified sixty-four at a time into bitmasks, visiting only where
+// a run of letters and digits or of non-ASCII bytes starts, and '@', '%', newlines and ')':
+// alphanumeric runs of a trigger token's length (dns labels, http ids) and ID-number
 // shape, digit groups joined across the separators people put in phone numbers
 // ("+86 138-1234-5678", "(555) 010-1234") with
 // country prefixes removed, e-mail addresses around "@" or "%40" (case-folded), and within

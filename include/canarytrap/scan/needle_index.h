@@ -105,7 +105,7 @@ class NeedleIndex {
     }
   }
 
-  static constexpr std::size_t kEmailDomainsCached = 16;  // the cache file's room for them
+  static constexpr std::size_t kEmailDomains = 16;  // kept for email_domain(), and in the cache file
   std::size_t canaries() const { return canaries_; }  // approximately: distinct runs of ids
   std::size_t needles() const { return count_; }
   bool has_names() const { return names_ > 0; }
@@ -190,7 +190,6 @@ class NeedleIndex {
   std::vector<std::uint64_t> name_hashes_;  // while loading
   std::uint64_t digit_lengths_ = 0;
   std::vector<bool> name_starts_ = std::vector<bool>(65536);
-  static constexpr std::size_t kEmailDomains = kEmailDomainsCached;
   std::uint64_t email_domains_[kEmailDomains] = {};
   std::size_t email_domain_count_ = 0;  // kEmailDomains + 1: too many to filter by
   void add_email_domain(std::string_view email);
