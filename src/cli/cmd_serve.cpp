@@ -144,7 +144,8 @@ class ServeCommand final : public Command {
         return;
       }
       spdlog::info("{}: stopping listeners, writing queued hits", signo == SIGTERM ? "SIGTERM" : "SIGINT");
-      (*listeners)->stop();
+      // The threads stop first; the sockets close after they are joined (listeners->reset()
+      // below): closing another thread's acceptor here raced with its accept handler.
       for (auto* each : ios) each->stop();
     };
     signals.async_wait(on_signal);
@@ -152,7 +153,7 @@ class ServeCommand final : public Command {
     for (int i = 1; i < threads; ++i) pool.emplace_back([each = ios[static_cast<std::size_t>(i)]] { each->run(); });
     io.run();
     for (auto& t : pool) t.join();
-    listeners->reset();  // acceptors and sockets go before their io_context
+    listeners->reset();  // closes the sockets, now that no thread runs them; before their io_context
     return kExitOk;
   }
 

@@ -4,6 +4,7 @@
 #include <exception>
 #include <iostream>
 
+#include "canarytrap/core/crash_report.h"
 #include "canarytrap/core/log.h"
 #include "canarytrap/version.h"
 #include "command.h"
@@ -15,6 +16,8 @@ int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) makes writes fail with EFBIG, reported as one line and
   // with the staged file removed, instead of killing the process mid-write.
   std::signal(SIGXFSZ, SIG_IGN);
+  // A crash leaves a backtrace on stderr, which is where serve's log goes.
+  install_crash_report();
 
   // Until the config is read, log as text; the config or --log-format may switch to JSON.
   init_logging(LogFormat::kText, "info");

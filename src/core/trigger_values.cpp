@@ -73,6 +73,22 @@ std::string two_digits(unsigned v) {
 
 }  // namespace
 
+std::string_view token_of(Channel channel, std::string_view normalized) {
+  switch (channel) {
+    case Channel::kDns:
+      return normalized.substr(0, normalized.find('.'));
+    case Channel::kHttp: {
+      const auto slash = normalized.rfind('/');
+      if (slash == std::string_view::npos) return {};
+      const std::string_view segment = normalized.substr(slash + 1);
+      return segment.substr(0, segment.find('.'));
+    }
+    case Channel::kSmtp:
+      return normalized;
+  }
+  return {};
+}
+
 TriggerMinter::TriggerMinter(MintSettings settings) : settings_(std::move(settings)) {}
 
 std::string TriggerMinter::dns_label() {

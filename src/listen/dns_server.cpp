@@ -61,7 +61,7 @@ class UdpWorker : public std::enable_shared_from_this<UdpWorker> {
  public:
   UdpWorker(udp::socket socket, Shared shared) : socket_(std::move(socket)), shared_(shared) {}
   void start() { receive(); }
-  void stop() {
+  void close() {
     boost::system::error_code ec;
     socket_.close(ec);
   }
@@ -205,10 +205,10 @@ class DnsServer final : public Server {
     return Status::Ok();
   }
 
-  void stop() override {
+  void close() override {
     boost::system::error_code ec;
     acceptor_.close(ec);
-    for (auto& w : udp_) w->stop();
+    for (auto& w : udp_) w->close();
   }
 
  private:

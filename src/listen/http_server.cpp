@@ -269,7 +269,7 @@ class HttpServer final : public Server {
     return Status::Ok();
   }
 
-  void stop() override {
+  void close() override {
     beast::error_code ec;
     acceptor_.close(ec);
   }
@@ -358,7 +358,7 @@ class MetricsServer final : public Server {
     accept();
     return Status::Ok();
   }
-  void stop() override {
+  void close() override {
     beast::error_code ec;
     acceptor_.close(ec);
   }

@@ -62,7 +62,9 @@ struct Listeners::Impl {
 };
 
 Listeners::Listeners(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Listeners::~Listeners() { stop(); }
+Listeners::~Listeners() {
+  for (auto& s : impl_->servers) s->close();
+}
 
 Result<std::unique_ptr<Listeners>> Listeners::start(const std::vector<boost::asio::io_context*>& ios,
                                                     const ListenerConfig& config, ObservationSink& sink) {
@@ -135,10 +137,6 @@ Status Listeners::reload_tls() {
   const auto& c = impl_->context->config;
   if (c.tls_cert.empty()) return Status::Ok();
   return impl_->context->tls.load(c.tls_cert, c.tls_key);
-}
-
-void Listeners::stop() {
-  for (auto& s : impl_->servers) s->stop();
 }
 
 const ListenerStats& Listeners::stats() const { return impl_->context->stats; }

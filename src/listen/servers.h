@@ -16,7 +16,8 @@ namespace canarytrap::listen {
 class Server {
  public:
   virtual ~Server() = default;
-  virtual void stop() = 0;
+  // Closes the server's sockets. Called when no thread runs their io_context any more.
+  virtual void close() = 0;
 };
 
 // What every session needs, shared with it: sessions still pending when the io_context is

@@ -170,7 +170,7 @@ class SmtpServer final : public Server {
     return Status::Ok();
   }
 
-  void stop() override {
+  void close() override {
     boost::system::error_code ec;
     acceptor_.close(ec);
   }

@@ -21,6 +21,9 @@ struct Migration {
   int version;
   std::string_view description;
   std::string_view sql;
+  // Drops and re-creates a table that others reference (SQLite's way to change a constraint):
+  // run with foreign keys off, checked with PRAGMA foreign_key_check before it commits.
+  bool rebuilds_tables = false;
 };
 
 const std::vector<Migration>& migrations();

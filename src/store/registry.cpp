@@ -117,10 +117,11 @@ Result<std::unique_ptr<Registry>> Registry::open(const std::filesystem::path& pa
        "INSERT INTO incident (copy_id, opened_at, last_hit_at, state, confidence) VALUES (?1, "
        "?2, ?2, 'open', CASE WHEN ?3 THEN 'low' ELSE 'high' END)"},
       {&impl->link_hit, "INSERT OR IGNORE INTO incident_hit (incident_id, hit_id) VALUES (?1, ?2)"},
-      {&impl->trigger_taken,
-       "SELECT (SELECT count(*) FROM trigger_value WHERE normalized = ?1) + (SELECT count(*) "
-       "FROM trigger_value WHERE token = ?2)"},
-      {&impl->find_fingerprint, "SELECT count(*) FROM fingerprint WHERE normalized = ?2 AND kind = ?1"},
+      // By token alone: it is unique, and a function of the normalized value (token_of).
+      {&impl->trigger_taken, "SELECT count(*) FROM trigger_value WHERE token = ?1"},
+      // The index leaves out name + birth date, which may repeat: the last term lets SQLite use it.
+      {&impl->find_fingerprint,
+       "SELECT count(*) FROM fingerprint WHERE normalized = ?2 AND kind = ?1 AND kind != 'name_dob'"},
   };
   for (const auto& [stmt, sql] : statements) {
     auto st = sqlite::Stmt::prepare(db, sql);
@@ -174,6 +175,16 @@ Result<std::vector<CopyRow>> Registry::list_copies() {
   return out;
 }
 
+Status check_tokens(const NewCanary& canary) {
+  for (const TriggerValue& t : canary.triggers) {
+    if (t.token.empty() || t.token != token_of(t.channel, t.normalized)) {
+      return Status::InvalidArgument("trigger value " + t.normalized + ": token '" + t.token +
+                                     "' is not the one it carries");
+    }
+  }
+  return Status::Ok();
+}
+
 Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
   auto& db = impl_->db;
   // Taken values are looked up first rather than caught as constraint errors under a
@@ -183,13 +194,14 @@ Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
   for (const TriggerValue& t : c.triggers) {
     if (t.channel != Channel::kSmtp) continue;
     auto& st = impl_->trigger_taken;
-    st.bind(1, t.normalized).bind(2, t.token);
+    st.bind(1, t.token);
     auto row = st.step();
     const bool taken = row && *row && st.int64(0) > 0;
     st.reset();
     if (!row) return row.status();
     if (taken) return Status::AlreadyExists("trigger value " + t.normalized + " is already registered");
   }
+  CT_RETURN_IF_ERROR(check_tokens(c));
   // Outside a transaction the canary gets its own, so that it is written whole or not at all;
   // inside one, a failure part-way leaves the caller to roll back (mint and plant do).
   const bool own_transaction = sqlite3_get_autocommit(db.get()) != 0;

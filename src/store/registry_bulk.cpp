@@ -43,8 +43,8 @@ class ReadScope {
   bool own_;
 };
 
-// Whether a count query `st` answers more than 0 for each value, asked in key order in one
-// read transaction; bind(st, value) binds a value's parameters.
+// Whether a count query `st` answers more than 0 for each value, asked in the order of their
+// normalized values in one read transaction; bind(st, value) binds a value's parameters.
 template <typename T, typename Bind>
 Result<std::vector<bool>> count_each(const sqlite::Db& db, sqlite::Stmt& st, const std::vector<const T*>& values,
                                      Bind bind) {
@@ -64,7 +64,7 @@ Result<std::vector<bool>> count_each(const sqlite::Db& db, sqlite::Stmt& st, con
 
 Result<std::vector<bool>> Registry::triggers_taken(const std::vector<const TriggerValue*>& values) {
   return count_each(impl_->db, impl_->trigger_taken, values,
-                    [](sqlite::Stmt& st, const TriggerValue& t) { st.bind(1, t.normalized).bind(2, t.token); });
+                    [](sqlite::Stmt& st, const TriggerValue& t) { st.bind(1, t.token); });
 }
 
 Result<std::vector<bool>> Registry::fingerprints_taken(const std::vector<const FingerprintValue*>& values) {
@@ -124,6 +124,7 @@ Result<std::vector<std::int64_t>> Registry::insert_canaries(const std::vector<Ne
   // Ids given, not drawn: the write transaction holds the registry, so nobody else takes them.
   auto last = db.query_int("SELECT coalesce(max(id), 0) FROM canary");
   if (!last) return last.status();
+  for (const NewCanary& c : canaries) CT_RETURN_IF_ERROR(check_tokens(c));
   std::vector<std::int64_t> ids(canaries.size());
   for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = *last + 1 + static_cast<std::int64_t>(i);
   CT_RETURN_IF_ERROR(insert_rows(db, "INSERT INTO canary (id, kind, copy_id, locale, memo, created_at)", 6,
@@ -156,11 +157,12 @@ Result<std::vector<std::int64_t>> Registry::insert_canaries(const std::vector<Ne
                                    st.bind(p, ids[triggers[i].canary]).bind_ref(p + 1, channel_name(t.channel));
                                    st.bind_ref(p + 2, t.value).bind_ref(p + 3, t.normalized).bind_ref(p + 4, t.token);
                                  }));
-  const auto order =
-      key_order(fingerprints, [&](const Ref& r) -> const std::string& { return fingerprint(r).normalized; });
-  CT_RETURN_IF_ERROR(insert_rows(db, "INSERT INTO fingerprint (canary_id, kind, normalized)", 3, order.size(),
+  // Fingerprints in canary order too: their canary_id index is then appended to. (In the
+  // order of their values, the value index gained less than the canary index lost: 0.95 s
+  // against 0.60 s for 100,000 people, and about even in a registry of 900,000.)
+  CT_RETURN_IF_ERROR(insert_rows(db, "INSERT INTO fingerprint (canary_id, kind, normalized)", 3, fingerprints.size(),
                                  [&](sqlite::Stmt& st, std::size_t i, int p) {
-                                   const Ref& r = fingerprints[order[i]];
+                                   const Ref& r = fingerprints[i];
                                    const FingerprintValue& f = fingerprint(r);
                                    st.bind(p, ids[r.canary]).bind_ref(p + 1, f.kind).bind_ref(p + 2, f.normalized);
                                  }));

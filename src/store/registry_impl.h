@@ -27,6 +27,10 @@ struct Registry::Impl {
                         std::int64_t hit_from, std::int64_t hit_to, TimePoint now);
 };
 
+// InvalidArgument unless each of the canary's trigger tokens is token_of its normalized
+// value: UNIQUE(token) is then what keeps the values unique as well.
+Status check_tokens(const NewCanary& canary);
+
 // Hits as list_hits returns them: kHitSelect + a WHERE clause, read by read_hits.
 extern const std::string_view kHitSelect;
 Result<std::vector<HitRow>> read_hits(sqlite::Stmt& st);

@@ -45,7 +45,7 @@ TEST_F(AdminListenerTest, HttpsWithItsOwnCertificateAndSecureCookies) {
   auto api = run_process({"/usr/bin/curl", "-s", "-k", "-o", "/dev/null", "-w", "%{http_code}", "-H",
                           "Authorization: Bearer " + api_key, base + "/api/v1/summary"});
   EXPECT_EQ(api.out, "200");
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(AdminListenerTest, MissingDashboardFilesAreOneLineAndExitOne) {

@@ -205,7 +205,7 @@ TEST_F(AlertsTest, ThreeChannelsGiveOneOpenedAndOneDigestWithAttribution) {
   auto metrics = run_process({"/usr/bin/curl", "-s", "http://" + at(metrics_port_) + "/metrics"});
   EXPECT_NE(metrics.out.find("canarytrap_alert_attempts_total{outcome=\"delivered\"} 4"), std::string::npos)
       << metrics.out;
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 // The done-when scenario: the receiver down (CT_ALERT_OUTAGE_SECONDS, 120 by default) while
@@ -227,7 +227,7 @@ TEST_F(AlertsTest, ReceiverDownAndServeRestartedLosesNothing) {
   http_hit(url, "curl/7.88");
   ASSERT_TRUE(eventually([&] { return alerts_list().size() == 3u; }, 10)) << alerts_list().dump(2);
   // serve restarted in the middle of the outage.
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
   start_serve();
   dns_hit(b);
   std::this_thread::sleep_until(outage_start + std::chrono::seconds(outage));
@@ -256,7 +256,7 @@ TEST_F(AlertsTest, ReceiverDownAndServeRestartedLosesNothing) {
   std::size_t hits = 0;
   for (const auto& [id, body] : accepted()) hits += body["hit_count"].get<std::size_t>();
   EXPECT_EQ(hits, 4u);  // every hit in exactly one alert
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(AlertsTest, TimeoutsServerErrorsAndRateLimitsAreRetriedClientErrorsFailVisibly) {
@@ -315,7 +315,7 @@ TEST_F(AlertsTest, TimeoutsServerErrorsAndRateLimitsAreRetriedClientErrorsFailVi
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
   ASSERT_TRUE(eventually([&] { return all_delivered(); }, 10)) << alerts_list().dump(2);
   EXPECT_EQ(accepted().size(), 2u);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(AlertsTest, PrivateDestinationsAreRefusedUnlessAllowed) {
@@ -332,7 +332,7 @@ TEST_F(AlertsTest, PrivateDestinationsAreRefusedUnlessAllowed) {
   }, 10));
   EXPECT_NE(alerts_list()[0]["last_error"].get<std::string>().find("127.0.0.1"), std::string::npos);
   EXPECT_TRUE(received().empty());
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 
   // Allowed: the test event arrives signed, and the failed alert goes out on retry.
   configure("allow_private = \"true\"\n", "");
@@ -346,7 +346,7 @@ TEST_F(AlertsTest, PrivateDestinationsAreRefusedUnlessAllowed) {
   start_serve();
   ASSERT_TRUE(eventually([&] { return all_delivered(); }, 10)) << alerts_list().dump(2);
   EXPECT_EQ(accepted_events("incident.opened").size(), 1u);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(AlertsTest, HttpsDestinationsAreVerified) {

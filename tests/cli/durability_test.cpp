@@ -39,7 +39,7 @@ TEST_F(DurabilityTest, KillNineUnderLoadLeavesAnIntactRegistry) {
   EXPECT_GE(hits + 2000, answered) << hits << " of " << answered << " answered requests recorded";
   // And serve starts again on it.
   start_serve();
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(DurabilityTest, ALockedRegistryDelaysWritesButLosesNothing) {
@@ -77,7 +77,7 @@ TEST_F(DurabilityTest, ALockedRegistryDelaysWritesButLosesNothing) {
     if (hits < 21) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(hits, 21u);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(DurabilityTest, WritesFailingForLackOfRoomAreRetriedUntilThereIsRoom) {
@@ -105,7 +105,7 @@ TEST_F(DurabilityTest, WritesFailingForLackOfRoomAreRetriedUntilThereIsRoom) {
   }
   EXPECT_EQ(hits, 11u);
   // (The log says so too, but not here: its stderr is a file under the same size limit.)
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 }  // namespace

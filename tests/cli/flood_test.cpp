@@ -45,7 +45,7 @@ TEST_F(FloodTest, DnsFloodOfRandomNamesDoesNotHideARealHit) {
   EXPECT_TRUE(real) << h.dump(2);
   EXPECT_EQ(h.size(), 1u);  // random names are no hits
   EXPECT_TRUE(serve_->running());
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(FloodTest, SlowlorisOnHttpAndSmtpDoesNotHideRealHits) {
@@ -66,7 +66,7 @@ TEST_F(FloodTest, SlowlorisOnHttpAndSmtpDoesNotHideRealHits) {
   auto h = hits(2);
   EXPECT_EQ(h.size(), 2u) << h.dump(2);
   EXPECT_TRUE(serve_->running());
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ TEST_F(ServeTest, HttpTriggerFiresAndLooksLikeAnAsset) {
   EXPECT_EQ(h[0]["details"]["referer"], "https://forum.example/t/123");
   EXPECT_EQ(h[0]["details"]["host"], host);
   EXPECT_EQ(h[0]["details"]["target"], path);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(ServeTest, SmtpTriggerFiresAndRelayingIsRefused) {
@@ -106,7 +106,7 @@ TEST_F(ServeTest, SmtpTriggerFiresAndRelayingIsRefused) {
   EXPECT_EQ(h[0]["details"]["message_id"], "<abc@forum.example>");
   EXPECT_EQ(h[0]["details"]["helo"], "mx.forum.example");
   EXPECT_FALSE(h[0]["automated"].get<bool>());
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
@@ -144,7 +144,7 @@ TEST_F(ServeTest, HttpsAndStartTlsWithATestCertificate) {
       EXPECT_EQ(hit["details"]["subject"], "over tls");
     }
   }
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(ServeTest, SigtermUnderLoadLosesNoHit) {
@@ -240,7 +240,7 @@ TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   fetch();
   ASSERT_EQ(hits(1).size(), 1u);
   EXPECT_EQ(hits(1)[0]["source"].get<std::string>().rfind("127.0.0.1:", 0), 0u);  // not trusted: the peer
-  ASSERT_EQ(serve_->stop(SIGTERM), 0);
+  ASSERT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
   serve_ = std::make_unique<BackgroundProcess>(
       std::vector<std::string>{CANARYTRAP_BIN_FOR_TESTS, "serve", "--dns", at(dns_port_), "--http", at(http_port_),
                                "--smtp", at(smtp_port_), "--metrics", at(metrics_port_), "--admin", ""},
@@ -251,7 +251,29 @@ TEST_F(ServeTest, ForwardedForIsBelievedOnlyFromTrustedProxies) {
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0]["source"], "198.51.100.23");  // newest first: the client behind the trusted proxy
   EXPECT_NE(h[0]["details"]["peer"].get<std::string>().find("127.0.0.1"), std::string::npos);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
+}
+
+// A crash leaves its stack in the log: the only trace of a fault seen once.
+TEST_F(ServeTest, ACrashPrintsABacktraceOnStderr) {
+  start_serve();
+  const int code = serve_->stop(SIGSEGV);
+  const std::string err = serve_->err();
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps its own handler (and report) for the signal.
+  EXPECT_NE(code, 0) << err;
+  EXPECT_NE(err.find("AddressSanitizer: SEGV"), std::string::npos) << err;
+  EXPECT_NE(err.find("    #0 0x"), std::string::npos) << err;
+#else
+  EXPECT_EQ(code, 128 + SIGSEGV) << err;
+  // Sent by kill(2), so no faulting address: the sender instead.
+  EXPECT_NE(err.find("canarytrap: crashed: SIGSEGV sent by process " + std::to_string(::getpid()) + ";"), std::string::npos) << err;
+  // At least the handler's own frame and the frame it interrupted, named by binary and offset.
+  const std::string frame = "canarytrap(";
+  const auto first = err.find(frame);
+  ASSERT_NE(first, std::string::npos) << err;
+  EXPECT_NE(err.find(frame, first + 1), std::string::npos) << err;
+#endif
 }
 
 // The subject CN of the certificate a TLS listener presents now.
@@ -311,7 +333,7 @@ TEST_F(ServeTest, SighupReloadsTheCertificateWithoutDroppingConnections) {
   EXPECT_NE(serve_->err().find("keeping the current certificate"), std::string::npos) << serve_->err();
   EXPECT_NE(presented_cn(https_port).find("renewed.canary.example.net"), std::string::npos);
   EXPECT_TRUE(serve_->running());
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(ServeTest, UnusableCertificateIsOneLineAndExitOne) {
@@ -345,7 +367,7 @@ TEST_F(ServeTest, MetricsAndHealthOnTheirOwnListener) {
   // The public HTTP listener answers /metrics like any other path: an asset, no counters.
   auto public_side = run_process({"/usr/bin/curl", "-s", "http://127.0.0.1:" + std::to_string(http_port_) + "/metrics"});
   EXPECT_EQ(public_side.out.find("canarytrap_"), std::string::npos);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
 }
 
 TEST_F(ServeTest, HitLogIsOneJsonLinePerHit) {
@@ -353,7 +375,7 @@ TEST_F(ServeTest, HitLogIsOneJsonLinePerHit) {
   start_serve({{"CANARYTRAP_LOG_HITS", (dir_ / "hits.jsonl").string()}});
   ASSERT_EQ(dig({"www." + name, "A", "+short"}).out, "127.0.0.1\n");
   ASSERT_EQ(hits(1).size(), 1u);
-  EXPECT_EQ(serve_->stop(SIGTERM), 0);
+  EXPECT_EQ(serve_->stop(SIGTERM), 0) << serve_->err();
   const std::string log = read_file(dir_ / "hits.jsonl");
   ASSERT_EQ(std::count(log.begin(), log.end(), '\n'), 1) << log;
   auto j = nlohmann::json::parse(log);

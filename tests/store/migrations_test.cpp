@@ -125,6 +125,55 @@ TEST(MigrationsTest, ForeignFilesAreRefusedUntouched) {
   EXPECT_EQ(count(db, "SELECT count(*) FROM sqlite_master"), 1);
 }
 
+// Migration 7 rebuilds trigger_value (to drop UNIQUE(normalized)), which hits reference.
+TEST(MigrationsTest, UpgradeFromVersion6KeepsTriggersAndTheHitsNamingThem) {
+  TempDir dir;
+  {
+    auto db = open_raw(dir / "old.db");
+    ASSERT_TRUE(store::migrate(db, 6).ok());
+    ASSERT_TRUE(db.exec("PRAGMA foreign_keys = ON;"
+                        "INSERT INTO copy (name, created_at) VALUES ('prod-db', 1);"
+                        "INSERT INTO canary (id, kind, copy_id, memo, created_at) VALUES (7, 'record', 1, '', 1);"
+                        "INSERT INTO trigger_value (id, canary_id, channel, value, normalized, token) VALUES "
+                        "(40, 7, 'smtp', 'Li.Wei@m.example', 'li.wei@m.example', 'li.wei@m.example'),"
+                        "(41, 7, 'dns', 'abc.z.example', 'abc.z.example', 'abc');"
+                        "INSERT INTO fingerprint (canary_id, kind, normalized) VALUES (7, 'phone', '13800138000'),"
+                        "(7, 'name_dob', '李伟|19900101');"
+                        "INSERT INTO hit (canary_id, trigger_id, channel, at, source, details) VALUES "
+                        "(7, 41, 'dns', 5, '192.0.2.1:53', '{}')")
+                    .ok());
+  }
+  auto reg = Registry::open(dir / "old.db", {});
+  ASSERT_TRUE(reg) << reg.status().message();
+  EXPECT_EQ((*reg)->schema_version(), 7);
+  auto found = (*reg)->find_canary(7);
+  ASSERT_TRUE(found && *found);
+  ASSERT_EQ((*found)->triggers.size(), 2u);
+  EXPECT_EQ((*found)->triggers[0].id, 40);
+  EXPECT_EQ((*found)->triggers[1].token, "abc");
+  auto hits = (*reg)->list_hits({});
+  ASSERT_TRUE(hits) << hits.status().message();
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].trigger_value, "abc.z.example");
+  EXPECT_TRUE(*(*reg)->has_fingerprint("phone", "13800138000"));
+  reg->reset();
+
+  auto db = open_raw(dir / "old.db");
+  EXPECT_EQ(count(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+  auto check = sqlite::Stmt::prepare(db, "PRAGMA integrity_check");
+  ASSERT_TRUE(check);
+  ASSERT_TRUE(*check->step());
+  EXPECT_EQ(check->text(0), "ok");
+  check->reset();
+  // Tokens stay unique; normalized values are unique through them; hits still reference triggers.
+  EXPECT_FALSE(db.exec("INSERT INTO trigger_value (canary_id, channel, value, normalized, token) "
+                       "VALUES (7, 'dns', 'abc.y.example', 'abc.y.example', 'abc')")
+                   .ok());
+  ASSERT_TRUE(db.exec("PRAGMA foreign_keys = ON").ok());
+  EXPECT_FALSE(db.exec("DELETE FROM trigger_value WHERE id = 41").ok());
+  EXPECT_EQ(count(db, "SELECT count(*) FROM sqlite_master WHERE name = 'trigger_value_new'"), 0);
+}
+
 TEST(MigrationsTest, MissingRegistryIsNotCreatedUnlessAsked) {
   TempDir dir;
   auto reg = Registry::open(dir / "absent.db", {});

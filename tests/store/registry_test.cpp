@@ -70,8 +70,8 @@ TEST_F(RegistryTest, TakenEmailIsAlreadyExistsAndNothingIsWritten) {
 
 TEST_F(RegistryTest, DuplicateNormalizedValueIsRefusedAndNothingIsWritten) {
   ASSERT_TRUE(reg_->insert_canary(canary({dns("aaa")})));
-  // Same normalized value, different token: the second trigger must not half-insert the canary.
-  TriggerValue clash{Channel::kDns, "AAA.Z.example", "aaa.z.example", "other"};
+  // Same normalized value (so the same token): the second trigger must not half-insert the canary.
+  TriggerValue clash{Channel::kDns, "AAA.Z.example", "aaa.z.example", "aaa"};
   auto dup = reg_->insert_canary(canary({dns("ccc"), clash}));
   ASSERT_FALSE(dup);
   EXPECT_NE(dup.status().message().find("UNIQUE"), std::string::npos) << dup.status().message();
@@ -80,6 +80,33 @@ TEST_F(RegistryTest, DuplicateNormalizedValueIsRefusedAndNothingIsWritten) {
   EXPECT_EQ(rows->size(), 1u);
   // ccc was rolled back with its canary, so it can be used again.
   EXPECT_TRUE(reg_->insert_canary(canary({dns("ccc")})));
+}
+
+// UNIQUE(token) keeps the values unique only if the token is the one the value carries.
+TEST_F(RegistryTest, ATokenTheValueDoesNotCarryIsRefused) {
+  const std::vector<TriggerValue> wrong = {
+      {Channel::kDns, "aaa.z.example", "aaa.z.example", "other"},
+      {Channel::kDns, "aaa.z.example", "aaa.z.example", ""},
+      {Channel::kHttp, "http://aaa.z.example/img/u/0f0f.jpg", "aaa.z.example/img/u/0f0f.jpg", "aaa"},
+      {Channel::kSmtp, "Li.Wei@m.example", "li.wei@m.example", "li.wei"},
+  };
+  for (const TriggerValue& t : wrong) {
+    auto one = reg_->insert_canary(canary({dns("ccc"), t}));
+    ASSERT_FALSE(one) << t.token;
+    EXPECT_EQ(one.status().code(), Status::Code::kInvalidArgument) << one.status().message();
+    EXPECT_NE(one.status().message().find("token '" + t.token + "'"), std::string::npos) << one.status().message();
+    Registry::Transaction tx(*reg_);
+    ASSERT_TRUE(tx.begun().ok());
+    auto bulk = reg_->insert_canaries({canary({dns("ddd")}), canary({t})});
+    ASSERT_FALSE(bulk) << t.token;
+    EXPECT_EQ(bulk.status().code(), Status::Code::kInvalidArgument) << bulk.status().message();
+  }
+  EXPECT_EQ(reg_->list_canaries({})->size(), 0u);
+  // The tokens the minter's shapes carry are accepted.
+  EXPECT_TRUE(reg_->insert_canary(canary({dns("aaa"),
+                                          {Channel::kHttp, "https://aaa.z.example/static/avatars/2020/01/0f0f.jpg",
+                                           "aaa.z.example/static/avatars/2020/01/0f0f.jpg", "0f0f"},
+                                          {Channel::kSmtp, "Li.Wei@m.example", "li.wei@m.example", "li.wei@m.example"}})));
 }
 
 TEST_F(RegistryTest, DuplicateTokenIsRefused) {

@@ -8,9 +8,10 @@
 //                                   dns trigger of the same canary, so the lookup fires first
 //   smtp  <name-like local part>@<mail domain>, e.g. wei.zhang1987@mail.example.net
 //
-// A TriggerValue carries the value as handed out, its normalized form (the registry's
-// unique key) and the token a listener matches on (dns: the label; http: the path id;
-// smtp: the whole lower-case address).
+// A TriggerValue carries the value as handed out, its normalized form and the token a
+// listener matches on (dns: the first label; http: the last path segment without its
+// extension, the path id; smtp: the whole lower-case address). The token is a function of the
+// normalized form (token_of), so the registry keeps tokens unique and with them the values.
 //
 //   TriggerMinter minter({.zone = "canary.example.net", .mail_domains = {"mail.example.net"}});
 //   TriggerValue v = minter.dns();
@@ -32,9 +33,13 @@ Result<Channel> parse_channel(std::string_view name);
 struct TriggerValue {
   Channel channel;
   std::string value;       // as planted / handed out
-  std::string normalized;  // unique in the registry
-  std::string token;       // what a listener looks up
+  std::string normalized;  // unique in the registry, through its token
+  std::string token;       // what a listener looks up: token_of(channel, normalized)
 };
+
+// The token a normalized value of `channel` carries (see above); empty if it carries none.
+// The registry refuses a TriggerValue whose token is not this.
+std::string_view token_of(Channel channel, std::string_view normalized);
 
 struct MintSettings {
   std::string zone;                       // normalized

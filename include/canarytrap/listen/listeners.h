@@ -5,10 +5,16 @@
 // run on one Boost.Asio io_context driven by the caller's thread pool, bound their reads
 // (sizes, counts) and time out idle peers.
 //
-//   boost::asio::io_context io;
-//   auto listeners = Listeners::start(io, config, sink);   // binds every configured port
-//   ... run io on N threads ...
-//   (*listeners)->stop();                                   // stop accepting; close peers
+//   std::vector<boost::asio::io_context*> ios = ...;     // one per I/O thread
+//   auto listeners = Listeners::start(ios, config, sink);  // binds every configured port
+//   ... run each io_context on its thread ...
+//   for (auto* io : ios) io->stop();                       // stopping: the threads first,
+//   ... join the threads ...
+//   listeners->reset();                                     // then the sockets close
+//
+// The sockets close only once no thread runs them: an asio socket is not safe to close from
+// one thread while another runs its handlers (an accept handler re-arming on an acceptor being
+// closed from the signal handler's thread crashed serve at SIGTERM).
 #pragma once
 
 #include <atomic>
@@ -59,8 +65,8 @@ class Listeners {
   // other; the DNS TCP and metrics listeners use the first.
   static Result<std::unique_ptr<Listeners>> start(const std::vector<boost::asio::io_context*>& ios,
                                                   const ListenerConfig& config, ObservationSink& sink);
+  // Closes every socket. Only once the io_contexts no longer run (see above).
   ~Listeners();
-  void stop();
   // Reads tls.cert and tls.key again (SIGHUP): new HTTPS and STARTTLS connections use them,
   // open ones are not touched. On an error the current certificate stays in use.
   Status reload_tls();

@@ -298,19 +298,23 @@ class Registry {
   // keeps its index in a file and rebuilds it only when this differs.
   Result<std::int64_t> needles_version();
 
-  // Canaries. insert_canary writes the canary, its triggers and fingerprints; if a trigger's
-  // normalized value or token is already taken it writes nothing and returns AlreadyExists,
-  // so the caller can draw new values and try again. Called outside a Transaction it is
-  // atomic on its own; inside one, any other error means the caller must roll back.
+  // Canaries. insert_canary writes the canary, its triggers and fingerprints; if an e-mail
+  // trigger is already taken it writes nothing and returns AlreadyExists, so the caller can
+  // draw new values and try again (dns and http tokens carry 87 and 96 random bits; should
+  // one collide all the same, UNIQUE(token) refuses it with another error). A trigger whose
+  // token is not token_of(channel, normalized) is refused (InvalidArgument). Called outside a
+  // Transaction it is atomic on its own; inside one, any other error means the caller must
+  // roll back.
   Result<std::int64_t> insert_canary(const NewCanary& canary);
   Result<std::vector<CanaryRow>> list_canaries(const CanaryFilter& filter);
   Result<std::optional<CanaryRow>> find_canary(std::int64_t id);
-  // Whether a canary already carries this fingerprint (kind and normalized value).
+  // Whether a canary already carries this fingerprint (kind and normalized value). Never for
+  // a name + birth date: two people may share both, so they are not indexed.
   Result<bool> has_fingerprint(const std::string& kind, const std::string& normalized);
   // Bulk forms for plants of many canaries, inside a Transaction. taken_* answer, per value,
-  // whether the registry already holds it (looked up in key order: nearby B-tree pages).
-  // insert_canaries writes canaries whose values were checked that way and returns their
-  // ids in order (fingerprints go in in key order). Any error: roll back.
+  // whether the registry already holds it (looked up in key order: nearby B-tree pages;
+  // a trigger by its token, a name + birth date never). insert_canaries writes canaries whose
+  // values were checked that way and returns their ids in order. Any error: roll back.
   Result<std::vector<bool>> triggers_taken(const std::vector<const TriggerValue*>& values);
   Result<std::vector<bool>> fingerprints_taken(const std::vector<const FingerprintValue*>& values);
   Result<std::vector<std::int64_t>> insert_canaries(const std::vector<NewCanary>& canaries);
