@@ -10,6 +10,12 @@
 
 namespace canarytrap {
 
+#if defined(__SANITIZE_ADDRESS__)
+
+void install_crash_report() {}
+
+#else
+
 namespace {
 
 // Only async-signal-safe calls from here on: write(2), backtrace_symbols_fd (which writes
@@ -80,9 +86,6 @@ void on_fatal_signal(int signo, siginfo_t* info, void*) {
 }  // namespace
 
 void install_crash_report() {
-#if defined(__SANITIZE_ADDRESS__)
-  return;
-#else
   // backtrace() loads libgcc on its first call, which allocates: do that now, not in the handler.
   void* warm[1];
   (void)::backtrace(warm, 1);
@@ -96,7 +99,8 @@ void install_crash_report() {
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
   sigemptyset(&sa.sa_mask);
   for (int signo : {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) (void)::sigaction(signo, &sa, nullptr);
-#endif
 }
+
+#endif  // __SANITIZE_ADDRESS__
 
 }  // namespace canarytrap

@@ -181,6 +181,8 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
       (*gen)->next(people[i]);
       suspects[i] = i;
     }
+    // Each person's fingerprints, computed when they are drawn and kept for their canary.
+    std::vector<std::vector<FingerprintValue>> prints(people.size());
     for (int round = 0;; ++round) {
       std::set<std::size_t> clash;
       for (const auto& [column, field] : identifying) {
@@ -194,12 +196,11 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
         if (!found) return found.status();
         for (const auto& v : *found) clash.insert(seen.at(v));
       }
-      std::vector<std::vector<FingerprintValue>> prints(suspects.size());
       std::vector<TriggerValue> emails;
       std::vector<const FingerprintValue*> print_refs;
       std::vector<std::size_t> print_owner, email_owner;
       for (std::size_t s = 0; s < suspects.size(); ++s) {
-        prints[s] = fingerprints_of(people[suspects[s]], *plan);
+        prints[suspects[s]] = fingerprints_of(people[suspects[s]], *plan);
         if (email_trigger) {
           const std::string normalized = ascii_lower(people[suspects[s]][PersonField::kEmail]);
           emails.push_back({Channel::kSmtp, normalized, normalized, normalized});
@@ -207,7 +208,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
         }
       }
       for (std::size_t s = 0; s < suspects.size(); ++s) {
-        for (const auto& f : prints[s]) {
+        for (const auto& f : prints[suspects[s]]) {
           if (f.kind == "name_dob") continue;  // two people may share a name and birthday
           print_refs.push_back(&f);
           print_owner.push_back(suspects[s]);
@@ -237,7 +238,8 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
       for (std::size_t i : suspects) (*gen)->next(people[i]);
     }
     batch.clear();
-    for (Person& person : people) {
+    for (std::size_t i = 0; i < people.size(); ++i) {
+      Person& person = people[i];
       NewCanary nc{CanaryKind::kRecord, copy->id, std::string(locale_name(req.locale)), req.memo, now, {}, {}};
       if (email_trigger) {
         const std::string normalized = ascii_lower(person[PersonField::kEmail]);
@@ -248,7 +250,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
         person[PersonField::kPhotoUrl] = http[0].value;
         for (auto& t : http) nc.triggers.push_back(std::move(t));
       }
-      nc.fingerprints = fingerprints_of(person, *plan);
+      nc.fingerprints = std::move(prints[i]);  // the photo URL set above is no fingerprint
       batch.push_back(std::move(nc));
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));

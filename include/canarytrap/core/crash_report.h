@@ -13,8 +13,8 @@
 
 namespace canarytrap {
 
-// Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT on an alternate stack
-// (so that a stack overflow is reported too). Call once, early in main.
+// Installs the handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT, on an alternate stack
+// on the main thread (so that its stack overflowing is reported too). Call once, early in main.
 void install_crash_report();
 
 }  // namespace canarytrap
