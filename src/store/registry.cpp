@@ -187,6 +187,7 @@ Status check_tokens(const NewCanary& canary) {
 
 Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
   auto& db = impl_->db;
+  CT_RETURN_IF_ERROR(check_tokens(c));  // first: a malformed value is an error, not "taken"
   // Taken values are looked up first rather than caught as constraint errors under a
   // SAVEPOINT: a savepoint per canary costs more than the inserts themselves. Only e-mail
   // addresses can realistically be taken (name-like, about 30 bits); dns and http tokens
@@ -201,7 +202,6 @@ Result<std::int64_t> Registry::insert_canary(const NewCanary& c) {
     if (!row) return row.status();
     if (taken) return Status::AlreadyExists("trigger value " + t.normalized + " is already registered");
   }
-  CT_RETURN_IF_ERROR(check_tokens(c));
   // Outside a transaction the canary gets its own, so that it is written whole or not at all;
   // inside one, a failure part-way leaves the caller to roll back (mint and plant do).
   const bool own_transaction = sqlite3_get_autocommit(db.get()) != 0;
