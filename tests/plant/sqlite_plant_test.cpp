@@ -107,6 +107,54 @@ TEST_F(SqlitePlantTest, ThreeCopiesGetTheirOwnCanaries) {
   EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "34");
 }
 
+// The same seed draws the same people again: each of them is taken and must be drawn again
+// until none is. Once by the target's rows alone (ID under a UNIQUE index, phone and e-mail
+// unindexed), once by the registry's canaries alone (another, empty table).
+TEST_F(SqlitePlantTest, PeopleWhoseValuesAreTakenAreDrawnAgain) {
+  const auto db = dir_ / "people.db";
+  const auto other = dir_ / "other.db";
+  sql(db, kPinyinTable);
+  sql(other, kPinyinTable);
+  // The people a plant with the next seed would draw first, as real rows of the table.
+  GeneratorOptions options;
+  options.seed = seed_ + 1;
+  options.mail_domains = settings_.mail_domains;
+  auto gen = PersonGenerator::create(Locale::kZhCN, options);
+  ASSERT_TRUE(gen);
+  std::string rows = "INSERT INTO persons (xm, sfzh, sjhm, yx, zt) VALUES ";
+  Person p;
+  for (int i = 0; i < 300; ++i) {
+    (*gen)->next(p);
+    rows += (i ? ",('" : "('") + p[PersonField::kName] + "','" + p[PersonField::kIdNumber] + "','" +
+            p[PersonField::kPhone] + "','" + p[PersonField::kEmail] + "','active')";
+  }
+  sql(db, rows);
+  auto in_target = plant_into("sqlite:" + db.string(), "persons", "prod-db", 300);
+  ASSERT_TRUE(in_target) << in_target.status().message();
+  for (const char* col : {"sfzh", "sjhm", "lower(yx)"}) {
+    EXPECT_EQ(column(db, std::string("SELECT count(DISTINCT ") + col + ") FROM persons")[0], "604") << col;
+  }
+
+  const std::uint64_t seed = seed_;
+  ASSERT_TRUE(plant_into("sqlite:" + db.string(), "persons", "backup", 300));
+  seed_ = seed;  // the backup's people first: only the registry holds them
+  auto in_registry = plant_into("sqlite:" + other.string(), "persons", "vendor", 300);
+  ASSERT_TRUE(in_registry) << in_registry.status().message();
+  auto canaries = reg_->list_canaries({});
+  ASSERT_TRUE(canaries);
+  ASSERT_EQ(canaries->size(), 900u);
+  std::set<std::string> ids, phones, emails;
+  for (const auto& [path, first] : {std::pair{db, 304}, std::pair{other, 4}}) {  // the canary rows
+    const std::string where = " FROM persons WHERE rowid > " + std::to_string(first);
+    for (const auto& v : column(path, "SELECT sfzh" + where)) ids.insert(v);
+    for (const auto& v : column(path, "SELECT sjhm" + where)) phones.insert(v);
+    for (const auto& v : column(path, "SELECT lower(yx)" + where)) emails.insert(v);
+  }
+  EXPECT_EQ(ids.size(), 900u);
+  EXPECT_EQ(phones.size(), 900u);
+  EXPECT_EQ(emails.size(), 900u);
+}
+
 TEST_F(SqlitePlantTest, EnglishColumnsForEnUs) {
   const auto db = dir_ / "customers.db";
   sql(db,

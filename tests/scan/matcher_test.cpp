@@ -129,31 +129,53 @@ TEST(MatcherTest, BinaryJunkAndInvalidUtf8DoNotConfuseIt) {
   EXPECT_EQ(m.scan(std::string(1000, '\n'), 0, out), 1000u);
 }
 
-// Runs are found sixteen bytes at a time, with a byte-wise tail: every value must be found
-// wherever it starts and ends against those blocks, and at the very end of the input.
+// Runs are found from 64-byte blocks of bitmasks, and runs that can be nothing are skipped
+// by their shape in the block: every value must be found wherever it starts and ends against
+// those blocks (across two block ends here), and at the very end of the input. Twice: with
+// a Latin name among the needles (every word visited) and without (short words skipped).
 TEST(MatcherTest, ValuesAtEveryAlignmentAndAtTheEnd) {
+  std::vector<ScanNeedle> no_latin_name;
+  for (const auto& n : testing::sample_needles()) {
+    if (n.value != "marysmith|19850309") no_latin_name.push_back(n);
+  }
+  const NeedleIndex with_latin = index(), without_latin = NeedleIndex::build(no_latin_name);
   const std::vector<std::pair<std::string, std::string>> values = {
       {"a8e1aa1e8b035c77fa77ad62", "3:token"}, {"R3AIKDYEAJMXJD5Y2", "3:token"},
       {"52012219741123540x", "1:id_number"},   {"wang.jingjia74@mail.example.net", "1:email"},
       {"138-1234-5678", "1:digits"},           {"王静嘉,1974-11-23", "1:name_dob"}};
-  for (const auto& [value, kind] : values) {
-    for (std::size_t pad = 0; pad < 40; ++pad) {
-      const std::string before = std::string(pad, pad % 2 ? ',' : ' ');
-      EXPECT_TRUE(has(before + value, kind)) << value << " after " << pad << " bytes, at the end";
-      EXPECT_TRUE(has(before + value + ";" + std::string(pad, 'z'), kind)) << value << " after " << pad << " bytes";
-      // Glued to a longer run, it is another word and no match.
-      if (kind == "3:token") {
-        EXPECT_FALSE(has(before + "q" + value + ";", kind)) << value << " after " << pad;
+  for (const NeedleIndex* idx : {&with_latin, &without_latin}) {
+    const auto found = [&](const std::string& text, const std::string& what) {
+      Matcher m(*idx);
+      std::vector<RawMatch> out;
+      m.scan(text, 0, out);
+      for (const auto& r : out) {
+        if (std::to_string(r.canary) + ":" + std::string(needle_kind_name(r.kind)) == what) return true;
+      }
+      return false;
+    };
+    const std::string which = idx == &with_latin ? "with a Latin name" : "without";
+    for (const auto& [value, kind] : values) {
+      for (std::size_t pad = 0; pad < 140; ++pad) {
+        const std::string before = std::string(pad, pad % 2 ? ',' : ' ');
+        EXPECT_TRUE(found(before + value, kind)) << value << " after " << pad << " bytes, at the end, " << which;
+        EXPECT_TRUE(found(before + value + ";" + std::string(pad, 'z'), kind)) << value << " after " << pad << ", " << which;
+        // After short words (skipped when no name is Latin) that end just before it.
+        EXPECT_TRUE(found(std::string(pad, 'w') + " " + value + ";", kind)) << value << " after " << pad << ", " << which;
+        // Glued to a longer run, it is another word and no match.
+        if (kind == "3:token") {
+          EXPECT_FALSE(found(before + "q" + value + ";", kind)) << value << " after " << pad << ", " << which;
+        }
       }
     }
-  }
-  // CJK text of every length around a name: only the name itself is one.
-  for (std::size_t pad = 0; pad < 20; ++pad) {
-    std::string chinese;
-    for (std::size_t i = 0; i < pad; ++i) chinese += "省";
-    EXPECT_TRUE(has(chinese + ",王静嘉,1974-11-23", "1:name_dob")) << pad;
-    if (pad > 0) {
-      EXPECT_FALSE(has(chinese + "王静嘉,1974-11-23", "1:name_dob")) << pad;
+    // CJK text of every length around a name: only the name itself is one.
+    for (std::size_t pad = 0; pad < 50; ++pad) {
+      std::string chinese;
+      for (std::size_t i = 0; i < pad; ++i) chinese += "省";
+      EXPECT_TRUE(found(chinese + ",王静嘉,1974-11-23", "1:name_dob")) << pad << ", " << which;
+      EXPECT_TRUE(found(std::string(pad, ' ') + "王静嘉,1974-11-23", "1:name_dob")) << pad << ", " << which;
+      if (pad > 0) {
+        EXPECT_FALSE(found(chinese + "王静嘉,1974-11-23", "1:name_dob")) << pad << ", " << which;
+      }
     }
   }
 }
