@@ -1,6 +1,5 @@
 #include "canarytrap/plant/planter.h"
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -8,6 +7,8 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/trigger_values.h"
@@ -48,63 +49,6 @@ std::vector<FingerprintValue> fingerprints_of(const Person& p, const MappingPlan
 // written but not yet committed.
 std::uint64_t value_key(std::string_view kind, std::string_view normalized) {
   return std::hash<std::string_view>()(normalized) ^ (std::hash<std::string_view>()(kind) * 0x9E3779B97F4A7C15ull);
-}
-
-// A set of value keys in one flat array (linear probing, at most half full): a plant of a
-// million people inserts four million keys, and std::unordered_set allocated a node for each.
-class DrawnKeys {
- public:
-  explicit DrawnKeys(std::size_t expected) {
-    std::size_t size = 64;
-    while (size < expected * 2) size *= 2;
-    slots_.assign(size, 0);
-  }
-  bool contains(std::uint64_t key) const {
-    key = key == 0 ? 1 : key;  // 0 marks an empty slot
-    for (std::size_t i = key & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
-      if (slots_[i] == key) return true;
-      if (slots_[i] == 0) return false;
-    }
-  }
-  void insert(std::uint64_t key) {
-    key = key == 0 ? 1 : key;
-    if ((count_ + 1) * 2 > slots_.size()) grow();
-    if (place(slots_, key)) ++count_;
-  }
-
- private:
-  static bool place(std::vector<std::uint64_t>& slots, std::uint64_t key) {
-    for (std::size_t i = key & (slots.size() - 1);; i = (i + 1) & (slots.size() - 1)) {
-      if (slots[i] == key) return false;
-      if (slots[i] == 0) {
-        slots[i] = key;
-        return true;
-      }
-    }
-  }
-  void grow() {
-    std::vector<std::uint64_t> bigger(slots_.size() * 2, 0);
-    for (std::uint64_t k : slots_) {
-      if (k != 0) place(bigger, k);
-    }
-    slots_.swap(bigger);
-  }
-  std::vector<std::uint64_t> slots_;
-  std::size_t count_ = 0;
-};
-
-// Indexes of people sharing `field` with an earlier person of the batch: sorted views, no
-// node per person.
-std::vector<std::size_t> repeated_values(const std::vector<Person>& people, PersonField field) {
-  std::vector<std::pair<std::string_view, std::size_t>> sorted;
-  sorted.reserve(people.size());
-  for (std::size_t i = 0; i < people.size(); ++i) sorted.emplace_back(people[i][field], i);
-  std::sort(sorted.begin(), sorted.end());
-  std::vector<std::size_t> repeated;
-  for (std::size_t k = 1; k < sorted.size(); ++k) {
-    if (sorted[k].first == sorted[k - 1].first) repeated.push_back(sorted[k].second);
-  }
-  return repeated;
 }
 
 bool carries_a_canary_value(const MappingPlan& plan) {
@@ -219,9 +163,10 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   constexpr std::int64_t kBatch = 10'000;
   std::vector<Person> people;
   std::vector<NewCanary> batch;
-  // This plant's values so far (value_key): up to an ID or SSN, a phone, a card and an
-  // e-mail address per person.
-  DrawnKeys drawn(static_cast<std::size_t>(req.count) * 4);
+  std::unordered_set<std::uint64_t> drawn;  // this plant's values so far (value_key)
+  // Up to an ID or SSN, a phone, a card and an e-mail address per person: sized once, not
+  // rehashed 20 times over a plant.
+  drawn.reserve(static_cast<std::size_t>(std::min<std::int64_t>(req.count, 10'000'000)) * 4);
   // The batch being written on the other thread. Declared after `tx`: leaving early waits for
   // it (a std::async future's destructor does) before the transaction rolls back.
   std::future<Result<std::vector<std::int64_t>>> writing;
@@ -233,8 +178,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     return Status::Ok();
   };
   for (std::int64_t done = 0; done < req.count; done += kBatch) {
-    // The people of the batch before are drawn over: their strings keep their buffers.
-    people.resize(static_cast<std::size_t>(std::min(kBatch, req.count - done)));
+    people.assign(static_cast<std::size_t>(std::min(kBatch, req.count - done)), Person());
     std::vector<std::size_t> suspects(people.size());
     for (std::size_t i = 0; i < people.size(); ++i) {
       (*gen)->next(people[i]);
@@ -245,21 +189,16 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     for (int round = 0;; ++round) {
       std::set<std::size_t> clash;
       for (const auto& [column, field] : identifying) {
-        for (std::size_t i : repeated_values(people, field)) clash.insert(i);
-        // The suspects' values in order, to find whose a value the target holds is.
-        std::vector<std::pair<std::string_view, std::size_t>> asked;
-        asked.reserve(suspects.size());
-        for (std::size_t i : suspects) asked.emplace_back(people[i][field], i);
-        std::sort(asked.begin(), asked.end());
+        std::unordered_map<std::string_view, std::size_t> seen;
+        seen.reserve(people.size());
+        for (std::size_t i = 0; i < people.size(); ++i) {
+          if (!seen.emplace(people[i][field], i).second) clash.insert(i);
+        }
         std::vector<std::string> values;
-        values.reserve(asked.size());
-        for (const auto& a : asked) values.emplace_back(a.first);
+        for (std::size_t i : suspects) values.push_back(people[i][field]);
         auto found = (*target)->existing(column, values);
         if (!found) return found.status();
-        for (const std::string& v : *found) {
-          auto it = std::lower_bound(asked.begin(), asked.end(), std::pair<std::string_view, std::size_t>(v, 0));
-          for (; it != asked.end() && it->first == v; ++it) clash.insert(it->second);
-        }
+        for (const auto& v : *found) clash.insert(seen.at(v));
       }
       std::vector<TriggerValue> emails;
       std::vector<const FingerprintValue*> print_refs;
