@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -61,7 +62,12 @@ class AlertsTest : public CliTest {
            "\"\nsecret_file = \"hook.secret\"\n\n";
   }
 
-  void set_mode(const std::string& mode) { std::ofstream(dir_ / "mode") << mode; }
+  // Written beside and renamed into place: the receiver reads the file at every request, and
+  // a truncated-then-written file read in between would be empty, which it takes for "ok".
+  void set_mode(const std::string& mode) {
+    std::ofstream(dir_ / "mode.new") << mode;
+    std::filesystem::rename(dir_ / "mode.new", dir_ / "mode");
+  }
   void start_receiver(std::map<std::string, std::string> env = {}) {
     receiver_ = std::make_unique<BackgroundProcess>(
         std::vector<std::string>{"/usr/bin/python3", std::string(CANARYTRAP_SOURCE_DIR) + "/tests/support/webhook_receiver.py",
@@ -113,8 +119,17 @@ class AlertsTest : public CliTest {
   std::vector<json> received() {
     std::vector<json> out;
     std::ifstream in(dir_ / "received.jsonl");
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+    // A line still being appended (no newline yet) is left for the next look.
+    for (std::string line; std::getline(in, line) && !in.eof();) out.push_back(json::parse(line));
     return out;
+  }
+  // The receiver's answers in order, for failure messages: "500 500 204(duplicate) ...".
+  std::string statuses() {
+    std::string out = "receiver answered:";
+    for (const auto& r : received()) {
+      out += " " + r["status"].dump() + (r["duplicate"] == true ? "(duplicate)" : "");
+    }
+    return out + "\n";
   }
   // Accepted (2xx, valid signature) first deliveries, by alert id.
   std::map<std::string, json> accepted() {
@@ -277,12 +292,12 @@ TEST_F(AlertsTest, TimeoutsServerErrorsAndRateLimitsAreRetriedClientErrorsFailVi
   }, 10)) << alerts_list().dump(2);
   set_mode("500");
   const std::size_t before = received().size();
-  ASSERT_TRUE(eventually([&] { return received().size() >= before + 2; }, 15));
+  ASSERT_TRUE(eventually([&] { return received().size() >= before + 2; }, 15)) << statuses();
   set_mode("429 1");
   ASSERT_TRUE(eventually([&] {
     auto r = received();
     return !r.empty() && r.back()["status"] == 429;
-  }, 10));
+  }, 10)) << statuses() << alerts_list().dump(2);
   set_mode("ok");
   ASSERT_TRUE(eventually([&] { return all_delivered(); }, 10)) << alerts_list().dump(2);
   EXPECT_GE(alerts_list()[0]["attempts"].get<int>(), 4);
