@@ -107,6 +107,23 @@ TEST(MatcherTest, NameWithBirthDateInOneRecord) {
   EXPECT_FALSE(has("王静嘉,1974-11-24", "1:name_dob"));
 }
 
+// Dates are read around their year (or YYYYMMDD): at the very start and end of a record, of
+// the input, and of a multi-row INSERT's row; a month or a day must be one or two digits, no
+// letter glued to it, one to three bytes from its neighbour.
+TEST(MatcherTest, DatesAroundTheirYearWithinTheRecord) {
+  for (const char* t : {"1974-11-23,王静嘉", "23.11.1974,王静嘉", "11/23/1974 王静嘉", "x\n23/11/1974 王静嘉",
+                        "王静嘉,1974-11-23", "王静嘉 1974年11月23日", "王静嘉 1974 - 11 - 23",
+                        "(1,'x'),(23.11.1974,'王静嘉')", "王静嘉 19741123", "19741123 王静嘉", "王静嘉 a 1974 b 11 c 23"}) {
+    EXPECT_TRUE(has(t, "1:name_dob")) << t;
+  }
+  for (const char* t : {"王静嘉 1974-11-23a", "王静嘉 1974-11a-23", "王静嘉 a11/23/1974", "王静嘉 11/23b/1974",
+                        "王静嘉 1974-011-23", "王静嘉 1974-11-123", "王静嘉 1974----11-23", "王静嘉 11----23/1974",
+                        "11/23\n1974 王静嘉", "王静嘉 1974\n11-23", "(1,'11/23'),(1974,'王静嘉')", "王静嘉 a1974-11-23",
+                        "王静嘉 1974123", "王静嘉 197411230"}) {
+    EXPECT_FALSE(has(t, "1:name_dob")) << t;
+  }
+}
+
 TEST(MatcherTest, ElasticsearchBulkAndSqlDumps) {
   const std::string bulk =
       "{\"index\":{\"_index\":\"people\",\"_id\":\"7\"}}\n"
