@@ -107,9 +107,10 @@ TEST(MatcherTest, NameWithBirthDateInOneRecord) {
   EXPECT_FALSE(has("王静嘉,1974-11-24", "1:name_dob"));
 }
 
-// Dates are read around their year (or YYYYMMDD): at the very start and end of a record, of
-// the input, and of a multi-row INSERT's row; a month or a day must be one or two digits, no
-// letter glued to it, one to three bytes from its neighbour.
+// A date is a year with a month and a day next to it, in either order (or YYYYMMDD), inside
+// one record: found at the very start and end of a record, of the input, and of a multi-row
+// INSERT's row; a month or a day is one or two digits, no letter glued to it, one to three
+// bytes from its neighbour.
 TEST(MatcherTest, DatesAroundTheirYearWithinTheRecord) {
   for (const char* t : {"1974-11-23,王静嘉", "23.11.1974,王静嘉", "11/23/1974 王静嘉", "x\n23/11/1974 王静嘉",
                         "王静嘉,1974-11-23", "王静嘉 1974年11月23日", "王静嘉 1974 - 11 - 23",
