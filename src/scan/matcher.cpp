@@ -47,6 +47,31 @@ bool domain_char(unsigned char c) { return kEmailChar[c] & 2; }
 
 bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
+int hex_value(unsigned char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  c |= 0x20;
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// The UTF-16 code unit of a JSON escape "\uXXXX" at p[i], or -1.
+int json_escape_at(const unsigned char* p, std::size_t i, std::size_t n) {
+  if (i + 6 > n || p[i] != '\\' || p[i + 1] != 'u') return -1;
+  int v = 0;
+  for (std::size_t k = 2; k < 6; ++k) {
+    const int h = hex_value(p[i + k]);
+    if (h < 0) return -1;
+    v = v << 4 | h;
+  }
+  return v;
+}
+
+// The byte of a URL escape "%XX" at p[i], or -1.
+int percent_escape_at(const unsigned char* p, std::size_t i, std::size_t n) {
+  if (i + 3 > n || p[i] != '%') return -1;
+  const int hi = hex_value(p[i + 1]), lo = hex_value(p[i + 2]);
+  return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+}
+
 // Where a run ends, sixteen bytes at a time: most runs (words, numbers, CJK text) are short
 // and end at a byte the branch predictor cannot guess: one compare per run instead of one
 // branch per byte made the whole scan a fifth faster.
@@ -111,7 +136,7 @@ constexpr std::size_t kReadAhead = 1024;
 
 // Sixty-four bytes from p[b], one bit per byte (bit k: p[b + k]); bytes at or past n read as 0.
 struct Block {
-  std::uint64_t digit = 0, alpha = 0, high = 0, special = 0;  // special: '@', '%', '\n', ')'
+  std::uint64_t digit = 0, alpha = 0, high = 0, special = 0;  // special: '@', '%', '\n', ')', '\\'
 };
 
 Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
@@ -132,9 +157,10 @@ Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
     blk.digit |= bits(in_range(x, '0', '9'));
     blk.alpha |= bits(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z'));
     blk.high |= bits(x);
-    const __m128i special =
+    const __m128i special = _mm_or_si128(
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('%'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')'))));
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')')))),
+        _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
     blk.special |= bits(special);
   }
 #else
@@ -145,7 +171,7 @@ Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
     if (cls == kDigit) blk.digit |= bit;
     if (cls == kAlpha) blk.alpha |= bit;
     if (cls == kHigh) blk.high |= bit;
-    if (c == '@' || c == '%' || c == '\n' || c == ')') blk.special |= bit;
+    if (c == '@' || c == '%' || c == '\n' || c == ')' || c == '\\') blk.special |= bit;
   }
 #endif
   return blk;
@@ -406,7 +432,43 @@ void Matcher::end_record(std::size_t end) {
   }
 }
 
-// The bytes the scan stops at besides runs: '@', '%', '\n' and ')'.
+// A CJK name written as escapes: JSON's \u738b\u9759 (PHP's json_encode and Python's
+// json.dumps write every non-ASCII character so by default) or a URL's %E7%8E%8B%E9%9D%99. The
+// escapes are decoded to UTF-8 and taken as a run of bytes >= 0x80 would be: a whole run of
+// escaped non-ASCII text, 6, 9 or 12 bytes of it, led by a 3-byte character. `width` is an
+// escape's length; escape_at(p, i, n) decodes the one at i (a UTF-16 code unit or a byte),
+// or says -1.
+void Matcher::escaped_name(std::size_t i, std::size_t width, int (*escape_at)(const unsigned char*, std::size_t,
+                                                                              std::size_t)) {
+  if (!names_in_index_) return;
+  const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+  const std::size_t n = data_.size();
+  // Inside a run already: its first escape read it.
+  if (i >= width && escape_at(p, i - width, n) >= 0x80) return;
+  char name[FoundName::kLongest];
+  std::size_t len = 0;
+  const bool units = width == 6;  // JSON: UTF-16 code units; URLs: UTF-8 bytes
+  for (std::size_t at = i;; at += width) {
+    const int v = escape_at(p, at, n);
+    if (v < 0x80) break;
+    if (units) {
+      // A name's characters take three bytes in UTF-8 (U+0800 on, not a surrogate); anything
+      // else in the run makes it no name.
+      if (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF) || len + 3 > 12) return;
+      name[len++] = static_cast<char>(0xE0 | v >> 12);
+      name[len++] = static_cast<char>(0x80 | (v >> 6 & 0x3F));
+      name[len++] = static_cast<char>(0x80 | (v & 0x3F));
+    } else {
+      if (len == 12) return;
+      name[len++] = static_cast<char>(v);
+    }
+  }
+  const auto* u = reinterpret_cast<const unsigned char*>(name);
+  const bool shaped = (len == 6 || len == 9 || len == 12) && (u[0] & 0xF0) == 0xE0;
+  if (shaped && index_.name_start(NeedleIndex::code_of(u))) name_candidate(std::string_view(name, len), i);
+}
+
+// The bytes the scan stops at besides runs: '@', '%', '\n', ')' and '\\'.
 void Matcher::special(std::size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
   const std::size_t n = data_.size();
@@ -420,7 +482,14 @@ void Matcher::special(std::size_t i) {
       email_at(i, 1);
       break;
     case '%':
-      if (i + 2 < n && p[i + 1] == '4' && p[i + 2] == '0') email_at(i, 3);
+      if (i + 2 < n && p[i + 1] == '4' && p[i + 2] == '0') {
+        email_at(i, 3);
+      } else {
+        escaped_name(i, 3, percent_escape_at);
+      }
+      break;
+    case '\\':
+      escaped_name(i, 6, json_escape_at);
       break;
     default:  // ')': ")," + "(" between the rows of a multi-row INSERT ends a record
       if (i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {

@@ -111,6 +111,31 @@ TEST(MatcherTest, NameWithBirthDateInOneRecord) {
 // one record: found at the very start and end of a record, of the input, and of a multi-row
 // INSERT's row; a month or a day is one or two digits, no letter glued to it, one to three
 // bytes from its neighbour.
+// A CJK name written as JSON escapes (json_encode, json.dumps by default) or URL-encoded is
+// the same name: found with a date of the same record, as a whole run of escaped non-ASCII
+// text, like the name in UTF-8.
+TEST(MatcherTest, EscapedNamesWithTheirBirthDate) {
+  for (const char* t : {"{\"name\": \"\\u738b\\u9759\\u5609\", \"birth_date\": \"1974-11-23\"}",
+                        "{\"xm\":\"\\u738B\\u9759\\u5609\",\"csrq\":\"19741123\"}",
+                        "\\u0022\\u738b\\u9759\\u5609\\u0022 1974/11/23",
+                        "GET /search?name=%E7%8E%8B%E9%9D%99%E5%98%89&dob=1974-11-23 HTTP/1.1",
+                        "name=%e7%8e%8b%e9%9d%99%e5%98%89%20x&d=23.11.1974"}) {
+    EXPECT_TRUE(has(t, "1:name_dob")) << t;
+  }
+  for (const char* t : {// Part of a longer run of text, as "一王静嘉" would be in UTF-8.
+                        "\\u4e00\\u738b\\u9759\\u5609,1974-11-23", "\\u738b\\u9759\\u5609\\u4e00,1974-11-23",
+                        "%E4%B8%80%E7%8E%8B%E9%9D%99%E5%98%89,1974-11-23", "%C3%A9%E7%8E%8B%E9%9D%99%E5%98%89,1974-11-23",
+                        // Another record, another date, a broken escape.
+                        "{\"name\":\"\\u738b\\u9759\\u5609\"}\n1974-11-23", "\\u738b\\u9759\\u5609,1974-11-24",
+                        "\\u738b\\u9759\\u560g,1974-11-23", "%E7%8E%8B%E9%9D%99%E5%98%8,1974-11-23"}) {
+    EXPECT_FALSE(has(t, "1:name_dob")) << t;
+  }
+  // Cut short at the end of the input: no read past it.
+  for (const char* t : {"1974-11-23 \\u738b\\u9759\\u56", "1974-11-23 %E7%8E%8B%E9%9D%99%E5%98%8", "\\", "%", "\\u"}) {
+    EXPECT_FALSE(has(t, "1:name_dob")) << t;
+  }
+}
+
 TEST(MatcherTest, DatesAroundTheirYearWithinTheRecord) {
   for (const char* t : {"1974-11-23,王静嘉", "23.11.1974,王静嘉", "11/23/1974 王静嘉", "x\n23/11/1974 王静嘉",
                         "王静嘉,1974-11-23", "王静嘉 1974年11月23日", "王静嘉 1974 - 11 - 23",
@@ -160,7 +185,8 @@ TEST(MatcherTest, ValuesAtEveryAlignmentAndAtTheEnd) {
   const std::vector<std::pair<std::string, std::string>> values = {
       {"a8e1aa1e8b035c77fa77ad62", "3:token"}, {"R3AIKDYEAJMXJD5Y2", "3:token"},
       {"52012219741123540x", "1:id_number"},   {"wang.jingjia74@mail.example.net", "1:email"},
-      {"138-1234-5678", "1:digits"},           {"王静嘉,1974-11-23", "1:name_dob"}};
+      {"138-1234-5678", "1:digits"},           {"王静嘉,1974-11-23", "1:name_dob"},
+      {"\\u738b\\u9759\\u5609,1974-11-23", "1:name_dob"}, {"%E7%8E%8B%E9%9D%99%E5%98%89&d=1974-11-23", "1:name_dob"}};
   for (const NeedleIndex* idx : {&with_latin, &without_latin}) {
     const auto found = [&](const std::string& text, const std::string& what) {
       Matcher m(*idx);

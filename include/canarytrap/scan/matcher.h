@@ -1,15 +1,16 @@
 // Matcher: finds canary values in bytes, however a dump reformatted them.
 //
 // One pass over the bytes, classified sixty-four at a time into bitmasks, visiting only where
-// a run of letters and digits or of non-ASCII bytes starts, and '@', '%', newlines and ')':
-// alphanumeric runs of a trigger token's length (dns labels, http ids) and ID-number
-// shape, digit groups joined across the separators people put in phone numbers
-// ("+86 138-1234-5678", "(555) 010-1234") with
-// country prefixes removed, e-mail addresses around "@" or "%40" (case-folded), and within
-// one record (a line, or one row of a multi-row SQL INSERT) a known name next to a birth
-// date in any common format. URL-encoded (%2F) and JSON-escaped (\u002F) neighbours are
-// skipped. Candidates are hashed and their table line prefetched at once, and looked up 32
-// candidates later, so that lookups do not wait for memory.
+// a run of letters and digits or of non-ASCII bytes starts, and '@', '%', newlines, ')' and
+// backslashes: alphanumeric runs of a trigger token's length (dns labels, http ids) and
+// ID-number shape, digit groups joined across the separators people put in phone numbers
+// ("+86 138-1234-5678", "(555) 010-1234") with country prefixes removed, e-mail addresses
+// around "@" or "%40" (case-folded), and within one record (a line, or one row of a multi-row
+// SQL INSERT) a known name next to a birth date in any common format, the name also when
+// written as JSON escapes (\u738b\u9759) or URL-encoded (%E7%8E%8B%E9%9D%99). URL-encoded
+// (%2F) and JSON-escaped (\u002F) neighbours of other values are skipped. Candidates are
+// hashed and their table line prefetched at once, and looked up 32 candidates later, so that
+// lookups do not wait for memory.
 //
 //   Matcher m(index);
 //   std::vector<RawMatch> found;
@@ -68,6 +69,7 @@ class Matcher {
   void end_record(std::size_t end);
   void word(std::size_t start, std::size_t end, bool digit_seen, bool alpha_seen);
   void high_run(std::size_t start, std::size_t end);
+  void escaped_name(std::size_t at, std::size_t width, int (*escape_at)(const unsigned char*, std::size_t, std::size_t));
   void special(std::size_t at);
 
   const NeedleIndex& index_;
