@@ -100,6 +100,7 @@ json scan_json(const std::vector<ScannedFile>& files, const ScanMeta& meta) {
     }
     list.push_back({{"path", f.scan.path},
                     {"compression", f.scan.compression},
+                    {"encoding", f.scan.encoding},
                     {"bytes", f.scan.bytes},
                     {"lines", f.scan.lines},
                     {"sha256", f.scan.sha256},
@@ -129,7 +130,7 @@ std::string scan_text(const ScannedFile& f) {
   }
   o << f.scan.path << ": " << a.canaries_found << " canar" << (a.canaries_found == 1 ? "y" : "ies") << " found ("
     << f.scan.lines << " lines, " << bytes_text(f.scan.bytes) << (f.scan.compression.empty() ? "" : " " + f.scan.compression + "-compressed")
-    << ", " << std::fixed;
+    << (f.scan.encoding.empty() ? "" : " " + f.scan.encoding + " text") << ", " << std::fixed;
   o.precision(2);
   o << f.seconds << " s)\n";
   if (!f.scan.error.empty()) o << "  ERROR: " << f.scan.error << " (matches before it are kept)\n";
@@ -185,7 +186,8 @@ std::string scan_html(const std::vector<ScannedFile>& files, const ScanMeta& met
     const Attribution& a = f.attribution;
     o << "<h2>" << html_escape(f.scan.path) << "</h2>";
     o << "<p>" << f.scan.lines << " lines, " << html_escape(bytes_text(f.scan.bytes))
-      << (f.scan.compression.empty() ? "" : ", " + html_escape(f.scan.compression)) << "; " << a.canaries_found
+      << (f.scan.compression.empty() ? "" : ", " + html_escape(f.scan.compression))
+      << (f.scan.encoding.empty() ? "" : ", " + html_escape(f.scan.encoding)) << "; " << a.canaries_found
       << " canaries found.</p>";
     if (!f.scan.sha256.empty()) o << "<p>SHA-256 <code>" << html_escape(f.scan.sha256) << "</code></p>";
     if (!f.scan.error.empty()) o << "<p class=\"err\">Error: " << html_escape(f.scan.error) << "</p>";

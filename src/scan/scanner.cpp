@@ -1,13 +1,10 @@
 #include "canarytrap/scan/scanner.h"
 
 #include <fcntl.h>
-#include <lzma.h>
 #include <openssl/evp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +13,8 @@
 #include <memory>
 #include <thread>
 #include <unordered_set>
+
+#include "decoders.h"
 
 namespace canarytrap {
 
@@ -92,134 +91,19 @@ struct Sha256 {
   }
 };
 
-std::string magic_of(const unsigned char* p, std::size_t n) {
-  if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return "gzip";
-  if (n >= 4 && p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) return "zstd";
-  if (n >= 6 && std::memcmp(p, "\xfd" "7zXZ\0", 6) == 0) return "xz";
-  return "";
-}
-
-// A streaming decoder: compressed bytes in, decompressed bytes appended to `out`.
-class Decoder {
- public:
-  virtual ~Decoder() = default;
-  // Consumes all of `in`; returns "" or an error.
-  virtual std::string decode(std::string_view in, std::string& out) = 0;
-  // At the end of input: "" if the stream ended cleanly.
-  virtual std::string finish() = 0;
-};
-
-class GzipDecoder final : public Decoder {
- public:
-  GzipDecoder() { inflateInit2(&z_, 15 + 32); }
-  ~GzipDecoder() override { inflateEnd(&z_); }
-  std::string decode(std::string_view in, std::string& out) override {
-    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z_.avail_in = static_cast<uInt>(in.size());
-    while (z_.avail_in > 0) {
-      if (ended_) {  // another gzip member follows (pigz, concatenated files)
-        inflateReset(&z_);
-        ended_ = false;
-      }
-      const std::size_t old = out.size();
-      out.resize(old + 256 * 1024);
-      z_.next_out = reinterpret_cast<Bytef*>(out.data() + old);
-      z_.avail_out = 256 * 1024;
-      const int rc = inflate(&z_, Z_NO_FLUSH);
-      out.resize(old + 256 * 1024 - z_.avail_out);
-      if (rc == Z_STREAM_END) {
-        ended_ = true;
-      } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        return std::string("corrupt gzip data (") + (z_.msg ? z_.msg : "inflate failed") + ")";
-      }
-    }
-    return "";
-  }
-  std::string finish() override { return ended_ ? "" : "truncated gzip data"; }
-
- private:
-  z_stream z_{};
-  bool ended_ = false;
-};
-
-class ZstdDecoder final : public Decoder {
- public:
-  ZstdDecoder() : d_(ZSTD_createDStream()) { ZSTD_initDStream(d_); }
-  ~ZstdDecoder() override { ZSTD_freeDStream(d_); }
-  std::string decode(std::string_view in, std::string& out) override {
-    ZSTD_inBuffer input{in.data(), in.size(), 0};
-    while (input.pos < input.size) {
-      const std::size_t old = out.size();
-      out.resize(old + 256 * 1024);
-      ZSTD_outBuffer output{out.data() + old, 256 * 1024, 0};
-      last_ = ZSTD_decompressStream(d_, &output, &input);
-      out.resize(old + output.pos);
-      if (ZSTD_isError(last_)) return std::string("corrupt zstd data (") + ZSTD_getErrorName(last_) + ")";
-    }
-    return "";
-  }
-  std::string finish() override { return last_ == 0 ? "" : "truncated zstd data"; }
-
- private:
-  ZSTD_DStream* d_;
-  std::size_t last_ = 1;
-};
-
-class XzDecoder final : public Decoder {
- public:
-  XzDecoder() { init_ = lzma_stream_decoder(&s_, UINT64_MAX, LZMA_CONCATENATED); }
-  ~XzDecoder() override { lzma_end(&s_); }
-  std::string decode(std::string_view in, std::string& out) override {
-    if (init_ != LZMA_OK) return "cannot start the xz decoder";
-    return run(in, out, LZMA_RUN);
-  }
-  std::string finish() override {
-    std::string sink;
-    std::string err = run({}, sink, LZMA_FINISH);
-    if (!err.empty()) return err;
-    return ended_ ? "" : "truncated xz data";
-  }
-
- private:
-  std::string run(std::string_view in, std::string& out, lzma_action action) {
-    s_.next_in = reinterpret_cast<const uint8_t*>(in.data());
-    s_.avail_in = in.size();
-    for (;;) {
-      const std::size_t old = out.size();
-      out.resize(old + 256 * 1024);
-      s_.next_out = reinterpret_cast<uint8_t*>(out.data() + old);
-      s_.avail_out = 256 * 1024;
-      const lzma_ret rc = lzma_code(&s_, action);
-      out.resize(old + 256 * 1024 - s_.avail_out);
-      if (rc == LZMA_STREAM_END) {
-        ended_ = true;
-        return "";
-      }
-      if (rc == LZMA_BUF_ERROR && action == LZMA_FINISH) return "truncated xz data";
-      if (rc != LZMA_OK) return "corrupt xz data (lzma error " + std::to_string(static_cast<int>(rc)) + ")";
-      if (s_.avail_in == 0 && s_.avail_out != 0) return "";
-    }
-  }
-  lzma_stream s_ = LZMA_STREAM_INIT;
-  lzma_ret init_ = LZMA_OK;
-  bool ended_ = false;
-};
-
-std::unique_ptr<Decoder> decoder_for(const std::string& kind) {
-  if (kind == "gzip") return std::make_unique<GzipDecoder>();
-  if (kind == "zstd") return std::make_unique<ZstdDecoder>();
-  if (kind == "xz") return std::make_unique<XzDecoder>();
-  return nullptr;
-}
-
-// Streams a file descriptor (standard input, or a compressed file) through the matcher.
+// Streams a file descriptor (standard input, a compressed file, a UTF-16 text) through the
+// matcher: read, decompressed (by the file's magic bytes), transcoded to UTF-8 (by the text's
+// first bytes), scanned in chunks that end at line ends.
 void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, FileScan& r) {
+  using scan_input::Decoder;
   ChunkSink sink(index, options.every_match);
   Sha256 sha(options.hash);
   std::string raw(1 << 20, '\0');
-  std::string text;  // decompressed (or plain) bytes not yet scanned
-  std::unique_ptr<Decoder> decoder;
-  bool first = true;
+  std::string decompressed;  // this read's decompressed bytes, on their way to `text`
+  std::string head;          // the text's first bytes, until its encoding is known
+  std::string text;          // bytes to scan, not scanned yet
+  std::unique_ptr<Decoder> decompressor, transcoder;
+  bool first = true, sniffed = false;
   std::uint64_t consumed = 0, scanned = 0;
   const auto drain = [&](bool all) {
     while (!text.empty() && (all || text.size() >= kChunk)) {
@@ -230,6 +114,40 @@ void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, F
       if (!all && cut == 0) break;
     }
   };
+  // Decoded bytes into `text`: held back until the first kSniffBytes tell the encoding.
+  const auto take = [&](std::string_view decoded, bool at_end) {
+    if (!sniffed) {
+      head.append(decoded);
+      if (head.size() < scan_input::kSniffBytes && !at_end) return;
+      sniffed = true;
+      r.encoding = scan_input::text_encoding_of(head);
+      transcoder = scan_input::transcoder_for(r.encoding);
+      decoded = head;
+    }
+    if (transcoder) {
+      // Reads it all, never fails: what it cannot read becomes U+FFFD.
+      (void)transcoder->decode(decoded, text, std::string::npos);
+    } else {
+      text.append(decoded);
+    }
+    head.clear();
+  };
+  // One read's compressed bytes, decompressed a chunk at a time and scanned as they come: a
+  // few kilobytes of zstd can stand for gigabytes. "" or an error, with its offset in `at`.
+  const auto decompress = [&](std::string_view in, std::uint64_t& at) -> std::string {
+    const std::size_t size = in.size();
+    for (;;) {
+      const std::size_t left = in.size();
+      decompressed.clear();
+      std::string err = decompressor->decode(in, decompressed, kChunk);
+      at = consumed + (size - in.size());
+      take(decompressed, false);
+      drain(false);
+      if (!err.empty()) return err;
+      if (in.empty() && !decompressor->more()) return "";
+      if (in.size() == left && decompressed.empty()) return "corrupt data (the decoder made no progress)";
+    }
+  };
   for (;;) {
     const ssize_t n = ::read(fd, raw.data(), raw.size());
     if (n < 0) {
@@ -238,30 +156,31 @@ void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, F
       break;
     }
     if (n == 0) break;
-    const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+    const std::string_view got(raw.data(), static_cast<std::size_t>(n));
     if (first) {
-      r.compression = magic_of(bytes, static_cast<std::size_t>(n));
-      decoder = decoder_for(r.compression);
+      r.compression = scan_input::compression_of(reinterpret_cast<const unsigned char*>(got.data()), got.size());
+      decompressor = scan_input::decoder_for(r.compression);
       first = false;
     }
-    sha.update(raw.data(), static_cast<std::size_t>(n));
-    if (decoder) {
-      std::string err = decoder->decode(std::string_view(raw.data(), static_cast<std::size_t>(n)), text);
-      if (!err.empty()) {
-        r.error = err + " at compressed byte " + std::to_string(consumed);
+    sha.update(got.data(), got.size());
+    if (decompressor) {
+      std::uint64_t at = consumed;
+      if (std::string err = decompress(got, at); !err.empty()) {
+        r.error = err + " at compressed byte " + std::to_string(at);
         break;
       }
     } else {
-      text.append(raw.data(), static_cast<std::size_t>(n));
+      take(got, false);
     }
     consumed += static_cast<std::uint64_t>(n);
     if (options.progress_bytes) options.progress_bytes->fetch_add(static_cast<std::uint64_t>(n));
     drain(false);
   }
-  if (r.error.empty() && decoder) {
-    std::string err = decoder->finish();
+  if (r.error.empty() && decompressor) {
+    std::string err = decompressor->finish();
     if (!err.empty()) r.error = err + " at compressed byte " + std::to_string(consumed);
   }
+  take({}, true);
   drain(true);
   r.bytes = scanned;
   r.lines = sink.lines();
@@ -352,10 +271,14 @@ FileScan Scanner::scan_path(const std::string& path) {
     ::close(fd);
     return r;
   }
-  unsigned char head[6] = {};
-  const ssize_t got = ::pread(fd, head, sizeof head, 0);
-  const std::string compression = got > 0 ? magic_of(head, static_cast<std::size_t>(got)) : "";
-  if (!S_ISREG(st.st_mode) || !compression.empty() || st.st_size == 0) {
+  // Compressed data and UTF-16 text are streamed through their decoders; everything else is
+  // mapped and scanned as it is.
+  std::string head(scan_input::kSniffBytes, '\0');
+  const ssize_t got = ::pread(fd, head.data(), head.size(), 0);
+  head.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  const bool decode = !scan_input::compression_of(reinterpret_cast<const unsigned char*>(head.data()), head.size()).empty() ||
+                      !scan_input::text_encoding_of(head).empty();
+  if (!S_ISREG(st.st_mode) || decode || st.st_size == 0) {
     scan_stream(fd, index_, options_, r);
     ::close(fd);
     return r;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <filesystem>
 #include <fstream>
 
 #include "support/run_process.h"
@@ -64,6 +67,44 @@ TEST_F(ScannerTest, PlainFileWithLinesAndOffsets) {
   EXPECT_EQ(s.matches[1].line, 901u);
 }
 
+// UTF-16 text (Excel's "Unicode Text", SQL Server's bcp -w, PowerShell's redirections) is
+// read as the text it holds, with or without a byte order mark, compressed or not; offsets
+// are in the text as UTF-8.
+TEST_F(ScannerTest, Utf16TextIsReadAsText) {
+  const std::string text = rows(3000, 10, 2990);
+  const auto utf16 = [&](bool big_endian) {
+    std::string out;
+    for (char c : text) out += big_endian ? std::string{'\0', c} : std::string{c, '\0'};
+    return out;
+  };
+  struct Case {
+    std::string name, bytes, encoding;
+  };
+  const std::vector<Case> cases = {{"le-bom.csv", "\xFF\xFE"s + utf16(false), "utf-16le"},
+                                   {"be-bom.csv", "\xFE\xFF"s + utf16(true), "utf-16be"},
+                                   {"le.csv", utf16(false), "utf-16le"},
+                                   {"be.csv", utf16(true), "utf-16be"}};
+  for (const Case& c : cases) {
+    std::vector<std::string> paths = {write(c.name, c.bytes)};
+    paths.push_back(compress("/usr/bin/gzip", paths[0]));
+    for (const std::string& path : paths) {
+      FileScan s = Scanner(index_, {.threads = 2}).scan_path(path);
+      EXPECT_EQ(s.error, "") << path;
+      EXPECT_EQ(s.encoding, c.encoding) << path;
+      EXPECT_EQ(s.bytes, text.size()) << path;
+      EXPECT_EQ(s.lines, 3001u) << path;
+      EXPECT_EQ(canaries(s), (std::set<std::int64_t>{1, 2})) << path;
+      ASSERT_EQ(s.matches.size(), 2u) << path;
+      EXPECT_EQ(text.substr(s.matches[0].offset, 13), "138-1234-5678") << path;
+      EXPECT_EQ(s.matches[1].line, 2991u) << path;
+    }
+  }
+  // The same text in UTF-8 is mapped and scanned as it is.
+  FileScan plain = Scanner(index_, {}).scan_path(write("plain.csv", text));
+  EXPECT_EQ(plain.encoding, "");
+  EXPECT_EQ(canaries(plain), (std::set<std::int64_t>{1, 2}));
+}
+
 TEST_F(ScannerTest, CompressedInputsAreRecognisedByTheirBytes) {
   const std::string text = rows(20000, 7, 19999);
   const std::string plain = write("dump.csv", text);
@@ -78,6 +119,35 @@ TEST_F(ScannerTest, CompressedInputsAreRecognisedByTheirBytes) {
     EXPECT_EQ(canaries(s), (std::set<std::int64_t>{1, 2})) << tool;
     ASSERT_EQ(s.matches.size(), 2u);
     EXPECT_EQ(s.matches[1].line, 20000u) << tool;
+  }
+}
+
+// A few kilobytes of zstd or gzip can stand for gigabytes (here 256 MiB of zeros, and a line
+// with a canary after it): decoded a chunk at a time and scanned as they come, in bounded
+// memory. Also frames whose end falls exactly on the end of a decoder's output buffer.
+TEST_F(ScannerTest, CompressionBombsAreReadInBoundedMemory) {
+  const std::string tail = write("tail.csv", "x,13812345678\n");
+  for (const std::string tool : {"zstd", "gzip"}) {
+    const std::string bomb = (dir_ / ("bomb." + tool)).string();
+    auto made = testing::run_process(
+        {"/bin/sh", "-c", "{ head -c 268435456 /dev/zero; cat '" + tail + "'; } | " + tool + " -9 -c > '" + bomb + "'"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    ASSERT_LT(std::filesystem::file_size(bomb), 1u << 20) << tool;
+    rusage before{};
+    getrusage(RUSAGE_SELF, &before);
+    FileScan s = Scanner(index_, {}).scan_path(bomb);
+    rusage after{};
+    getrusage(RUSAGE_SELF, &after);
+    EXPECT_EQ(s.error, "") << tool;
+    EXPECT_EQ(s.bytes, (256u << 20) + 14) << tool;
+    EXPECT_EQ(canaries(s), std::set<std::int64_t>{1}) << tool;
+    EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 128 * 1024) << tool << ": KB more at the high-water mark";
+  }
+  for (long size : {262144L, 1048576L, 4194304L}) {
+    const std::string zeros = write("zeros.bin", std::string(static_cast<std::size_t>(size), '\0'));
+    FileScan s = Scanner(index_, {}).scan_path(compress("/usr/bin/zstd", zeros));
+    EXPECT_EQ(s.error, "") << size;
+    EXPECT_EQ(s.bytes, static_cast<std::uint64_t>(size));
   }
 }
 

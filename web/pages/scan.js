@@ -19,7 +19,7 @@ export function scanReport(r) {
         ? h('span', {}, 'after ', time(f.window.after), ' and before ', f.window.before ? time(f.window.before) : 'now',
           f.window.before ? h('small', { class: 'muted' }, ` (${f.window.absent_later} canaries planted later are absent; by chance: ${pct(f.window.absence_by_chance)})`) : '')
         : h('span', { class: 'muted' }, '—')),
-      h('dt', {}, 'File'), h('dd', {}, `${f.lines} lines, ${(f.bytes / 1e6).toFixed(2)} MB${f.compression ? `, ${f.compression}` : ''}, ${f.seconds.toFixed(2)} s`),
+      h('dt', {}, 'File'), h('dd', {}, `${f.lines} lines, ${(f.bytes / 1e6).toFixed(2)} MB${f.compression ? `, ${f.compression}` : ''}${f.encoding ? `, ${f.encoding}` : ''}, ${f.seconds.toFixed(2)} s`),
       h('dt', {}, 'SHA-256'), h('dd', {}, clip(f.sha256, 64))),
     f.copies.length ? table(['Copy', 'Found', 'Expected', 'Own', 'Only there', 'Explains all'], f.copies.map((c) => [
       h('strong', {}, c.copy), String(c.found), String(c.expected), String(c.own_found), String(c.exclusive_found),

@@ -2,8 +2,9 @@
 // (this), attributing (attribution.h) and printing (cmd_scan) are separate pieces.
 //
 // Plain files are memory-mapped and split between threads at line ends; gzip, zstd and xz
-// files (recognised by their magic bytes, not their names) and standard input are streamed
-// through the decoder in chunks that end at line ends. Memory stays bounded whatever the
+// files (recognised by their magic bytes, not their names), UTF-16 text (by its byte order
+// mark or shape: decoders.h) and standard input are streamed through their decoders in
+// chunks that end at line ends; offsets are then in the decoded bytes. Memory stays bounded whatever the
 // input: a line longer than the chunk is cut where no value can span the cut.
 //
 //   Scanner scanner(index, {.threads = 2});
@@ -31,14 +32,15 @@ struct ScanOptions {
 struct FileMatch {
   std::int64_t canary_id = 0;
   NeedleKind kind = NeedleKind::kToken;
-  std::uint64_t offset = 0;  // in the decompressed bytes
+  std::uint64_t offset = 0;  // in the decoded (decompressed, transcoded) bytes
   std::uint64_t line = 0;    // 1-based
 };
 
 struct FileScan {
   std::string path;            // as given; "-" for standard input
   std::string compression;     // "", gzip, zstd, xz
-  std::uint64_t bytes = 0;     // decompressed bytes scanned
+  std::string encoding;        // "", or utf-16le, utf-16be: transcoded to UTF-8 to be scanned
+  std::uint64_t bytes = 0;     // decoded bytes scanned
   std::uint64_t lines = 0;     // newline count (records, roughly)
   std::string sha256;          // of the file as stored, if asked
   std::vector<FileMatch> matches;  // by offset
