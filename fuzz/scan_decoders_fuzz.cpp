@@ -1,7 +1,8 @@
 // libFuzzer target: any bytes as a leaked file's first bytes and content, through the
 // scanner's decoders (scan/decoders.h). Checks that no input crashes or reads out of bounds,
 // that decoding in pieces gives what decoding at once gives (pieces end anywhere: inside a
-// code unit, a surrogate pair, a compressed block), and that transcoded text is valid UTF-8.
+// code unit, a surrogate pair, a GB 18030 character, a compressed block), and that
+// transcoded text is valid UTF-8.
 // Built and run by scripts/fuzz.sh.
 #include <cstddef>
 #include <cstdint>
@@ -67,8 +68,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (whole.second.empty() && pieces.second.empty() && whole.first != pieces.first) __builtin_trap();
   }
   const std::string encoding = text_encoding_of(input);
-  if (encoding != "" && encoding != "utf-16le" && encoding != "utf-16be") __builtin_trap();
-  for (const char* e : {"utf-16le", "utf-16be"}) {
+  if (encoding != "" && encoding != "utf-16le" && encoding != "utf-16be" && encoding != "gb18030") __builtin_trap();
+  for (const char* e : {"utf-16le", "utf-16be", "gb18030"}) {
     auto whole = decode(*transcoder_for(e), input, input.size() + 1, std::string::npos);
     auto pieces = decode(*transcoder_for(e), input, piece, std::string::npos);
     if (!whole.second.empty() || whole.first != pieces.first || !valid_utf8(whole.first)) __builtin_trap();

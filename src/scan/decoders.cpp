@@ -1,10 +1,12 @@
 #include "decoders.h"
 
+#include <iconv.h>
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 
@@ -230,7 +232,110 @@ class Utf16Decoder final : public Decoder {
   std::uint32_t high_ = 0;  // a high surrogate waiting for its low half
 };
 
+// GB 18030 (and so GBK and GB 2312, its subsets) to UTF-8 through glibc's iconv. A piece may
+// end inside a character: its first bytes are carried to the next. A byte that starts no
+// character becomes U+FFFD.
+class Gb18030Decoder final : public Decoder {
+ public:
+  Gb18030Decoder() : cd_(iconv_open("UTF-8", "GB18030")) {}
+  ~Gb18030Decoder() override {
+    if (cd_ != kNone) iconv_close(cd_);
+  }
+  Gb18030Decoder(const Gb18030Decoder&) = delete;
+  Gb18030Decoder& operator=(const Gb18030Decoder&) = delete;
+
+  // Reads all of `in`: what it writes is at most one and a half times as long.
+  std::string decode(std::string_view& in, std::string& out, std::size_t /*limit*/) override {
+    if (cd_ == kNone) return "cannot start the GB 18030 decoder (iconv)";
+    if (carry_.empty()) {
+      convert(in, out);
+    } else {
+      const std::string joined = carry_ + std::string(in);
+      carry_.clear();
+      convert(joined, out);
+    }
+    in = {};
+    return "";
+  }
+  // Not an error: a text cut short is still scanned; half a character at its end is dropped.
+  std::string finish() override { return ""; }
+
+ private:
+  static inline const iconv_t kNone = reinterpret_cast<iconv_t>(-1);
+
+  void convert(std::string_view src, std::string& out) {
+    char* from = const_cast<char*>(src.data());
+    std::size_t from_left = src.size();
+    while (from_left > 0) {
+      const std::size_t old = out.size();
+      out.resize(old + from_left * 2 + 16);
+      char* to = out.data() + old;
+      std::size_t to_left = out.size() - old;
+      const std::size_t rc = iconv(cd_, &from, &from_left, &to, &to_left);
+      out.resize(out.size() - to_left);
+      if (rc != static_cast<std::size_t>(-1)) break;
+      if (errno == EILSEQ) {  // no character starts here
+        out += "\xEF\xBF\xBD";
+        ++from;
+        --from_left;
+      } else if (errno == EINVAL) {  // a character cut by the end of the piece
+        carry_.assign(from, from_left);
+        break;
+      }  // E2BIG: more room next time round
+    }
+  }
+
+  iconv_t cd_;
+  std::string carry_;
+};
+
 bool ascii_text_byte(unsigned char c) { return (c >= 0x20 && c < 0x7F) || c == '\t' || c == '\n' || c == '\r'; }
+
+// Whether `s` is UTF-8, but for a character cut by its end.
+bool utf8_text(const unsigned char* p, std::size_t n) {
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    const std::size_t len = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (len == 0) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if (i + k == n) return true;
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+// Whether `p` reads as Chinese text in GB 18030 (GBK, GB 2312): text bytes, every byte >= 0x80
+// starting a two- or four-byte character, and at least four fifths of those characters in GB
+// 2312's rows of hanzi and symbols (both bytes A1-FE), as Chinese text is. Latin-1 text, where
+// an accented letter is followed by an ASCII one, is not.
+bool gb18030_text(const unsigned char* p, std::size_t n) {
+  std::size_t chars = 0, gb2312 = 0;
+  for (std::size_t i = 0; i < n;) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (!ascii_text_byte(c) && c != 0x7F) return false;
+      ++i;
+      continue;
+    }
+    if (c == 0x80 || c == 0xFF) return false;
+    if (i + 1 == n) break;  // cut by the end of the head
+    const unsigned char t = p[i + 1];
+    if (t >= 0x30 && t <= 0x39) {
+      if (i + 3 >= n) break;
+      if (p[i + 2] < 0x81 || p[i + 2] == 0xFF || p[i + 3] < 0x30 || p[i + 3] > 0x39) return false;
+      ++chars;
+      i += 4;
+      continue;
+    }
+    if (t < 0x40 || t == 0x7F || t == 0xFF) return false;
+    ++chars;
+    gb2312 += c >= 0xA1 && t >= 0xA1;
+    i += 2;
+  }
+  return chars >= 4 && gb2312 * 5 >= chars * 4;
+}
 
 }  // namespace
 
@@ -250,27 +355,29 @@ std::unique_ptr<Decoder> decoder_for(const std::string& kind) {
 
 std::string text_encoding_of(std::string_view head) {
   const auto* p = reinterpret_cast<const unsigned char*>(head.data());
-  const std::size_t n = head.size();
+  const std::size_t n = std::min(head.size(), kSniffBytes);
   if (n >= 2 && p[0] == 0xFF && p[1] == 0xFE) return "utf-16le";
   if (n >= 2 && p[0] == 0xFE && p[1] == 0xFF) return "utf-16be";
-  const std::size_t pairs = std::min(n, kSniffBytes) / 2;
-  if (pairs < 16) return "";
-  std::size_t le = 0, be = 0;
+  const std::size_t pairs = n / 2;
+  std::size_t le = 0, be = 0, nuls = 0;
   for (std::size_t k = 0; k < pairs; ++k) {
     const unsigned char a = p[2 * k], b = p[2 * k + 1];
-    if (a == 0 && b == 0) return "";
+    if (a == 0 && b == 0) return "";  // binary
     le += b == 0 && ascii_text_byte(a);
     be += a == 0 && ascii_text_byte(b);
+    nuls += a == 0 || b == 0;
   }
   // The other order's count is not zero in real text: "一" is 00 4E in UTF-16LE.
-  if (le * 3 >= pairs && be * 16 <= le) return "utf-16le";
-  if (be * 3 >= pairs && le * 16 <= be) return "utf-16be";
+  if (pairs >= 16 && le * 3 >= pairs && be * 16 <= le) return "utf-16le";
+  if (pairs >= 16 && be * 3 >= pairs && le * 16 <= be) return "utf-16be";
+  if (nuls == 0 && !utf8_text(p, n) && gb18030_text(p, n)) return "gb18030";
   return "";
 }
 
 std::unique_ptr<Decoder> transcoder_for(const std::string& encoding) {
   if (encoding == "utf-16le") return std::make_unique<Utf16Decoder>(false);
   if (encoding == "utf-16be") return std::make_unique<Utf16Decoder>(true);
+  if (encoding == "gb18030") return std::make_unique<Gb18030Decoder>();
   return nullptr;
 }
 

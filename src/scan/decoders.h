@@ -1,5 +1,5 @@
 // Decoders for the scanner's inputs: compressed data (gzip, zstd, xz: recognised by their
-// magic bytes) and text in UTF-16 (recognised by its byte order mark, or its shape), both
+// magic bytes) and text in UTF-16 or GB 18030 (recognised by its first bytes), both
 // turned into the bytes the matcher reads. Streaming, and bounded both ways: input in pieces
 // of any size, output in pieces of a size the caller sets (a few kilobytes of zstd can stand
 // for gigabytes).
@@ -41,14 +41,19 @@ std::unique_ptr<Decoder> decoder_for(const std::string& compression);
 
 // How many of a text's first bytes text_encoding_of looks at.
 constexpr std::size_t kSniffBytes = 4096;
-// "utf-16le" or "utf-16be" when `head` (the first kSniffBytes of the decoded input, or all of
-// it) starts with that byte order mark, or has none but reads as UTF-16 text: for at least a
-// third of it, every second byte a NUL beside an ASCII character, nearly never the other way
-// round, and no two NULs side by side (binary data has them). "" otherwise: the bytes are scanned as they are (UTF-8, any
-// ASCII-compatible encoding, binary).
+// How the decoded input's text is encoded, from `head` (its first kSniffBytes, or all of it):
+//  - "utf-16le" or "utf-16be": it starts with that byte order mark, or has none but reads as
+//    UTF-16 text: for at least a third of it, every second byte a NUL beside an ASCII
+//    character, nearly never the other way round, and no two NULs side by side (binary data
+//    has them);
+//  - "gb18030": it is not UTF-8 but reads as Chinese text in GB 18030, GBK or GB 2312 (what
+//    Excel and most Windows software in China write): text bytes, every byte >= 0x80 starting
+//    a character, four fifths of them hanzi or symbols of GB 2312;
+//  - "" otherwise: the bytes are scanned as they are (UTF-8, ASCII, binary).
 std::string text_encoding_of(std::string_view head);
-// A transcoder to UTF-8 for text_encoding_of's answer (the byte order mark dropped, a lone
-// surrogate becoming U+FFFD, half a character at the very end dropped); nullptr for "".
+// A transcoder to UTF-8 for text_encoding_of's answer (a UTF-16 byte order mark dropped, what
+// starts no character becoming U+FFFD, half a character at the very end dropped); nullptr
+// for "".
 std::unique_ptr<Decoder> transcoder_for(const std::string& encoding);
 
 }  // namespace canarytrap::scan_input

@@ -53,6 +53,35 @@ TEST(TextEncodingTest, ByteOrderMarksAndTheShapeOfUtf16Text) {
   EXPECT_EQ(text_encoding_of(""), "");
 }
 
+// "王静嘉,1974-11-23,一省\n" in GBK, and "𠀀" (U+20000) in GB 18030's four bytes.
+const std::string kGbkRow = "\xCD\xF5\xBE\xB2\xBC\xCE,1974-11-23,\xD2\xBB\xCA\xA1\n";
+const std::string kGbFourBytes = "\x95\x32\x82\x36";
+
+TEST(TextEncodingTest, ChineseTextInGbk) {
+  std::string rows;
+  for (int i = 0; i < 500; ++i) rows += kGbkRow;  // cut by the 4 KB head inside a character
+  EXPECT_EQ(text_encoding_of(rows), "gb18030");
+  EXPECT_EQ(text_encoding_of("id,name\n" + kGbkRow), "gb18030");
+  // Not GBK: the same text in UTF-8, Latin-1 text (an accented letter before an ASCII one),
+  // binary data, a byte no GB 18030 character starts with.
+  EXPECT_EQ(text_encoding_of("王静嘉,1974-11-23,一省\n"), "");
+  EXPECT_EQ(text_encoding_of("Andr\xE9\x61 Jos\xE9,Ren\xE9\x65 M\xFCller,Fran\xE7ois\n"), "");
+  EXPECT_EQ(text_encoding_of(kGbkRow + std::string("\0\x01\x02", 3)), "");
+  EXPECT_EQ(text_encoding_of(kGbkRow + kGbkRow + "\x80\x41"), "");
+  // "一省" alone happens to be valid UTF-8 as well (D2 BB CA A1): UTF-8 wins.
+  EXPECT_EQ(text_encoding_of("\xD2\xBB\xCA\xA1,\xD2\xBB\xCA\xA1,\xD2\xBB\xCA\xA1\n"), "");
+}
+
+TEST(TextEncodingTest, GbkBecomesUtf8InPiecesOfAnySize) {
+  const std::string bytes = kGbkRow + kGbFourBytes + "x\n";
+  const std::string want = "王静嘉,1974-11-23,一省\n\xF0\xA0\x80\x80x\n";
+  for (std::size_t piece = 1; piece <= bytes.size(); ++piece) {
+    EXPECT_EQ(transcode("gb18030", bytes, piece), want) << piece;
+  }
+  // A byte no character starts with is U+FFFD; half a character at the end is dropped.
+  EXPECT_EQ(transcode("gb18030", "a\xFF" "b\xCD", 2), "a\xEF\xBF\xBD" "b");
+}
+
 TEST(TextEncodingTest, Utf16BecomesUtf8InPiecesOfAnySize) {
   // BMP text, a character outside it (a surrogate pair), and a byte order mark to drop.
   const std::u16string text = u"\uFEFF王静嘉 𠀀 x\n";

@@ -23,7 +23,8 @@ class ScannerTest : public ::testing::Test {
   ScannerTest()
       : index_(NeedleIndex::build({{1, "phone", "13812345678"},
                                    {2, "email", "li.wei@mail.example.net"},
-                                   {3, "token", "a8e1aa1e8b035c77fa77ad62"}})) {}
+                                   {3, "token", "a8e1aa1e8b035c77fa77ad62"},
+                                   {4, "name_dob", "王静嘉|19741123"}})) {}
 
   std::string write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name, std::ios::binary) << text;
@@ -103,6 +104,23 @@ TEST_F(ScannerTest, Utf16TextIsReadAsText) {
   FileScan plain = Scanner(index_, {}).scan_path(write("plain.csv", text));
   EXPECT_EQ(plain.encoding, "");
   EXPECT_EQ(canaries(plain), (std::set<std::int64_t>{1, 2}));
+}
+
+// Chinese text in GBK (Excel's CSV in China) is read as the text it holds: the name of a
+// name + birth date is found, compressed or not.
+TEST_F(ScannerTest, GbkTextIsReadAsText) {
+  std::string text = "id,xm,csrq\n";
+  for (int i = 0; i < 2000; ++i) text += std::to_string(i) + ",\xD5\xC5\xCE\xB0,1990-01-01\n";  // 张伟
+  text += "2000,\xCD\xF5\xBE\xB2\xBC\xCE,1974-11-23\n";                                        // 王静嘉
+  const std::string path = write("gbk.csv", text);
+  for (const std::string& p : {path, compress("/usr/bin/zstd", path)}) {
+    FileScan s = Scanner(index_, {}).scan_path(p);
+    EXPECT_EQ(s.error, "") << p;
+    EXPECT_EQ(s.encoding, "gb18030") << p;
+    EXPECT_EQ(canaries(s), std::set<std::int64_t>{4}) << p;
+    ASSERT_EQ(s.matches.size(), 1u) << p;
+    EXPECT_EQ(s.matches[0].line, 2002u) << p;
+  }
 }
 
 TEST_F(ScannerTest, CompressedInputsAreRecognisedByTheirBytes) {
