@@ -22,6 +22,9 @@ namespace {
 
 constexpr std::size_t kChunk = 4 << 20;       // decompressed bytes per matcher call
 constexpr std::size_t kLongestValue = 4096;   // a cut in a longer line keeps this much for the next
+// Decompressed bytes per decoder call: what bounds memory whatever the compression ratio.
+// (4 MB at a time scanned a zstd dump 4% slower: the fresh output no longer in the cache.)
+constexpr std::size_t kDecodeStep = 1 << 20;
 
 // Where to end a chunk of `data`: after its last newline; failing that, at a byte no value
 // can contain, near the end.
@@ -137,15 +140,19 @@ void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, F
   const auto decompress = [&](std::string_view in, std::uint64_t& at) -> std::string {
     const std::size_t size = in.size();
     for (;;) {
-      const std::size_t left = in.size();
-      decompressed.clear();
-      std::string err = decompressor->decode(in, decompressed, kChunk);
+      // Once the text is known to need no transcoding, straight into `text`.
+      const bool direct = sniffed && !transcoder;
+      std::string& into = direct ? text : decompressed;
+      if (!direct) decompressed.clear();
+      const std::size_t left = in.size(), had = into.size();
+      std::string err = decompressor->decode(in, into, kDecodeStep);
+      const bool made = into.size() != had;
       at = consumed + (size - in.size());
-      take(decompressed, false);
+      if (!direct) take(decompressed, false);
       drain(false);
       if (!err.empty()) return err;
       if (in.empty() && !decompressor->more()) return "";
-      if (in.size() == left && decompressed.empty()) return "corrupt data (the decoder made no progress)";
+      if (in.size() == left && !made) return "corrupt data (the decoder made no progress)";
     }
   };
   for (;;) {
