@@ -244,7 +244,7 @@ class Gb18030Decoder final : public Decoder {
   Gb18030Decoder(const Gb18030Decoder&) = delete;
   Gb18030Decoder& operator=(const Gb18030Decoder&) = delete;
 
-  // Reads all of `in`: what it writes is at most one and a half times as long.
+  // Reads all of `in`: what it writes is at most three times as long.
   std::string decode(std::string_view& in, std::string& out, std::size_t /*limit*/) override {
     if (cd_ == kNone) return "cannot start the GB 18030 decoder (iconv)";
     if (carry_.empty()) {
@@ -263,26 +263,34 @@ class Gb18030Decoder final : public Decoder {
  private:
   static inline const iconv_t kNone = reinterpret_cast<iconv_t>(-1);
 
+  // Appends `src` in UTF-8 to `out`: one allocation, every byte at most three (a byte no
+  // character starts with becomes U+FFFD's three).
   void convert(std::string_view src, std::string& out) {
     char* from = const_cast<char*>(src.data());
     std::size_t from_left = src.size();
+    std::size_t used = out.size();
+    out.resize(used + from_left * 3 + 16);
     while (from_left > 0) {
-      const std::size_t old = out.size();
-      out.resize(old + from_left * 2 + 16);
-      char* to = out.data() + old;
-      std::size_t to_left = out.size() - old;
+      char* to = out.data() + used;
+      std::size_t to_left = out.size() - used;
       const std::size_t rc = iconv(cd_, &from, &from_left, &to, &to_left);
-      out.resize(out.size() - to_left);
+      used = out.size() - to_left;
       if (rc != static_cast<std::size_t>(-1)) break;
       if (errno == EILSEQ) {  // no character starts here
-        out += "\xEF\xBF\xBD";
+        std::memcpy(out.data() + used, "\xEF\xBF\xBD", 3);
+        used += 3;
         ++from;
         --from_left;
       } else if (errno == EINVAL) {  // a character cut by the end of the piece
         carry_.assign(from, from_left);
         break;
-      }  // E2BIG: more room next time round
+      } else if (errno == E2BIG) {  // not expected, but then more room
+        out.resize(out.size() + from_left * 3 + 16);
+      } else {
+        break;
+      }
     }
+    out.resize(used);
   }
 
   iconv_t cd_;
