@@ -45,13 +45,13 @@ constexpr auto kEmailChar = make_email_chars();
 bool local_part_char(unsigned char c) { return kEmailChar[c] & 1; }
 bool domain_char(unsigned char c) { return kEmailChar[c] & 2; }
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-
 int hex_value(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
   c |= 0x20;
   return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
+
+bool is_hex(char c) { return hex_value(static_cast<unsigned char>(c)) >= 0; }
 
 // The UTF-16 code unit of a JSON escape "\uXXXX" at p[i], or -1.
 int json_escape_at(const unsigned char* p, std::size_t i, std::size_t n) {
