@@ -111,6 +111,30 @@ TEST(MatcherTest, NameWithBirthDateInOneRecord) {
 // one record: found at the very start and end of a record, of the input, and of a multi-row
 // INSERT's row; a month or a day is one or two digits, no letter glued to it, one to three
 // bytes from its neighbour.
+// A record is also one object of a JSON array written on one line (json.dump, JSON.stringify),
+// and a name is dated only by a date at most 4 KB away: a file with no record boundary the
+// matcher knows (single-line XML, CR line ends) is not one record in which every name goes
+// with every date.
+TEST(MatcherTest, NamesAreDatedWithinTheirObjectAndTheirReach) {
+  EXPECT_TRUE(has("[{\"name\":\"李四\",\"dob\":\"1990-01-01\"},{\"name\":\"王静嘉\",\"dob\":\"1974-11-23\"}]", "1:name_dob"));
+  EXPECT_FALSE(has("[{\"name\":\"王静嘉\",\"dob\":\"1990-01-01\"},{\"name\":\"李四\",\"dob\":\"1974-11-23\"}]", "1:name_dob"));
+  EXPECT_FALSE(has("[{\"name\": \"王静嘉\", \"dob\": \"1990-01-01\"}, {\"name\": \"李四\", \"dob\": \"1974-11-23\"}]", "1:name_dob"));
+  // An object nested in a record does not end it.
+  EXPECT_TRUE(has("{\"name\":\"王静嘉\",\"addr\":{\"city\":\"x\"},\"dob\":\"1974-11-23\"}", "1:name_dob"));
+  for (const std::string& gap : {std::string(4000, ' '), std::string(4000, ',') + "<a>"}) {
+    EXPECT_TRUE(has("王静嘉" + gap + "1974-11-23", "1:name_dob"));
+    EXPECT_TRUE(has("1974-11-23" + gap + "王静嘉", "1:name_dob"));
+  }
+  EXPECT_FALSE(has("王静嘉" + std::string(4200, ' ') + "1974-11-23", "1:name_dob"));
+  EXPECT_FALSE(has("1974-11-23" + std::string(4200, ' ') + "王静嘉", "1:name_dob"));
+  // Many names and dates in one line: each name with the dates near it only.
+  std::string line;
+  for (int i = 0; i < 200; ++i) line += "<p><n>李四</n><d>1990-01-01</d></p><p><n>王静嘉</n><d>1990-01-02</d></p>";
+  line += std::string(4200, ' ') + "<d>1974-11-23</d>";
+  EXPECT_FALSE(has(line, "1:name_dob"));
+  EXPECT_TRUE(has(line + "<n>王静嘉</n>", "1:name_dob"));
+}
+
 // A CJK name written as JSON escapes (json_encode, json.dumps by default) or URL-encoded is
 // the same name: found with a date of the same record, as a whole run of escaped non-ASCII
 // text, like the name in UTF-8.

@@ -1,16 +1,16 @@
 // Matcher: finds canary values in bytes, however a dump reformatted them.
 //
 // One pass over the bytes, classified sixty-four at a time into bitmasks, visiting only where
-// a run of letters and digits or of non-ASCII bytes starts, and '@', '%', newlines, ')' and
-// backslashes: alphanumeric runs of a trigger token's length (dns labels, http ids) and
-// ID-number shape, digit groups joined across the separators people put in phone numbers
+// a run of letters and digits or of non-ASCII bytes starts, and at '@', '%', newlines, ')',
+// '}' and backslashes: alphanumeric runs of a trigger token's length (dns labels, http ids)
+// and ID-number shape, digit groups joined across the separators people put in phone numbers
 // ("+86 138-1234-5678", "(555) 010-1234") with country prefixes removed, e-mail addresses
-// around "@" or "%40" (case-folded), and within one record (a line, or one row of a multi-row
-// SQL INSERT) a known name next to a birth date in any common format, the name also when
-// written as JSON escapes (\u738b\u9759) or URL-encoded (%E7%8E%8B%E9%9D%99). URL-encoded
-// (%2F) and JSON-escaped (\u002F) neighbours of other values are skipped. Candidates are
-// hashed and their table line prefetched at once, and looked up 32 candidates later, so that
-// lookups do not wait for memory.
+// around "@" or "%40" (case-folded), and within one record (a line, one row of a multi-row
+// SQL INSERT, one object of a JSON array) a known name and, at most 4 KB from it, a birth
+// date in any common format, the name also when written as JSON escapes (\u738b\u9759) or
+// URL-encoded (%E7%8E%8B%E9%9D%99). URL-encoded (%2F) and JSON-escaped (\u002F) neighbours
+// of other values are skipped. Candidates are hashed and their table line prefetched at once,
+// and looked up 32 candidates later, so that lookups do not wait for memory.
 //
 //   Matcher m(index);
 //   std::vector<RawMatch> found;
@@ -88,7 +88,13 @@ class Matcher {
     std::size_t start, len;
   };
   std::vector<Num> nums_;                   // digit runs of the record being dated
-  std::vector<std::array<char, 8>> dates_;  // its dates, YYYYMMDD
+  struct Date {
+    std::size_t at;                // where it starts in the chunk
+    std::array<char, 8> ymd;       // YYYYMMDD
+  };
+  std::vector<Date> dates_;        // the record's dates
+  // How far from a name its birth date may stand, in bytes: a row of a wide table.
+  static constexpr std::size_t kNameDateReach = 4096;
   std::size_t record_start_ = 0;
   std::uint32_t line_ = 0;
   std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
