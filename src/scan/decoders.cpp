@@ -243,6 +243,8 @@ class Gb18030Decoder final : public Decoder {
   }
   Gb18030Decoder(const Gb18030Decoder&) = delete;
   Gb18030Decoder& operator=(const Gb18030Decoder&) = delete;
+  // False where iconv has no GB 18030 (libc6 ships it; a trimmed system might not).
+  bool ok() const { return cd_ != kNone; }
 
   // Reads all of `in`: what it writes is at most three times as long.
   std::string decode(std::string_view& in, std::string& out, std::size_t /*limit*/) override {
@@ -385,7 +387,10 @@ std::string text_encoding_of(std::string_view head) {
 std::unique_ptr<Decoder> transcoder_for(const std::string& encoding) {
   if (encoding == "utf-16le") return std::make_unique<Utf16Decoder>(false);
   if (encoding == "utf-16be") return std::make_unique<Utf16Decoder>(true);
-  if (encoding == "gb18030") return std::make_unique<Gb18030Decoder>();
+  if (encoding == "gb18030") {
+    auto d = std::make_unique<Gb18030Decoder>();
+    if (d->ok()) return d;  // else scanned as the bytes it is, as before there was a decoder
+  }
   return nullptr;
 }
 

@@ -53,7 +53,7 @@ constexpr std::size_t kSniffBytes = 4096;
 std::string text_encoding_of(std::string_view head);
 // A transcoder to UTF-8 for text_encoding_of's answer (a UTF-16 byte order mark dropped, what
 // starts no character becoming U+FFFD, half a character at the very end dropped); nullptr
-// for "".
+// for "", and for "gb18030" where the system's iconv cannot decode it.
 std::unique_ptr<Decoder> transcoder_for(const std::string& encoding);
 
 }  // namespace canarytrap::scan_input

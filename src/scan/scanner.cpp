@@ -125,6 +125,7 @@ void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, F
       sniffed = true;
       r.encoding = scan_input::text_encoding_of(head);
       transcoder = scan_input::transcoder_for(r.encoding);
+      if (!transcoder) r.encoding.clear();  // no decoder for it here: read as bytes
       decoded = head;
     }
     if (transcoder) {
