@@ -94,9 +94,9 @@ struct Sha256 {
   }
 };
 
-// Streams a file descriptor (standard input, a compressed file, a UTF-16 text) through the
-// matcher: read, decompressed (by the file's magic bytes), transcoded to UTF-8 (by the text's
-// first bytes), scanned in chunks that end at line ends.
+// Streams a file descriptor (standard input, a compressed file, UTF-16 or GB 18030 text)
+// through the matcher: read, decompressed (by the file's magic bytes), transcoded to UTF-8
+// (by the text's first bytes), scanned in chunks that end at line ends.
 void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, FileScan& r) {
   using scan_input::Decoder;
   ChunkSink sink(index, options.every_match);

@@ -2,10 +2,11 @@
 // (this), attributing (attribution.h) and printing (cmd_scan) are separate pieces.
 //
 // Plain files are memory-mapped and split between threads at line ends; gzip, zstd and xz
-// files (recognised by their magic bytes, not their names), UTF-16 text (by its byte order
-// mark or shape: decoders.h) and standard input are streamed through their decoders in
-// chunks that end at line ends; offsets are then in the decoded bytes. Memory stays bounded whatever the
-// input: a line longer than the chunk is cut where no value can span the cut.
+// files (recognised by their magic bytes, not their names), UTF-16 and GB 18030 text (by
+// their first bytes: decoders.h) and standard input are streamed through their decoders in
+// chunks that end at line ends; offsets are then in the decoded bytes. Memory stays bounded
+// whatever the input: a line longer than the chunk is cut where no value can span the cut,
+// and a decoder stops every 1 MiB of output.
 //
 //   Scanner scanner(index, {.threads = 2});
 //   FileScan r = scanner.scan_path("dump.sql.gz");    // r.error set if it could not be read
@@ -39,7 +40,7 @@ struct FileMatch {
 struct FileScan {
   std::string path;            // as given; "-" for standard input
   std::string compression;     // "", gzip, zstd, xz
-  std::string encoding;        // "", or utf-16le, utf-16be: transcoded to UTF-8 to be scanned
+  std::string encoding;        // "", utf-16le, utf-16be, gb18030: transcoded to UTF-8 to be scanned
   std::uint64_t bytes = 0;     // decoded bytes scanned
   std::uint64_t lines = 0;     // newline count (records, roughly)
   std::string sha256;          // of the file as stored, if asked
