@@ -57,6 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const RawMatch& m : found) {
     if (m.offset < base || m.offset >= base + size || m.line > newlines) __builtin_trap();
     if (m.canary < 1 || m.canary > 3 || m.kind == NeedleKind::kName) __builtin_trap();
+    // Reported on the line it stands on, also a name dated lines further down its object.
+    std::uint64_t before = 0;
+    for (std::size_t i = 0; i < m.offset - base; ++i) before += input[i] == '\n';
+    if (m.line != before) __builtin_trap();
   }
   // The same bytes scanned again give the same matches: no state leaks between calls.
   std::vector<RawMatch> again;

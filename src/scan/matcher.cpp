@@ -160,7 +160,8 @@ Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
     const __m128i special = _mm_or_si128(
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('%'))),
                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')')))),
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')), _mm_cmpeq_epi8(x, _mm_set1_epi8('}'))));
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
+                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), _mm_cmpeq_epi8(x, _mm_set1_epi8('}')))));
     blk.special |= bits(special);
   }
 #else
@@ -171,7 +172,7 @@ Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
     if (cls == kDigit) blk.digit |= bit;
     if (cls == kAlpha) blk.alpha |= bit;
     if (cls == kHigh) blk.high |= bit;
-    if (c == '@' || c == '%' || c == '\n' || c == ')' || c == '\\' || c == '}') blk.special |= bit;
+    if (c == '@' || c == '%' || c == '\n' || c == ')' || c == '\\' || c == '{' || c == '}') blk.special |= bit;
   }
 #endif
   return blk;
@@ -204,7 +205,7 @@ std::uint64_t runs_of_6_9_or_12_from(std::uint64_t h) {
 
 // Lookups wait in a ring of kPending: each is resolved kPending lookups after its prefetch
 // was issued, by then (a few hundred bytes of input later) long landed.
-void Matcher::lookup(NeedleKind kind, std::string_view value, std::uint64_t offset) {
+void Matcher::lookup(NeedleKind kind, std::string_view value, std::uint64_t offset, std::uint32_t line) {
   const std::uint64_t h = NeedleIndex::hash(kind, value);
   index_.prefetch(h);
   Pending& slot = pending_[pending_next_];
@@ -213,7 +214,7 @@ void Matcher::lookup(NeedleKind kind, std::string_view value, std::uint64_t offs
   } else {
     ++pending_count_;
   }
-  slot = {h, offset, line_};
+  slot = {h, offset, line};
   pending_next_ = (pending_next_ + 1) % kPending;
 }
 
@@ -342,68 +343,8 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
   std::memcpy(n.name.data(), normalized.data(), normalized.size());
   n.length = static_cast<std::uint8_t>(normalized.size());
   n.offset = base_ + offset;
+  n.line = line_;
   names_.push_back(n);
-}
-
-// At the end of a record holding a known name: every date in it, in the common formats,
-// against every name found no more than kNameDateReach bytes from it. (A record with no
-// boundary the matcher knows, a single-line XML file or a file of CR line ends, can be a
-// whole 4 MB chunk: every name with every date in it was quadratic work and blamed canaries
-// for their namesakes' neighbours' birthdays.)
-void Matcher::end_record(std::size_t end) {
-  std::erase_if(names_, [&](const FoundName& n) { return !index_.known_name(n.hash); });
-  if (!names_.empty()) {
-    dates_.clear();
-    const auto add = [&](std::size_t at, std::size_t y, std::size_t m, std::size_t d) {
-      const Num& yn = nums_[y];
-      const Num& mn = nums_[m];
-      const Num& dn = nums_[d];
-      if (yn.len != 4 || mn.len == 0 || mn.len > 2 || dn.len == 0 || dn.len > 2) return;
-      Date date;
-      date.at = at;
-      std::memcpy(date.ymd.data(), data_.data() + yn.start, 4);
-      date.ymd[4] = mn.len == 1 ? '0' : data_[mn.start];
-      date.ymd[5] = data_[mn.start + mn.len - 1];
-      date.ymd[6] = dn.len == 1 ? '0' : data_[dn.start];
-      date.ymd[7] = data_[dn.start + dn.len - 1];
-      dates_.push_back(date);
-    };
-    for (std::size_t k = 0; k < nums_.size(); ++k) {
-      if (nums_[k].len == 8) {
-        Date date;
-        date.at = nums_[k].start;
-        std::memcpy(date.ymd.data(), data_.data() + nums_[k].start, 8);
-        dates_.push_back(date);
-      }
-      // Three numbers close together (separators of up to three bytes: "-", "/", ".", "年").
-      if (k + 2 < nums_.size() && nums_[k + 1].start - (nums_[k].start + nums_[k].len) <= 3 &&
-          nums_[k + 2].start - (nums_[k + 1].start + nums_[k + 1].len) <= 3) {
-        const std::size_t at = nums_[k].start;
-        if (nums_[k].len == 4) {
-          add(at, k, k + 1, k + 2);  // Y-M-D, Y/M/D, Y年M月D日
-        } else if (nums_[k + 2].len == 4) {
-          add(at, k + 2, k, k + 1);  // M/D/Y (US)
-          add(at, k + 2, k + 1, k);  // D.M.Y, D/M/Y
-        }
-      }
-    }
-    // Names and dates are both in the order they stand: the dates in reach of each name are a
-    // window that only moves forward.
-    std::size_t first = 0;
-    for (const auto& n : names_) {
-      const std::size_t name_at = n.offset - base_;
-      while (first < dates_.size() && dates_[first].at + kNameDateReach < name_at) ++first;
-      for (std::size_t j = first; j < dates_.size() && dates_[j].at <= name_at + kNameDateReach; ++j) {
-        buffer_.assign(n.name.data(), n.length);
-        buffer_ += '|';
-        buffer_.append(dates_[j].ymd.data(), dates_[j].ymd.size());
-        lookup(NeedleKind::kNameDob, buffer_, n.offset);
-      }
-    }
-    names_.clear();
-  }
-  nums_.clear();
-  record_start_ = end + 1;
 }
 
 // One run of ASCII letters and digits, [s, e).
@@ -479,14 +420,14 @@ void Matcher::escaped_name(std::size_t i, std::size_t width, int (*escape_at)(co
   if (shaped && index_.name_start(NeedleIndex::code_of(u))) name_candidate(std::string_view(name, len), i);
 }
 
-// The bytes the scan stops at besides runs: '@', '%', '\n', ')', '\\' and '}'.
+// The bytes the scan stops at besides runs: '@', '%', '\n', ')', '\\', '{' and '}'.
 void Matcher::special(std::size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
   const std::size_t n = data_.size();
   switch (p[i]) {
     case '\n':
       flush_digits();
-      end_record(i);
+      end_line(i);
       ++line_;
       break;
     case '@':
@@ -502,14 +443,17 @@ void Matcher::special(std::size_t i) {
     case '\\':
       escaped_name(i, 6, json_escape_at);
       break;
-    default: {  // ")," + "(" between the rows of a multi-row INSERT, "}," + "{" between the
-                // objects of a JSON array: a record ends
-      const char open = p[i] == ')' ? '(' : '{';
-      if (i + 2 < n && p[i + 1] == ',' && (p[i + 2] == open || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == open))) {
+    case '{':
+      open_object(i);
+      break;
+    case '}':
+      close_object(i);
+      break;
+    default:  // ")," + "(" between the rows of a multi-row INSERT: a record ends
+      if (i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {
         flush_digits();
         end_record(i);
       }
-    }
   }
 }
 
@@ -527,6 +471,7 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
   group_digits_ = 0;
   nums_.clear();
   names_.clear();
+  open_objects_.clear();
   prev_word_start_ = prev_word_end_ = 0;
   names_in_index_ = index_.has_names();
   latin_names_ = false;

@@ -135,6 +135,83 @@ TEST(MatcherTest, NamesAreDatedWithinTheirObjectAndTheirReach) {
   EXPECT_TRUE(has(line + "<n>王静嘉</n>", "1:name_dob"));
 }
 
+// One person of a JSON array, pretty-printed as jq, json.dump(indent=2) and JSON.stringify(x,
+// null, 2) write it (indented by `indent` spaces), with an array of objects of its own between
+// the name and the birth date.
+std::string pretty_person(const std::string& name, const std::string& dob, std::size_t indent, const char* nl) {
+  const std::string in(indent, ' '), step = "  ";
+  return in + "{" + nl + in + step + "\"name\": \"" + name + "\"," + nl + in + step + "\"phones\": [" + nl + in + step +
+         step + "{" + nl + in + step + step + step + "\"type\": \"mobile\"" + nl + in + step + step + "}," + nl + in +
+         step + step + "{}" + nl + in + step + "]," + nl + in + step + "\"birth_date\": \"" + dob + "\"" + nl + in +
+         "}";
+}
+
+// A JSON object is one record however it is laid out: over many lines, holding objects of its
+// own, inside a wrapper around all the file's records. Its name is dated by its own dates,
+// never by its neighbours'.
+TEST(MatcherTest, JsonObjectsAreRecordsOverManyLines) {
+  for (const char* nl : {"\n", "\r\n"}) {
+    for (std::size_t indent : {2, 24}) {
+      const auto array = [&](const std::string& a, const std::string& b) {
+        return std::string("[") + nl + pretty_person("李四", a, indent, nl) + "," + nl +
+               pretty_person("王静嘉", b, indent, nl) + nl + "]" + nl;
+      };
+      EXPECT_TRUE(has(array("1990-01-01", "1974-11-23"), "1:name_dob")) << array("1990-01-01", "1974-11-23");
+      EXPECT_FALSE(has(array("1974-11-23", "1990-01-01"), "1:name_dob")) << array("1974-11-23", "1990-01-01");
+      const auto wrapped = [&](const std::string& a, const std::string& b) {
+        return std::string("{") + nl + "  \"total\": 2," + nl + "  \"data\": [" + nl +
+               pretty_person("李四", a, indent, nl) + "," + nl + pretty_person("王静嘉", b, indent, nl) + nl + "  ]" +
+               nl + "}" + nl;
+      };
+      EXPECT_TRUE(has(wrapped("1990-01-01", "1974-11-23"), "1:name_dob"));
+      EXPECT_FALSE(has(wrapped("1974-11-23", "1990-01-01"), "1:name_dob"));
+    }
+  }
+  // A line of JSON Lines holding an array of objects, and an Elasticsearch search response.
+  EXPECT_TRUE(has("{\"name\":\"王静嘉\",\"phones\":[{\"t\":\"a\"},{\"t\":\"b\"}],\"dob\":\"1974-11-23\"}\n", "1:name_dob"));
+  EXPECT_TRUE(has("{\"name\": \"王静嘉\", \"phones\": [{\"t\": \"a\"}, {\"t\": \"b\"}], \"dob\": \"1974-11-23\"}", "1:name_dob"));
+  const auto hits = [](const std::string& a, const std::string& b) {
+    return "{\"hits\":{\"hits\":[{\"_id\":\"1\",\"_source\":{\"name\":\"李四\",\"dob\":\"" + a +
+           "\"}},{\"_id\":\"2\",\"_source\":{\"name\":\"王静嘉\",\"dob\":\"" + b + "\"}}]}}";
+  };
+  EXPECT_TRUE(has(hits("1990-01-01", "1974-11-23"), "1:name_dob"));
+  EXPECT_FALSE(has(hits("1974-11-23", "1990-01-01"), "1:name_dob"));
+  // A wrapper of many records on one line: each name with its own object's date only.
+  std::string many = "{\"data\":[";
+  for (int i = 0; i < 300; ++i) many += "{\"name\":\"李四\",\"dob\":\"1974-11-23\"},{\"name\":\"王静嘉\",\"dob\":\"1990-01-02\"},";
+  EXPECT_FALSE(has(many + "{}]}", "1:name_dob"));
+  EXPECT_TRUE(has(many + "{\"name\":\"王静嘉\",\"dob\":\"1974-11-23\"}]}", "1:name_dob"));
+  // A '}' inside a string value, a Python dict.
+  EXPECT_TRUE(has("{\"name\":\"王静嘉\",\"memo\":\"a}b {x}\",\"dob\":\"1974-11-23\"}", "1:name_dob"));
+  EXPECT_TRUE(has("{'name': '王静嘉',\n 'dob': '1974-11-23'}", "1:name_dob"));
+}
+
+// Braces that open no JSON object do not join a row to the rows after it: a brace in a CSV
+// field, a value cut off after its key, random bytes; nor does an object's opening brace join
+// its line to one that is no JSON.
+TEST(MatcherTest, BracesInOtherTextDoNotJoinRows) {
+  for (const char* t : {"1,{draft},王静嘉\n2,李四,1974-11-23\n", "1,{ 王静嘉 }\n2,李四,1974-11-23\n",
+                        "1,{\"cut\":,王静嘉\n2,李四,1974-11-23\n", "1,{\"a\":{\"b\":\"王静嘉\n2,李四,1974-11-23\n",
+                        "{'\x1e\xe9 王静嘉\n\"1974-11-23\"\n", "王静嘉 {\"k\":\n2 1974-11-23\n"}) {
+    EXPECT_FALSE(has(t, "1:name_dob")) << t;
+  }
+  // The same rows with no such brace: the name and the date on one line.
+  EXPECT_TRUE(has("1,{draft},王静嘉,1974-11-23\n", "1:name_dob"));
+}
+
+// A name dated by a date lines further down its object is reported on the name's line.
+TEST(MatcherTest, NameOfAnObjectOverLinesIsReportedOnItsLine) {
+  static const NeedleIndex idx = index();
+  Matcher m(idx);
+  std::vector<RawMatch> out;
+  const std::string text = "[\n" + pretty_person("王静嘉", "1974-11-23", 2, "\n") + "\n]\n";
+  EXPECT_EQ(m.scan(text, 100, out), 12u);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].kind, NeedleKind::kNameDob);
+  EXPECT_EQ(out[0].line, 2u);
+  EXPECT_EQ(out[0].offset, 100 + text.find("王静嘉"));
+}
+
 // A CJK name written as JSON escapes (json_encode, json.dumps by default) or URL-encoded is
 // the same name: found with a date of the same record, as a whole run of escaped non-ASCII
 // text, like the name in UTF-8.

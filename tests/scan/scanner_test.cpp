@@ -211,6 +211,27 @@ TEST_F(ScannerTest, GiganticLinesAndThreadsFindTheSame) {
   EXPECT_EQ(all.matches.size(), 5u);  // the phone and e-mail once more in the rows
 }
 
+// Pretty-printed JSON spans chunks (4 MB) and threads: it is cut between two people, never
+// inside one, so every one is dated. (A cut after the last newline split one person a chunk.)
+TEST_F(ScannerTest, PrettyPrintedJsonIsCutBetweenRecords) {
+  std::string text = "[\n";
+  std::size_t people = 0;
+  while (text.size() < 9'000'000) {
+    text += "  {\n    \"name\": \"王静嘉\",\n    \"city\": {\n      \"name\": \"x\"\n    },\n"
+            "    \"birth_date\": \"1974-11-23\"\n  },\n";
+    ++people;
+  }
+  text += "  {}\n]\n";
+  const std::string path = write("people.json", text);
+  for (int threads : {1, 2, 3}) {
+    ScanOptions every;
+    every.every_match = true;
+    every.threads = threads;
+    FileScan s = Scanner(index_, every).scan_path(path);
+    EXPECT_EQ(s.matches.size(), people) << threads << " threads";
+  }
+}
+
 TEST_F(ScannerTest, DirectoriesRecursivelyAndUnreadableFiles) {
   std::filesystem::create_directories(dir_ / "tree/a/b");
   write("tree/a/one.csv", rows(10, 5, 0));

@@ -2,15 +2,16 @@
 //
 // One pass over the bytes, classified sixty-four at a time into bitmasks, visiting only where
 // a run of letters and digits or of non-ASCII bytes starts, and at '@', '%', newlines, ')',
-// '}' and backslashes: alphanumeric runs of a trigger token's length (dns labels, http ids)
+// braces and backslashes: alphanumeric runs of a trigger token's length (dns labels, http ids)
 // and ID-number shape, digit groups joined across the separators people put in phone numbers
 // ("+86 138-1234-5678", "(555) 010-1234") with country prefixes removed, e-mail addresses
 // around "@" or "%40" (case-folded), and within one record (a line, one row of a multi-row
-// SQL INSERT, one object of a JSON array) a known name and, at most 4 KB from it, a birth
-// date in any common format, the name also when written as JSON escapes (\u738b\u9759) or
-// URL-encoded (%E7%8E%8B%E9%9D%99). URL-encoded (%2F) and JSON-escaped (\u002F) neighbours
-// of other values are skipped. Candidates are hashed and their table line prefetched at once,
-// and looked up 32 candidates later, so that lookups do not wait for memory.
+// SQL INSERT, a JSON object, on one line or pretty-printed over many) a known name and, at
+// most 4 KB from it, a birth date in any common format, the name also when written as JSON
+// escapes (\u738b\u9759) or URL-encoded (%E7%8E%8B%E9%9D%99). URL-encoded (%2F) and
+// JSON-escaped (\u002F) neighbours of other values are skipped. Candidates are hashed and
+// their table line prefetched at once, and looked up 32 candidates later, so that lookups do
+// not wait for memory.
 //
 //   Matcher m(index);
 //   std::vector<RawMatch> found;
@@ -55,9 +56,11 @@ class Matcher {
     std::uint8_t length;
     std::uint64_t offset;
     std::uint64_t hash;
+    std::uint32_t line;  // newlines before it in the chunk: a record may span lines
   };
 
-  void lookup(NeedleKind kind, std::string_view value, std::uint64_t offset);
+  void lookup(NeedleKind kind, std::string_view value, std::uint64_t offset) { lookup(kind, value, offset, line_); }
+  void lookup(NeedleKind kind, std::string_view value, std::uint64_t offset, std::uint32_t line);
   void resolve(const Pending& p);
   void resolve_all();
   void alnum_run(std::size_t start, std::size_t end);
@@ -67,6 +70,10 @@ class Matcher {
   void email_at(std::size_t at, std::size_t width);
   void name_candidate(std::string_view normalized, std::size_t offset);
   void end_record(std::size_t end);
+  void end_line(std::size_t at);
+  void open_object(std::size_t at);
+  void close_object(std::size_t at);
+  void date_names(std::size_t from);
   void word(std::size_t start, std::size_t end, bool digit_seen, bool alpha_seen);
   void high_run(std::size_t start, std::size_t end);
   void escaped_name(std::size_t at, std::size_t width, int (*escape_at)(const unsigned char*, std::size_t, std::size_t));
@@ -88,6 +95,7 @@ class Matcher {
     std::size_t start, len;
   };
   std::vector<Num> nums_;                   // digit runs of the record being dated
+  static constexpr std::size_t kNumsKept = 4096;  // more, and those out of reach go
   struct Date {
     std::size_t at;                // where it starts in the chunk
     std::array<char, 8> ymd;       // YYYYMMDD
@@ -96,6 +104,11 @@ class Matcher {
   // How far from a name its birth date may stand, in bytes: a row of a wide table.
   static constexpr std::size_t kNameDateReach = 4096;
   std::size_t record_start_ = 0;
+  // Where each JSON object open at this point of the record began, the innermost last.
+  std::vector<std::size_t> open_objects_;
+  static constexpr std::size_t kDeepestObject = 64;
+  // An object wider than this is no one person's record (matcher_records.cpp).
+  static constexpr std::size_t kWidestObject = 8192;
   std::uint32_t line_ = 0;
   std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
   bool names_in_index_ = false;

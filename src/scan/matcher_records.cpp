@@ -1,0 +1,190 @@
+// The matcher's records: where one ends, and dating the known names found in it by the birth
+// dates near them. A name and a date are one person's only when they stand in one record: a
+// line of a CSV, a row of a multi-row SQL INSERT, or a JSON object, which may span lines
+// (pretty-printed JSON) and hold other objects (a person's "phones": [{...}, {...}]).
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "canarytrap/scan/matcher.h"
+
+namespace canarytrap {
+
+namespace {
+
+constexpr std::size_t kMostBlanks = 128;  // a pretty-printed line's indentation and its newline
+
+bool blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// Where the first byte past blanks from p[i] is, at most kMostBlanks on, or n.
+std::size_t past_blanks(const unsigned char* p, std::size_t i, std::size_t n) {
+  for (const std::size_t last = std::min(n, i + kMostBlanks); i < last; ++i) {
+    if (!blank(p[i])) return i;
+  }
+  return n;
+}
+
+// The bytes a line of pretty-printed JSON starts with, past its indentation.
+constexpr std::array<bool, 256> make_json_line_starts() {
+  std::array<bool, 256> t{};
+  for (const unsigned char c : {'"', '\'', '{', '}', '[', ']'}) t[c] = true;
+  return t;
+}
+constexpr auto kJsonLineStart = make_json_line_starts();
+
+// Whether the '{' at p[at] opens a JSON object (or a Python dict): followed, past blanks, by
+// '}' or by a quoted key and a colon. Braces in other text ("{draft}" in a CSV field, random
+// bytes) are not taken for one: each would join its row to the rows after it.
+bool opens_object(const unsigned char* p, std::size_t at, std::size_t n) {
+  constexpr std::size_t kLongestKey = 128;
+  const std::size_t q = past_blanks(p, at + 1, n);
+  if (q == n) return false;
+  if (p[q] == '}') return true;
+  if (p[q] != '"' && p[q] != '\'') return false;
+  for (std::size_t i = q + 1; i < n && i <= q + kLongestKey && p[i] != '\n'; ++i) {
+    if (p[i] == p[q]) {
+      const std::size_t colon = past_blanks(p, i + 1, n);
+      return colon < n && p[colon] == ':';
+    }
+  }
+  return false;
+}
+
+// Whether the '}' at p[at] closes one: followed, past blanks, by ',', '}', ']', a line's or
+// the input's end, as in JSON. A '}' inside a string value is rarely followed so.
+bool closes_object(const unsigned char* p, std::size_t at, std::size_t n) {
+  std::size_t next = at + 1;
+  while (next < n && next <= at + kMostBlanks && (p[next] == ' ' || p[next] == '\t' || p[next] == '\r')) ++next;
+  return next == n || p[next] == ',' || p[next] == '}' || p[next] == ']' || p[next] == '\n';
+}
+
+}  // namespace
+
+void Matcher::open_object(std::size_t at) {
+  if (!opens_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) return;
+  // Deeper than any record nests: the outermost ones stop counting (see end_line).
+  if (open_objects_.size() == kDeepestObject) open_objects_.erase(open_objects_.begin());
+  open_objects_.push_back(at);
+}
+
+// An object's names are dated by the dates inside it, its own objects' included, and go with
+// it: the object of a person ends that person's record. (A name in an object of its own,
+// {"person": {"name": ...}, "dob": ...}, is not dated by its parent's dates.)
+void Matcher::close_object(std::size_t at) {
+  // A brace in text, or an object begun before the chunk.
+  if (open_objects_.empty() || !closes_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) {
+    return;
+  }
+  const std::size_t start = open_objects_.back();
+  open_objects_.pop_back();
+  if (!names_.empty() && names_.back().offset - base_ > start) date_names(start);
+  // A record that does not end (a wrapper object round a whole file on one line) would keep
+  // every number of the chunk: those no name found from here on can reach go.
+  if (nums_.size() > kNumsKept) {
+    const std::size_t names_from = names_.empty() ? at : std::min<std::size_t>(at, names_.front().offset - base_);
+    if (names_from > kNameDateReach) {
+      const auto reach = std::partition_point(nums_.begin(), nums_.end(), [&](const Num& x) {
+        return x.start < names_from - kNameDateReach;
+      });
+      nums_.erase(nums_.begin(), reach);
+    }
+  }
+}
+
+// A newline ends the record unless a JSON object is open across it and the next line looks
+// like a line of pretty-printed JSON (a key, a string, a brace or a bracket first). An object
+// open for more than kWidestObject bytes is taken for a wrapper around many records
+// ({"data": [...]}): newlines end records again inside it, and its inner objects still end
+// theirs. A brace in other text that passed for an object's (random bytes, a cut-off value)
+// joins its line to the next only if that one looks like JSON.
+void Matcher::end_line(std::size_t at) {
+  while (!open_objects_.empty() && at - open_objects_.front() > kWidestObject) {
+    open_objects_.erase(open_objects_.begin());
+  }
+  if (!open_objects_.empty()) {
+    // Past the next line's indentation only (a blank line is left to its own newline): each
+    // byte is looked at once, however many lines are blank.
+    const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+    const std::size_t n = data_.size();
+    std::size_t next = at + 1;
+    while (next < n && (p[next] == ' ' || p[next] == '\t' || p[next] == '\r')) ++next;
+    if (next < n && (kJsonLineStart[p[next]] || p[next] == '\n')) return;
+  }
+  end_record(at);
+}
+
+void Matcher::end_record(std::size_t end) {
+  date_names(record_start_);
+  nums_.clear();
+  open_objects_.clear();
+  record_start_ = end + 1;
+}
+
+// The known names found from `from` on, each against every date from `from` on, in the common
+// formats, no more than kNameDateReach bytes from it; then those names are done with. (A
+// record with no boundary the matcher knows, a single-line XML file or a file of CR line
+// ends, can be a whole 4 MB chunk: every name with every date in it was quadratic work and
+// blamed canaries for their namesakes' neighbours' birthdays.)
+void Matcher::date_names(std::size_t from) {
+  const auto first_name = std::partition_point(names_.begin(), names_.end(),
+                                               [&](const FoundName& n) { return n.offset - base_ < from; });
+  const auto known_end = std::remove_if(first_name, names_.end(), [&](const FoundName& n) {
+    return !index_.known_name(n.hash);
+  });
+  if (first_name == known_end) {
+    names_.erase(first_name, names_.end());
+    return;
+  }
+  dates_.clear();
+  const auto add = [&](std::size_t at, std::size_t y, std::size_t m, std::size_t d) {
+    const Num& yn = nums_[y];
+    const Num& mn = nums_[m];
+    const Num& dn = nums_[d];
+    if (yn.len != 4 || mn.len == 0 || mn.len > 2 || dn.len == 0 || dn.len > 2) return;
+    Date date;
+    date.at = at;
+    std::memcpy(date.ymd.data(), data_.data() + yn.start, 4);
+    date.ymd[4] = mn.len == 1 ? '0' : data_[mn.start];
+    date.ymd[5] = data_[mn.start + mn.len - 1];
+    date.ymd[6] = dn.len == 1 ? '0' : data_[dn.start];
+    date.ymd[7] = data_[dn.start + dn.len - 1];
+    dates_.push_back(date);
+  };
+  const std::size_t first_num = static_cast<std::size_t>(
+      std::partition_point(nums_.begin(), nums_.end(), [&](const Num& x) { return x.start < from; }) - nums_.begin());
+  for (std::size_t k = first_num; k < nums_.size(); ++k) {
+    if (nums_[k].len == 8) {
+      Date date;
+      date.at = nums_[k].start;
+      std::memcpy(date.ymd.data(), data_.data() + nums_[k].start, 8);
+      dates_.push_back(date);
+    }
+    // Three numbers close together (separators of up to three bytes: "-", "/", ".", "年").
+    if (k + 2 < nums_.size() && nums_[k + 1].start - (nums_[k].start + nums_[k].len) <= 3 &&
+        nums_[k + 2].start - (nums_[k + 1].start + nums_[k + 1].len) <= 3) {
+      const std::size_t at = nums_[k].start;
+      if (nums_[k].len == 4) {
+        add(at, k, k + 1, k + 2);  // Y-M-D, Y/M/D, Y年M月D日
+      } else if (nums_[k + 2].len == 4) {
+        add(at, k + 2, k, k + 1);  // M/D/Y (US)
+        add(at, k + 2, k + 1, k);  // D.M.Y, D/M/Y
+      }
+    }
+  }
+  // Names and dates are both in the order they stand: the dates in reach of each name are a
+  // window that only moves forward.
+  std::size_t first = 0;
+  for (auto n = first_name; n != known_end; ++n) {
+    const std::size_t name_at = n->offset - base_;
+    while (first < dates_.size() && dates_[first].at + kNameDateReach < name_at) ++first;
+    for (std::size_t j = first; j < dates_.size() && dates_[j].at <= name_at + kNameDateReach; ++j) {
+      buffer_.assign(n->name.data(), n->length);
+      buffer_ += '|';
+      buffer_.append(dates_[j].ymd.data(), dates_[j].ymd.size());
+      lookup(NeedleKind::kNameDob, buffer_, n->offset, n->line);
+    }
+  }
+  names_.erase(first_name, names_.end());
+}
+
+}  // namespace canarytrap
