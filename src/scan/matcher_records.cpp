@@ -12,16 +12,12 @@ namespace canarytrap {
 
 namespace {
 
-constexpr std::size_t kMostBlanks = 128;  // a pretty-printed line's indentation and its newline
-
-bool blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-// Where the first byte past blanks from p[i] is, at most kMostBlanks on, or n.
-std::size_t past_blanks(const unsigned char* p, std::size_t i, std::size_t n) {
-  for (const std::size_t last = std::min(n, i + kMostBlanks); i < last; ++i) {
-    if (!blank(p[i])) return i;
-  }
-  return n;
+// Past the blanks from p[i]: spaces, tabs, CRs and, with `lines`, newlines. (Each call starts
+// at a brace or a newline and stops at the first other byte: no byte is looked at more than
+// a few times, however the input is made.)
+std::size_t skip_blanks(const unsigned char* p, std::size_t i, std::size_t n, bool lines) {
+  while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || (lines && p[i] == '\n'))) ++i;
+  return i;
 }
 
 // The bytes a line of pretty-printed JSON starts with, past its indentation.
@@ -37,13 +33,13 @@ constexpr auto kJsonLineStart = make_json_line_starts();
 // bytes) are not taken for one: each would join its row to the rows after it.
 bool opens_object(const unsigned char* p, std::size_t at, std::size_t n) {
   constexpr std::size_t kLongestKey = 128;
-  const std::size_t q = past_blanks(p, at + 1, n);
+  const std::size_t q = skip_blanks(p, at + 1, n, true);
   if (q == n) return false;
   if (p[q] == '}') return true;
   if (p[q] != '"' && p[q] != '\'') return false;
   for (std::size_t i = q + 1; i < n && i <= q + kLongestKey && p[i] != '\n'; ++i) {
     if (p[i] == p[q]) {
-      const std::size_t colon = past_blanks(p, i + 1, n);
+      const std::size_t colon = skip_blanks(p, i + 1, n, true);
       return colon < n && p[colon] == ':';
     }
   }
@@ -53,8 +49,7 @@ bool opens_object(const unsigned char* p, std::size_t at, std::size_t n) {
 // Whether the '}' at p[at] closes one: followed, past blanks, by ',', '}', ']', a line's or
 // the input's end, as in JSON. A '}' inside a string value is rarely followed so.
 bool closes_object(const unsigned char* p, std::size_t at, std::size_t n) {
-  std::size_t next = at + 1;
-  while (next < n && next <= at + kMostBlanks && (p[next] == ' ' || p[next] == '\t' || p[next] == '\r')) ++next;
+  const std::size_t next = skip_blanks(p, at + 1, n, false);
   return next == n || p[next] == ',' || p[next] == '}' || p[next] == ']' || p[next] == '\n';
 }
 
@@ -102,13 +97,10 @@ void Matcher::end_line(std::size_t at) {
     open_objects_.erase(open_objects_.begin());
   }
   if (!open_objects_.empty()) {
-    // Past the next line's indentation only (a blank line is left to its own newline): each
-    // byte is looked at once, however many lines are blank.
+    // Past the next line's indentation only: a blank line is left to its own newline.
     const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
-    const std::size_t n = data_.size();
-    std::size_t next = at + 1;
-    while (next < n && (p[next] == ' ' || p[next] == '\t' || p[next] == '\r')) ++next;
-    if (next < n && (kJsonLineStart[p[next]] || p[next] == '\n')) return;
+    const std::size_t next = skip_blanks(p, at + 1, data_.size(), false);
+    if (next < data_.size() && (kJsonLineStart[p[next]] || p[next] == '\n')) return;
   }
   end_record(at);
 }

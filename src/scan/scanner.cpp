@@ -255,16 +255,9 @@ void scan_mapped(const char* data, std::size_t size, const NeedleIndex& index, c
   for (int t = 1; t < threads; ++t) {
     std::size_t at = size * static_cast<std::size_t>(t) / static_cast<std::size_t>(threads);
     at = std::max(at, bounds.back());
-    // Where a chunk would end, in the 64 KB after the middle: a pretty-printed record is not
-    // split between threads either.
-    const std::size_t window = std::min(size, at + kObjectLookBack);
-    const void* nl = std::memchr(data + at, '\n', window - at);
-    if (nl == nullptr) {
-      nl = std::memchr(data + at, '\n', size - at);
-      bounds.push_back(nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) + 1 : size);
-    } else {
-      bounds.push_back(std::max(at, cut_point(std::string_view(data + at, window - at)) + at));
-    }
+    // Where a chunk would end in the 64 KB from there: a pretty-printed record is not split
+    // between threads either.
+    bounds.push_back(at + cut_point(std::string_view(data + at, std::min(size, at + kObjectLookBack) - at)));
   }
   bounds.push_back(size);
   std::vector<std::unique_ptr<ChunkSink>> sinks;
