@@ -161,7 +161,8 @@ Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('%'))),
                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')')))),
         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), _mm_cmpeq_epi8(x, _mm_set1_epi8('}')))));
+                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), _mm_cmpeq_epi8(x, _mm_set1_epi8('}'))),
+                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('<')))));
     blk.special |= bits(special);
   }
 #else
@@ -172,7 +173,9 @@ Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
     if (cls == kDigit) blk.digit |= bit;
     if (cls == kAlpha) blk.alpha |= bit;
     if (cls == kHigh) blk.high |= bit;
-    if (c == '@' || c == '%' || c == '\n' || c == ')' || c == '\\' || c == '{' || c == '}') blk.special |= bit;
+    if (c == '@' || c == '%' || c == '\n' || c == ')' || c == '\\' || c == '{' || c == '}' || c == '<') {
+      blk.special |= bit;
+    }
   }
 #endif
   return blk;
@@ -420,7 +423,7 @@ void Matcher::escaped_name(std::size_t i, std::size_t width, int (*escape_at)(co
   if (shaped && index_.name_start(NeedleIndex::code_of(u))) name_candidate(std::string_view(name, len), i);
 }
 
-// The bytes the scan stops at besides runs: '@', '%', '\n', ')', '\\', '{' and '}'.
+// The bytes the scan stops at besides runs: '@', '%', '\n', ')', '\\', '{', '}' and '<'.
 void Matcher::special(std::size_t i) {
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
   const std::size_t n = data_.size();
@@ -449,6 +452,9 @@ void Matcher::special(std::size_t i) {
     case '}':
       close_object(i);
       break;
+    case '<':
+      xml_tag(i);
+      break;
     default:  // ")," + "(" between the rows of a multi-row INSERT: a record ends
       if (i + 2 < n && p[i + 1] == ',' && (p[i + 2] == '(' || (p[i + 2] == ' ' && i + 3 < n && p[i + 3] == '('))) {
         flush_digits();
@@ -471,7 +477,7 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
   group_digits_ = 0;
   nums_.clear();
   names_.clear();
-  open_objects_.clear();
+  open_.clear();
   prev_word_start_ = prev_word_end_ = 0;
   names_in_index_ = index_.has_names();
   latin_names_ = false;

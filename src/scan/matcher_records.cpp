@@ -1,7 +1,8 @@
 // The matcher's records: where one ends, and dating the known names found in it by the birth
 // dates near them. A name and a date are one person's only when they stand in one record: a
-// line of a CSV, a row of a multi-row SQL INSERT, or a JSON object, which may span lines
-// (pretty-printed JSON) and hold other objects (a person's "phones": [{...}, {...}]).
+// line of a CSV, a row of a multi-row SQL INSERT, a JSON object or an XML element holding
+// elements, which may span lines (pretty-printed) and hold others (a person's "phones":
+// [{...}, {...}], <contact>...</contact>).
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -20,13 +21,27 @@ std::size_t skip_blanks(const unsigned char* p, std::size_t i, std::size_t n, bo
   return i;
 }
 
-// The bytes a line of pretty-printed JSON starts with, past its indentation.
-constexpr std::array<bool, 256> make_json_line_starts() {
+// The bytes a line of pretty-printed JSON or XML starts with, past its indentation.
+constexpr std::array<bool, 256> make_structured_line_starts() {
   std::array<bool, 256> t{};
-  for (const unsigned char c : {'"', '\'', '{', '}', '[', ']'}) t[c] = true;
+  for (const unsigned char c : {'"', '\'', '{', '}', '[', ']', '<'}) t[c] = true;
   return t;
 }
-constexpr auto kJsonLineStart = make_json_line_starts();
+constexpr auto kStructuredLineStart = make_structured_line_starts();
+
+// What an XML element's name starts with (a letter, '_', or non-ASCII: <姓名>), and what ends it.
+constexpr std::array<bool, 256> make_name_starts() {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 256; ++c) t[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+  return t;
+}
+constexpr auto kNameStart = make_name_starts();
+constexpr std::array<bool, 256> make_tag_name_ends() {
+  std::array<bool, 256> t{};
+  for (const unsigned char c : {' ', '\t', '\r', '\n', '/', '>', '<'}) t[c] = true;
+  return t;
+}
+constexpr auto kTagNameEnd = make_tag_name_ends();
 
 // Whether the '{' at p[at] opens a JSON object (or a Python dict): followed, past blanks, by
 // '}' or by a quoted key and a colon. Braces in other text ("{draft}" in a CSV field, random
@@ -47,34 +62,100 @@ bool opens_object(const unsigned char* p, std::size_t at, std::size_t n) {
 }
 
 // Whether the '}' at p[at] closes one: followed, past blanks, by ',', '}', ']', a line's or
-// the input's end, as in JSON. A '}' inside a string value is rarely followed so.
+// the input's end, as in JSON, or by an XML tag holding JSON text. A '}' inside a string value
+// is rarely followed so.
 bool closes_object(const unsigned char* p, std::size_t at, std::size_t n) {
   const std::size_t next = skip_blanks(p, at + 1, n, false);
-  return next == n || p[next] == ',' || p[next] == '}' || p[next] == ']' || p[next] == '\n';
+  return next == n || p[next] == ',' || p[next] == '}' || p[next] == ']' || p[next] == '\n' || p[next] == '<';
 }
 
 }  // namespace
 
-void Matcher::open_object(std::size_t at) {
-  if (!opens_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) return;
+void Matcher::push_open(const Open& o) {
   // Deeper than any record nests: the outermost ones stop counting (see end_line).
-  if (open_objects_.size() == kDeepestObject) open_objects_.erase(open_objects_.begin());
-  open_objects_.push_back(at);
+  if (open_.size() == kDeepestObject) open_.erase(open_.begin());
+  open_.push_back(o);
+}
+
+void Matcher::open_object(std::size_t at) {
+  if (opens_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) push_open({at, 0, true});
 }
 
 // An object's names are dated by the dates inside it, its own objects' included, and go with
 // it: the object of a person ends that person's record. (A name in an object of its own,
 // {"person": {"name": ...}, "dob": ...}, is not dated by its parent's dates.)
 void Matcher::close_object(std::size_t at) {
-  // A brace in text, or an object begun before the chunk.
-  if (open_objects_.empty() || !closes_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) {
+  if (!closes_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) return;
+  // The innermost object; elements left open inside it (an HTML <br> in a string) end with
+  // it. None: a brace in text, or an object begun before the chunk.
+  for (std::size_t k = open_.size(); k-- > 0;) {
+    if (open_[k].tag == 0) {
+      const Open o = open_[k];
+      open_.resize(k);
+      close_record(o, at);
+      return;
+    }
+  }
+}
+
+// An XML (or HTML) tag at '<'. An element holding elements is a record, as a JSON object is:
+// <person><name>...</name><birth_date>...</birth_date></person>, on one line or over many, or
+// a table's <tr>. An element of text alone (<name>...</name>) is not: its name is dated at its
+// parent's end. Comments, CDATA, declarations and a '<' in text ("a < b") are skipped.
+void Matcher::xml_tag(std::size_t at) {
+  constexpr std::size_t kLongestName = 64, kLongestTag = 1024;
+  const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+  const std::size_t n = data_.size();
+  const bool closing = at + 1 < n && p[at + 1] == '/';
+  std::size_t i = at + 1 + (closing ? 1 : 0);
+  if (i >= n || !(kNameStart[p[i]])) return;
+  std::uint32_t tag = 2166136261u;  // FNV-1a of the element's name
+  for (const std::size_t first = i; i < n && !kTagNameEnd[p[i]]; ++i) {
+    if (i - first == kLongestName) return;
+    tag = (tag ^ p[i]) * 16777619u;
+  }
+  tag |= 1;  // never 0, a JSON object's
+  close_empty_element(at);
+  if (closing) {
+    // The innermost element of that name inside the innermost JSON object; elements left open
+    // inside it (HTML's <br>) end with it. None: a stray end tag.
+    for (std::size_t k = open_.size(); k-- > 0 && open_[k].tag != 0;) {
+      if (open_[k].tag == tag) {
+        const Open o = open_[k];
+        open_.resize(k);
+        if (o.record) close_record(o, at);
+        return;
+      }
+    }
     return;
   }
-  const std::size_t start = open_objects_.back();
-  open_objects_.pop_back();
-  if (!names_.empty() && names_.back().offset - base_ > start) date_names(start);
-  // A record that does not end (a wrapper object round a whole file on one line) would keep
-  // every number of the chunk: those no name found from here on can reach go.
+  const void* gt = std::memchr(p + i, '>', std::min(n - i, kLongestTag));
+  if (gt == nullptr) return;
+  if (!open_.empty() && open_.back().tag != 0) open_.back().record = true;  // its parent holds elements
+  const auto end = static_cast<std::size_t>(static_cast<const unsigned char*>(gt) - p);
+  if (p[end - 1] != '/') {
+    push_open({at, tag, false});
+  } else if (p[i] != '/' && p[i] != '>') {
+    // <person name="..." birth_date="..."/>: a record of its attributes.
+    push_open({at, tag, true, end});
+  }
+}
+
+// An empty element with attributes ends at its "/>", which the scan does not stop at: it is
+// closed at the next tag or line end after it.
+void Matcher::close_empty_element(std::size_t at) {
+  if (!open_.empty() && open_.back().ends != 0 && open_.back().ends < at) {
+    const Open o = open_.back();
+    open_.pop_back();
+    close_record(o, at);
+  }
+}
+
+// A record's end: its names dated by its dates.
+void Matcher::close_record(const Open& o, std::size_t at) {
+  if (!names_.empty() && names_.back().offset - base_ > o.start) date_names(o.start);
+  // A record that does not end (a wrapper round a whole file on one line) would keep every
+  // number of the chunk: those no name found from here on can reach go.
   if (nums_.size() > kNumsKept) {
     const std::size_t names_from = names_.empty() ? at : std::min<std::size_t>(at, names_.front().offset - base_);
     if (names_from > kNameDateReach) {
@@ -86,21 +167,20 @@ void Matcher::close_object(std::size_t at) {
   }
 }
 
-// A newline ends the record unless a JSON object is open across it and the next line looks
-// like a line of pretty-printed JSON (a key, a string, a brace or a bracket first). An object
-// open for more than kWidestObject bytes is taken for a wrapper around many records
-// ({"data": [...]}): newlines end records again inside it, and its inner objects still end
-// theirs. A brace in other text that passed for an object's (random bytes, a cut-off value)
-// joins its line to the next only if that one looks like JSON.
+// A newline ends the record unless a JSON object or XML element is open across it and the next
+// line looks like a line of pretty-printed JSON or XML (a key, a string, a brace, a bracket or
+// a tag first). One open for more than kWidestObject bytes is taken for a wrapper around many
+// records ({"data": [...]}, <people>): newlines end records again inside it, and its inner
+// objects still end theirs. A brace in other text that passed for an object's (random bytes,
+// a cut-off value) joins its line to the next only if that one looks like JSON.
 void Matcher::end_line(std::size_t at) {
-  while (!open_objects_.empty() && at - open_objects_.front() > kWidestObject) {
-    open_objects_.erase(open_objects_.begin());
-  }
-  if (!open_objects_.empty()) {
+  close_empty_element(at);
+  while (!open_.empty() && at - open_.front().start > kWidestObject) open_.erase(open_.begin());
+  if (!open_.empty()) {
     // Past the next line's indentation only: a blank line is left to its own newline.
     const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
     const std::size_t next = skip_blanks(p, at + 1, data_.size(), false);
-    if (next < data_.size() && (kJsonLineStart[p[next]] || p[next] == '\n')) return;
+    if (next < data_.size() && (kStructuredLineStart[p[next]] || p[next] == '\n')) return;
   }
   end_record(at);
 }
@@ -108,7 +188,7 @@ void Matcher::end_line(std::size_t at) {
 void Matcher::end_record(std::size_t end) {
   date_names(record_start_);
   nums_.clear();
-  open_objects_.clear();
+  open_.clear();
   record_start_ = end + 1;
 }
 

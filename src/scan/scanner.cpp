@@ -29,42 +29,40 @@ constexpr std::size_t kDecodeStep = 1 << 20;
 
 constexpr std::size_t kObjectLookBack = 64 << 10;  // how far back a chunk's end looks for a record's
 
-// Where the line of the '}' at data[c] ends (one past its newline), if the line holds
-// nothing else but blanks, a comma and a CR, or 0; its indentation into `indent`.
-std::size_t end_of_closing_line(std::string_view data, std::size_t c, std::size_t& indent) {
-  std::size_t after = c + 1;
-  if (after < data.size() && data[after] == ',') ++after;
-  if (after < data.size() && data[after] == '\r') ++after;
-  if (after >= data.size() || data[after] != '\n') return 0;
-  std::size_t start = c;
-  while (start > 0 && (data[start - 1] == ' ' || data[start - 1] == '\t')) --start;
-  if (start > 0 && data[start - 1] != '\n') return 0;
-  indent = c - start;
-  return after + 1;
+// Whether the line data[start, end) closes a JSON object or an XML element: "}", "},",
+// "</person>" alone past its indentation (and a CR); its indentation into `indent`.
+bool closes_a_record(std::string_view data, std::size_t start, std::size_t end, std::size_t& indent) {
+  std::size_t i = start;
+  while (i < end && (data[i] == ' ' || data[i] == '\t')) ++i;
+  if (end > i && data[end - 1] == '\r') --end;
+  if (end > i && data[end - 1] == ',') --end;
+  indent = i - start;
+  return (end == i + 1 && data[i] == '}') || (end > i + 2 && data[i] == '<' && data[i + 1] == '/' && data[end - 1] == '>');
 }
 
 // Where to end a chunk of `data`: after a line's end, so that no record is cut in two. In
-// pretty-printed JSON a record spans lines: there, after the least indented line closing an
-// object ("  },") in the last 64 KB; elsewhere after the last newline; failing that, at a
-// byte no value can contain, near the end.
+// pretty-printed JSON and XML a record spans lines: there, after the least indented line
+// closing an object or element ("  },", "  </person>") in the last 64 KB; elsewhere after the
+// last newline; failing that, at a byte no value can contain, near the end.
 std::size_t cut_point(std::string_view data) {
-  const void* nl = data.empty() ? nullptr : ::memrchr(data.data(), '\n', data.size());
+  const char* d = data.data();
+  const void* nl = data.empty() ? nullptr : ::memrchr(d, '\n', data.size());
   if (nl != nullptr) {
-    const std::size_t last = static_cast<std::size_t>(static_cast<const char*>(nl) - data.data());
+    const std::size_t last = static_cast<std::size_t>(static_cast<const char*>(nl) - d);
     const std::size_t floor = last > kObjectLookBack ? last - kObjectLookBack : 0;
-    std::size_t best = 0, best_indent = std::numeric_limits<std::size_t>::max();
+    std::size_t best = last + 1, best_indent = std::numeric_limits<std::size_t>::max();
+    // The lines before each newline, from the last back.
     for (std::size_t end = last; end > floor && best_indent != 0;) {
-      const void* brace = ::memrchr(data.data() + floor, '}', end - floor);
-      if (brace == nullptr) break;
-      const std::size_t c = static_cast<std::size_t>(static_cast<const char*>(brace) - data.data());
-      std::size_t indent = 0;
-      if (const std::size_t cut = end_of_closing_line(data, c, indent); cut != 0 && indent < best_indent) {
-        best = cut;
+      const void* before = ::memrchr(d + floor, '\n', end - floor);
+      if (before == nullptr) break;
+      const std::size_t start = static_cast<std::size_t>(static_cast<const char*>(before) - d) + 1;
+      if (std::size_t indent = 0; closes_a_record(data, start, end, indent) && indent < best_indent) {
+        best = end + 1;
         best_indent = indent;
       }
-      end = c;
+      end = start - 1;
     }
-    return best != 0 ? best : last + 1;
+    return best;
   }
   const std::size_t floor = data.size() > kLongestValue ? data.size() - kLongestValue : 0;
   for (std::size_t i = data.size(); i > floor; --i) {

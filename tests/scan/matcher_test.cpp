@@ -186,6 +186,39 @@ TEST(MatcherTest, JsonObjectsAreRecordsOverManyLines) {
   EXPECT_TRUE(has("{'name': '王静嘉',\n 'dob': '1974-11-23'}", "1:name_dob"));
 }
 
+// An XML or HTML element holding elements is a record as a JSON object is: <person> with its
+// <name> and <birth_date>, over many lines or all on one, a table's <tr>, an empty element's
+// attributes; its name is dated by its own dates, never by its neighbours'.
+TEST(MatcherTest, XmlElementsAreRecords) {
+  const auto person = [](const std::string& name, const std::string& dob, const char* nl) {
+    return std::string("  <ns:person id=\"7\">") + nl + "    <name>" + name + "</name>" + nl +
+           "    <contact><phone>x</phone><br></contact>" + nl + "    <birth_date>" + dob + "</birth_date>" + nl +
+           "  </ns:person>" + nl;
+  };
+  for (const char* nl : {"\n", "\r\n", ""}) {
+    const auto doc = [&](const std::string& a, const std::string& b) {
+      return std::string("<?xml version=\"1.0\"?>") + nl + "<people>" + nl + "<!-- 2 -->" + nl +
+             person("李四", a, nl) + person("王静嘉", b, nl) + "</people>" + nl;
+    };
+    EXPECT_TRUE(has(doc("1990-01-01", "1974-11-23"), "1:name_dob")) << doc("1990-01-01", "1974-11-23");
+    EXPECT_FALSE(has(doc("1974-11-23", "1990-01-01"), "1:name_dob")) << doc("1974-11-23", "1990-01-01");
+  }
+  const auto rows = [](const std::string& a, const std::string& b) {
+    return "<table><tr><td>李四</td><td>" + a + "</td></tr><tr><td>王静嘉</td><td>" + b + "</td></tr></table>";
+  };
+  EXPECT_TRUE(has(rows("1990-01-01", "1974-11-23"), "1:name_dob"));
+  EXPECT_FALSE(has(rows("1974-11-23", "1990-01-01"), "1:name_dob"));
+  const auto attributes = [](const std::string& a, const std::string& b) {
+    return "<people><person name=\"李四\" dob=\"" + a + "\"/><person name=\"王静嘉\" dob=\"" + b + "\"/></people>";
+  };
+  EXPECT_TRUE(has(attributes("1990-01-01", "1974-11-23"), "1:name_dob"));
+  EXPECT_FALSE(has(attributes("1974-11-23", "1990-01-01"), "1:name_dob"));
+  EXPECT_TRUE(has("<人员>\n  <姓名>王静嘉</姓名>\n  <出生日期>1974年11月23日</出生日期>\n</人员>\n", "1:name_dob"));
+  // A '<' that starts no tag, and a stray end tag, change nothing.
+  EXPECT_TRUE(has("<p>王静嘉 < 3, </x> 1974-11-23</p>", "1:name_dob"));
+  EXPECT_FALSE(has("1,<b>王静嘉</b>\n2,<br>1974-11-23\n", "1:name_dob"));
+}
+
 // Braces that open no JSON object do not join a row to the rows after it: a brace in a CSV
 // field, a value cut off after its key, random bytes; nor does an object's opening brace join
 // its line to one that is no JSON.

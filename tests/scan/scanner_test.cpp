@@ -211,24 +211,36 @@ TEST_F(ScannerTest, GiganticLinesAndThreadsFindTheSame) {
   EXPECT_EQ(all.matches.size(), 5u);  // the phone and e-mail once more in the rows
 }
 
-// Pretty-printed JSON spans chunks (4 MB) and threads: it is cut between two people, never
-// inside one, so every one is dated. (A cut after the last newline split one person a chunk.)
-TEST_F(ScannerTest, PrettyPrintedJsonIsCutBetweenRecords) {
-  std::string text = "[\n";
-  std::size_t people = 0;
-  while (text.size() < 9'000'000) {
-    text += "  {\n    \"name\": \"王静嘉\",\n    \"city\": {\n      \"name\": \"x\"\n    },\n"
-            "    \"birth_date\": \"1974-11-23\"\n  },\n";
-    ++people;
-  }
-  text += "  {}\n]\n";
-  const std::string path = write("people.json", text);
-  for (int threads : {1, 2, 3}) {
-    ScanOptions every;
-    every.every_match = true;
-    every.threads = threads;
-    FileScan s = Scanner(index_, every).scan_path(path);
-    EXPECT_EQ(s.matches.size(), people) << threads << " threads";
+// Pretty-printed JSON and XML span chunks (4 MB) and threads: they are cut between two people,
+// never inside one, so every one is dated. (A cut after the last newline split one person a
+// chunk.)
+TEST_F(ScannerTest, PrettyPrintedJsonAndXmlAreCutBetweenRecords) {
+  struct Format {
+    const char *head, *person, *tail, *file;
+  };
+  const Format formats[] = {{"[\n",
+                             "  {\n    \"name\": \"王静嘉\",\n    \"city\": {\n      \"name\": \"x\"\n    },\n"
+                             "    \"birth_date\": \"1974-11-23\"\n  },\n",
+                             "  {}\n]\n", "people.json"},
+                            {"<?xml version=\"1.0\"?>\n<people>\n",
+                             "  <person>\n    <name>王静嘉</name>\n    <city>\n      <name>x</name>\n    </city>\n"
+                             "    <birth_date>1974-11-23</birth_date>\n  </person>\n",
+                             "</people>\n", "people.xml"}};
+  for (const Format& f : formats) {
+    std::string text = f.head;
+    std::size_t people = 0;
+    while (text.size() < 9'000'000) {
+      text += f.person;
+      ++people;
+    }
+    const std::string path = write(f.file, text + f.tail);
+    for (int threads : {1, 2, 3}) {
+      ScanOptions every;
+      every.every_match = true;
+      every.threads = threads;
+      FileScan s = Scanner(index_, every).scan_path(path);
+      EXPECT_EQ(s.matches.size(), people) << f.file << ", " << threads << " threads";
+    }
   }
 }
 

@@ -2,16 +2,16 @@
 //
 // One pass over the bytes, classified sixty-four at a time into bitmasks, visiting only where
 // a run of letters and digits or of non-ASCII bytes starts, and at '@', '%', newlines, ')',
-// braces and backslashes: alphanumeric runs of a trigger token's length (dns labels, http ids)
-// and ID-number shape, digit groups joined across the separators people put in phone numbers
-// ("+86 138-1234-5678", "(555) 010-1234") with country prefixes removed, e-mail addresses
-// around "@" or "%40" (case-folded), and within one record (a line, one row of a multi-row
-// SQL INSERT, a JSON object, on one line or pretty-printed over many) a known name and, at
-// most 4 KB from it, a birth date in any common format, the name also when written as JSON
-// escapes (\u738b\u9759) or URL-encoded (%E7%8E%8B%E9%9D%99). URL-encoded (%2F) and
-// JSON-escaped (\u002F) neighbours of other values are skipped. Candidates are hashed and
-// their table line prefetched at once, and looked up 32 candidates later, so that lookups do
-// not wait for memory.
+// braces, '<' and backslashes: alphanumeric runs of a trigger token's length (dns labels,
+// http ids) and ID-number shape, digit groups joined across the separators people put in
+// phone numbers ("+86 138-1234-5678", "(555) 010-1234") with country prefixes removed, e-mail
+// addresses around "@" or "%40" (case-folded), and within one record (a line, one row of a
+// multi-row SQL INSERT, a JSON object or an XML element holding elements, on one line or
+// over many) a known name and, at most 4 KB from it, a birth date in any common format, the
+// name also when written as JSON escapes (\u738b\u9759) or URL-encoded (%E7%8E%8B%E9%9D%99).
+// URL-encoded (%2F) and JSON-escaped (\u002F) neighbours of other values are skipped.
+// Candidates are hashed and their table line prefetched at once, and looked up 32 candidates
+// later, so that lookups do not wait for memory.
 //
 //   Matcher m(index);
 //   std::vector<RawMatch> found;
@@ -73,6 +73,7 @@ class Matcher {
   void end_line(std::size_t at);
   void open_object(std::size_t at);
   void close_object(std::size_t at);
+  void xml_tag(std::size_t at);
   void date_names(std::size_t from);
   void word(std::size_t start, std::size_t end, bool digit_seen, bool alpha_seen);
   void high_run(std::size_t start, std::size_t end);
@@ -104,10 +105,19 @@ class Matcher {
   // How far from a name its birth date may stand, in bytes: a row of a wide table.
   static constexpr std::size_t kNameDateReach = 4096;
   std::size_t record_start_ = 0;
-  // Where each JSON object open at this point of the record began, the innermost last.
-  std::vector<std::size_t> open_objects_;
+  // A JSON object or an XML element open at this point of the record (matcher_records.cpp).
+  struct Open {
+    std::size_t start;     // its '{' or '<'
+    std::uint32_t tag;     // an XML element's name, hashed (never 0); 0 for a JSON object
+    bool record;           // its close dates its names: a JSON object, an element holding elements
+    std::size_t ends = 0;  // an empty element's "/>": it is closed at the next tag or line end
+  };
+  void push_open(const Open& o);
+  void close_empty_element(std::size_t at);
+  void close_record(const Open& o, std::size_t at);
+  std::vector<Open> open_;  // the innermost last
   static constexpr std::size_t kDeepestObject = 64;
-  // An object wider than this is no one person's record (matcher_records.cpp).
+  // An object wider than this is no one person's record.
   static constexpr std::size_t kWidestObject = 8192;
   std::uint32_t line_ = 0;
   std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
