@@ -72,8 +72,9 @@ bool closes_object(const unsigned char* p, std::size_t at, std::size_t n) {
 }  // namespace
 
 void Matcher::push_open(const Open& o) {
-  // Deeper than any record nests: the outermost ones stop counting (see end_line).
-  if (open_.size() == kDeepestObject) open_.erase(open_.begin());
+  // Deeper than any record nests: the outer half stop counting (see end_line), at once, so
+  // that a file of nothing but opening tags is not a shift per tag.
+  if (open_.size() == kDeepestObject) open_.erase(open_.begin(), open_.begin() + kDeepestObject / 2);
   open_.push_back(o);
 }
 
@@ -129,10 +130,11 @@ void Matcher::xml_tag(std::size_t at) {
     }
     return;
   }
-  const void* gt = std::memchr(p + i, '>', std::min(n - i, kLongestTag));
-  if (gt == nullptr) return;
+  // Its '>', before the next '<': no byte is read for two tags.
+  std::size_t end = i;
+  for (const std::size_t last = std::min(n, i + kLongestTag); end < last && p[end] != '>' && p[end] != '<';) ++end;
+  if (end == n || p[end] != '>') return;
   if (!open_.empty() && open_.back().tag != 0) open_.back().record = true;  // its parent holds elements
-  const auto end = static_cast<std::size_t>(static_cast<const unsigned char*>(gt) - p);
   if (p[end - 1] != '/') {
     push_open({at, tag, false});
   } else if (p[i] != '/' && p[i] != '>') {
