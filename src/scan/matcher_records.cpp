@@ -174,7 +174,7 @@ void Matcher::close_record(const Open& o, std::size_t at) {
 // a tag first). One open for more than kWidestObject bytes is taken for a wrapper around many
 // records ({"data": [...]}, <people>): newlines end records again inside it, and its inner
 // objects still end theirs. A brace in other text that passed for an object's (random bytes,
-// a cut-off value) joins its line to the next only if that one looks like JSON.
+// a cut-off value) joins its line to the next only if that one looks like JSON or XML.
 void Matcher::end_line(std::size_t at) {
   close_empty_element(at);
   while (!open_.empty() && at - open_.front().start > kWidestObject) open_.erase(open_.begin());
@@ -196,8 +196,8 @@ void Matcher::end_record(std::size_t end) {
 
 // The known names found from `from` on, each against every date from `from` on, in the common
 // formats, no more than kNameDateReach bytes from it; then those names are done with. (A
-// record with no boundary the matcher knows, a single-line XML file or a file of CR line
-// ends, can be a whole 4 MB chunk: every name with every date in it was quadratic work and
+// record with no boundary the matcher knows, a file of CR line ends or of text without
+// structure, can be a whole 4 MB chunk: every name with every date in it was quadratic work and
 // blamed canaries for their namesakes' neighbours' birthdays.)
 void Matcher::date_names(std::size_t from) {
   const auto first_name = std::partition_point(names_.begin(), names_.end(),
