@@ -25,7 +25,7 @@ const canarytrap::NeedleIndex& needles_without_latin_name() {
   static const canarytrap::NeedleIndex index = [] {
     std::vector<canarytrap::ScanNeedle> n;
     for (const auto& s : canarytrap::testing::sample_needles()) {
-      if (s.value != "marysmith|19850309") n.push_back(s);
+      if (s.value != "mary smith|19850309") n.push_back(s);
     }
     return canarytrap::NeedleIndex::build(n);
   }();

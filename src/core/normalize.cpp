@@ -132,10 +132,18 @@ Result<std::string> normalize_fingerprint(std::string_view kind, std::string_vie
   if (kind == "name_dob") {
     const auto bar = value.rfind('|');
     if (bar == std::string_view::npos) return Status::InvalidArgument("name_dob wants NAME|YYYY-MM-DD");
+    // One space between words, none around them: the scanner joins the words to find "Mary
+    // Smith" as written, and looks for each word alone to find "SMITH, MARY" or a first
+    // name and a last name in columns of their own.
     std::string out;
     for (char c : ascii_lower(value.substr(0, bar))) {
-      if (c != ' ') out += c;
+      if (c == ' ' || c == '\t') {
+        if (!out.empty() && out.back() != ' ') out += ' ';
+      } else {
+        out += c;
+      }
     }
+    if (!out.empty() && out.back() == ' ') out.pop_back();
     out += '|';
     for (char c : value.substr(bar + 1)) {
       if (c >= '0' && c <= '9') out += c;

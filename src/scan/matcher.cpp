@@ -353,6 +353,7 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
 // One run of ASCII letters and digits, [s, e).
 [[gnu::always_inline]] inline void Matcher::word(std::size_t s, std::size_t e, bool digit_seen, bool alpha_seen) {
   const std::size_t len = e - s;
+  ++words_;
   if (!alpha_seen) {
     nums_.push_back({s, len});  // for dating a name in this record
     digit_group(s, e);
@@ -362,6 +363,19 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
   // Only a run this long can be a token or an ID, escaped or not.
   if (len >= 17) alnum_run(s, e);
   if (latin_names_ && !digit_seen) {
+    // A word shaped like a word of some two-word name: for the record's end, if no name is
+    // found there as written (matcher_records.cpp).
+    if (name_parts_ && index_.maybe_name_part(data_.data() + s, len)) {
+      // Those of a record already wider than kWidestObject can no longer be joined: gone,
+      // past kPartsKept (which 8 KB of words never reach), so that text without line ends
+      // keeps only the last 8 KB of them.
+      if (parts_.size() >= kPartsKept && s - parts_.front().start > kWidestObject) {
+        parts_.erase(parts_.begin(), std::partition_point(parts_.begin(), parts_.end(), [&](const NamePart& x) {
+                       return x.start + kWidestObject < s;
+                     }));
+      }
+      parts_.push_back({s, static_cast<std::uint32_t>(len), line_, words_, 0});
+    }
     // A Latin name: this word and the one before it, one space apart.
     const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
     if (prev_word_end_ + 1 == s && prev_word_end_ > prev_word_start_ && data_[prev_word_end_] == ' ' &&
@@ -477,11 +491,14 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
   group_digits_ = 0;
   nums_.clear();
   names_.clear();
+  parts_.clear();
+  words_ = 0;
   open_.clear();
   prev_word_start_ = prev_word_end_ = 0;
   names_in_index_ = index_.has_names();
   latin_names_ = false;
   for (char c = 'a'; c <= 'z'; ++c) latin_names_ = latin_names_ || index_.name_start(static_cast<unsigned char>(c));
+  name_parts_ = latin_names_ && index_.has_name_parts();
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t n = data.size();
   std::size_t i = 0;

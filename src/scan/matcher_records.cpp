@@ -155,11 +155,14 @@ void Matcher::close_empty_element(std::size_t at) {
 
 // A record's end: its names dated by its dates.
 void Matcher::close_record(const Open& o, std::size_t at) {
-  if (!names_.empty() && names_.back().offset - base_ > o.start) date_names(o.start);
+  if ((!names_.empty() && names_.back().offset - base_ > o.start) || (!parts_.empty() && parts_.back().start > o.start)) {
+    date_names(o.start);
+  }
   // A record that does not end (a wrapper round a whole file on one line) would keep every
   // number of the chunk: those no name found from here on can reach go.
   if (nums_.size() > kNumsKept) {
-    const std::size_t names_from = names_.empty() ? at : std::min<std::size_t>(at, names_.front().offset - base_);
+    std::size_t names_from = names_.empty() ? at : std::min<std::size_t>(at, names_.front().offset - base_);
+    if (!parts_.empty()) names_from = std::min(names_from, parts_.front().start);
     if (names_from > kNameDateReach) {
       const auto reach = std::partition_point(nums_.begin(), nums_.end(), [&](const Num& x) {
         return x.start < names_from - kNameDateReach;
@@ -194,21 +197,84 @@ void Matcher::end_record(std::size_t end) {
   record_start_ = end + 1;
 }
 
+// A record with no known name written as it is ("Mary Smith", Matcher::word): the words of
+// names found in it from `from` on, joined in pairs, each with the next kNamePartsJoined
+// words close after it (matcher.h), both ways round ("Mary" then "Smith": "marysmith" and
+// "smithmary"). The pairs that are some canary's name are added to the record's names, in the
+// order they stand (date_names() walks names and dates together), at their first word. Then
+// those words are done with.
+void Matcher::join_name_parts(std::size_t from) {
+  auto first = std::partition_point(parts_.begin(), parts_.end(), [&](const NamePart& x) { return x.start < from; });
+  // A record wider than kWidestObject (text without line ends, a wrapper's leftovers) is no one
+  // person's: its words are not joined (a list of names with dates would be every name with
+  // every date).
+  if (first == parts_.end() || parts_.back().start - from > kWidestObject) {
+    parts_.erase(first, parts_.end());
+    return;
+  }
+  // Which words they are: the words were only shaped like some (maybe_name_part) until now.
+  const auto known_end = std::remove_if(first, parts_.end(), [&](NamePart& x) {
+    char lower[NeedleIndex::kLongestNamePart];
+    for (std::uint32_t k = 0; k < x.length; ++k) lower[k] = static_cast<char>(data_[x.start + k] | 0x20);  // letters
+    x.part = index_.name_part(NeedleIndex::hash(NeedleKind::kName, std::string_view(lower, x.length)));
+    return x.part == 0;
+  });
+  const std::size_t names_before = names_.size();
+  joined_.clear();
+  const auto join = [&](const NamePart& a, const NamePart& b) {
+    // (Up to kJoinedKept pairs: past them, in a record of hundreds of names such as a list
+    // without line ends, a pair found again is dated again rather than searched for.)
+    const std::uint32_t key = a.part << 16 | b.part;
+    if (!index_.known_name_pair(a.part, b.part) || std::find(joined_.begin(), joined_.end(), key) != joined_.end()) {
+      return;
+    }
+    if (joined_.size() < kJoinedKept) joined_.push_back(key);
+    FoundName n;
+    n.length = static_cast<std::uint8_t>(a.length + b.length);  // two words of at most 24 bytes
+    for (std::uint32_t k = 0; k < a.length; ++k) n.name[k] = static_cast<char>(data_[a.start + k] | 0x20);
+    for (std::uint32_t k = 0; k < b.length; ++k) n.name[a.length + k] = static_cast<char>(data_[b.start + k] | 0x20);
+    n.hash = NeedleIndex::hash(NeedleKind::kName, std::string_view(n.name.data(), n.length));
+    n.offset = base_ + a.start;
+    n.line = a.line;
+    names_.push_back(n);
+  };
+  for (auto a = first; a != known_end; ++a) {
+    const std::size_t a_end = a->start + a->length;
+    const auto last = known_end - a > static_cast<std::ptrdiff_t>(kNamePartsJoined) ? a + 1 + kNamePartsJoined : known_end;
+    for (auto b = a + 1; b != last && b->start - a_end <= kNamePartReach && b->word - a->word <= kWordsBetweenNameParts + 1;
+         ++b) {
+      if (b->part == a->part) continue;  // the same word twice ("Scott,Scott") is no name of its own
+      join(*a, *b);
+      join(*b, *a);
+    }
+  }
+  parts_.erase(first, parts_.end());
+  if (names_.size() - names_before > 1) {
+    std::stable_sort(names_.begin() + static_cast<std::ptrdiff_t>(names_before), names_.end(),
+                     [](const FoundName& x, const FoundName& y) { return x.offset < y.offset; });
+  }
+}
+
 // The known names found from `from` on, each against every date from `from` on, in the common
 // formats, no more than kNameDateReach bytes from it; then those names are done with. (A
 // record with no boundary the matcher knows, a file of CR line ends or of text without
 // structure, can be a whole 4 MB chunk: every name with every date in it was quadratic work and
 // blamed canaries for their namesakes' neighbours' birthdays.)
 void Matcher::date_names(std::size_t from) {
-  const auto first_name = std::partition_point(names_.begin(), names_.end(),
-                                               [&](const FoundName& n) { return n.offset - base_ < from; });
-  const auto known_end = std::remove_if(first_name, names_.end(), [&](const FoundName& n) {
-    return !index_.known_name(n.hash);
-  });
-  if (first_name == known_end) {
-    names_.erase(first_name, names_.end());
-    return;
+  auto first_name = std::partition_point(names_.begin(), names_.end(),
+                                         [&](const FoundName& n) { return n.offset - base_ < from; });
+  names_.erase(std::remove_if(first_name, names_.end(), [&](const FoundName& n) { return !index_.known_name(n.hash); }),
+               names_.end());
+  if (first_name == names_.end()) {
+    const std::size_t first_index = names_.size();
+    join_name_parts(from);
+    first_name = names_.begin() + static_cast<std::ptrdiff_t>(first_index);
+  } else {
+    parts_.erase(std::partition_point(parts_.begin(), parts_.end(), [&](const NamePart& x) { return x.start < from; }),
+                 parts_.end());
   }
+  if (first_name == names_.end()) return;
+  const auto known_end = names_.end();
   dates_.clear();
   const auto add = [&](std::size_t at, std::size_t y, std::size_t m, std::size_t d) {
     const Num& yn = nums_[y];
@@ -222,6 +288,8 @@ void Matcher::date_names(std::size_t from) {
     date.ymd[5] = data_[mn.start + mn.len - 1];
     date.ymd[6] = dn.len == 1 ? '0' : data_[dn.start];
     date.ymd[7] = data_[dn.start + dn.len - 1];
+    // 03/03/1985 read as M/D/Y and as D/M/Y is one date: one match, not two.
+    if (!dates_.empty() && dates_.back().at == at && dates_.back().ymd == date.ymd) return;
     dates_.push_back(date);
   };
   const std::size_t first_num = static_cast<std::size_t>(

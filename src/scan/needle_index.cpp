@@ -127,22 +127,53 @@ void NeedleIndex::add(const ScanNeedle& n) {
     last_canary_ = n.canary_id;
     ++canaries_;
   }
-  queue(hash(kind, n.value), index, kind);
-  if (kind == NeedleKind::kEmail) add_email_domain(n.value);
-  if (kind == NeedleKind::kDigits && n.value.size() < 64) digit_lengths_ |= std::uint64_t{1} << n.value.size();
+  // A name of several words ("mary smith|19850309") is looked for with its words joined, as
+  // the matcher joins "Mary Smith"; a name of two Latin words also by each word alone.
+  std::string_view value = n.value;
+  std::string joined;
+  if (kind == NeedleKind::kNameDob && value.find(' ') != std::string_view::npos) {
+    add_name_parts(value.substr(0, value.rfind('|')));
+    for (const char c : value) {
+      if (c != ' ') joined += c;
+    }
+    value = joined;
+  }
+  queue(hash(kind, value), index, kind);
+  if (kind == NeedleKind::kEmail) add_email_domain(value);
+  if (kind == NeedleKind::kDigits && value.size() < 64) digit_lengths_ |= std::uint64_t{1} << value.size();
   // A name_dob needle adds its name alone: the scanner looks for dates only near a name.
   if (kind == NeedleKind::kNameDob) {
-    const auto bar = n.value.rfind('|');
+    const auto bar = value.rfind('|');
     if (bar != std::string::npos && bar > 0) {
-      const auto* p = reinterpret_cast<const unsigned char*>(n.value.data());
+      const auto* p = reinterpret_cast<const unsigned char*>(value.data());
       if (p[0] >= 0xE0 && p[0] < 0xF0 && bar >= 3) {
         name_starts_[code_of(p)] = true;
       } else {
         name_starts_[p[0]] = true;
       }
-      add_name(hash(NeedleKind::kName, std::string_view(n.value).substr(0, bar)));
+      add_name(hash(NeedleKind::kName, value.substr(0, bar)));
     }
   }
+}
+
+// "mary smith": "mary" and "smith", each a word the matcher can find alone (ASCII letters, as
+// its words are), kept so that the two found apart can be joined in either order. Names of one
+// word or of more than two are found as written only.
+void NeedleIndex::add_name_parts(std::string_view name) {
+  const auto space = name.find(' ');
+  if (space == std::string_view::npos || name.find(' ', space + 1) != std::string_view::npos) return;
+  for (const std::string_view part : {name.substr(0, space), name.substr(space + 1)}) {
+    if (part.size() < 2 || part.size() > kLongestNamePart) return;
+    for (const char c : part) {
+      if (c < 'a' || c > 'z') return;
+    }
+  }
+  for (const std::string_view part : {name.substr(0, space), name.substr(space + 1)}) {
+    part_hashes_.push_back(hash(NeedleKind::kName, part));
+    const std::size_t shape = part_shape(part.data(), part.size());
+    part_shapes_[shape >> 6] |= std::uint64_t{1} << (shape & 63);
+  }
+  part_pairs_.emplace_back(part_hashes_[part_hashes_.size() - 2], part_hashes_.back());
 }
 
 void NeedleIndex::add_email_domain(std::string_view email) {
@@ -163,21 +194,56 @@ void NeedleIndex::add_email_domain(std::string_view email) {
 // Names are gathered while loading and placed once their number is known (finish()).
 void NeedleIndex::add_name(std::uint64_t h) { name_hashes_.push_back(h); }
 
+namespace {
+
+template <typename T>
+void sort_unique(std::vector<T>& v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+}
+
+// Places key_of(item) for each of the distinct `items` into `table` (0 = an empty slot), made a
+// power of two of at least `smallest` slots and at most half full (short runs): at
+// home_of(item, size), or the first empty slot after it.
+template <typename T, typename Table, typename KeyOf, typename HomeOf>
+void place(const std::vector<T>& items, std::size_t smallest, Table& table, KeyOf key_of, HomeOf home_of) {
+  std::size_t size = smallest;
+  while (size < items.size() * 2) size *= 2;
+  table.assign(size, 0);
+  for (const T& item : items) {
+    const std::uint32_t key = key_of(item);
+    std::size_t i = home_of(item, size);
+    while (table[i] != 0 && table[i] != key) i = (i + 1) & (size - 1);
+    table[i] = key;
+  }
+}
+
+}  // namespace
+
 void NeedleIndex::finish() {
   flush();
-  std::sort(name_hashes_.begin(), name_hashes_.end());
-  name_hashes_.erase(std::unique(name_hashes_.begin(), name_hashes_.end()), name_hashes_.end());
-  std::size_t size = 1024;
-  while (size < name_hashes_.size() * 2) size *= 2;  // at most half full: short runs
-  names_table_.assign(size, 0);
-  for (const std::uint64_t h : name_hashes_) {
-    const std::uint32_t key = name_key(h);
-    std::size_t i = h & (size - 1);
-    while (names_table_[i] != 0 && names_table_[i] != key) i = (i + 1) & (size - 1);
-    names_table_[i] = key;
-  }
+  const auto hash_home = [](std::uint64_t h, std::size_t size) { return static_cast<std::size_t>(h & (size - 1)); };
+  sort_unique(name_hashes_);
+  place(name_hashes_, 1024, names_table_, name_key, hash_home);
   names_ = name_hashes_.size();
   name_hashes_ = {};
+  // The words of names: a few hundred distinct ones for a million people (names repeat), so a
+  // table that stays in the first-level cache, probed for every word of a dump shaped like
+  // one. Names of words beyond kMostPartSlots / 2 distinct ones (no locale has so many) are
+  // found as written only.
+  sort_unique(part_hashes_);
+  if (part_hashes_.size() > kMostPartSlots / 2) part_hashes_.clear();
+  place(part_hashes_, 64, parts_table_, name_key, hash_home);
+  parts_ = part_hashes_.size();
+  std::vector<std::uint32_t> pairs;
+  if (parts_ > 0) {
+    for (const auto& [first, second] : part_pairs_) pairs.push_back(name_part(first) << 16 | name_part(second));
+  }
+  sort_unique(pairs);
+  place(pairs, 64, pairs_table_, [](std::uint32_t key) { return key; }, pair_home);
+  pairs_ = pairs.size();
+  part_hashes_ = {};
+  part_pairs_ = {};
 }
 
 // Inserts go through a small queue: each slot is prefetched when queued and written a few
@@ -215,10 +281,11 @@ struct CacheHeader {
   std::uint64_t hash_check;  // hash_check(): a file from a build hashing otherwise is rebuilt
   std::uint64_t email_domain_count;
   std::uint64_t email_domains[NeedleIndex::kEmailDomains];
+  std::uint64_t parts, part_slots, pairs, pair_slots;
 };
 std::uint64_t hash_check() { return NeedleIndex::hash(NeedleKind::kEmail, "hash-check@canarytrap.invalid"); }
-// 2: names apart, new hash; 3: e-mail needles' domains.
-constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '3'};
+// 2: names apart, new hash; 3: e-mail needles' domains; 4: the words of names.
+constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '4'};
 
 }  // namespace
 
@@ -230,12 +297,16 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   if (std::memcmp(h.magic, kCacheMagic, sizeof kCacheMagic) != 0 || h.version != version ||
       h.slot_size != sizeof(Slot) || h.hash_check != hash_check() || h.slot_count == 0 || h.slot_count > (std::uint64_t{1} << 34) ||
       h.name_slots < 1024 || h.name_slots > (std::uint64_t{1} << 34) || (h.name_slots & (h.name_slots - 1)) != 0 ||
-      h.email_domain_count > kEmailDomains + 1) {
+      h.email_domain_count > kEmailDomains + 1 || h.part_slots < 64 || h.part_slots > kMostPartSlots ||
+      (h.part_slots & (h.part_slots - 1)) != 0 || h.parts >= h.part_slots || h.pair_slots < 64 ||
+      h.pair_slots > (std::uint64_t{1} << 32) || (h.pair_slots & (h.pair_slots - 1)) != 0 || h.pairs >= h.pair_slots) {
     return false;
   }
   std::error_code ec;
   const auto size = std::filesystem::file_size(cache, ec);
-  if (ec || size != sizeof h + 65536 / 8 + h.slot_count * sizeof(Slot) + h.name_slots * sizeof(std::uint32_t)) {
+  if (ec || size != sizeof h + 65536 / 8 + h.slot_count * sizeof(Slot) +
+                        (h.name_slots + h.part_slots + h.pair_slots) * sizeof(std::uint32_t) +
+                        kPartShapeWords * sizeof(std::uint64_t)) {
     return false;
   }
   std::vector<unsigned char> starts(65536 / 8);
@@ -248,13 +319,31 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   if (!in.read(reinterpret_cast<char*>(names.data()), static_cast<std::streamsize>(names.size() * sizeof(std::uint32_t)))) {
     return false;
   }
+  std::vector<std::uint32_t> parts(h.part_slots);
+  if (!in.read(reinterpret_cast<char*>(parts.data()), static_cast<std::streamsize>(parts.size() * sizeof(std::uint32_t)))) {
+    return false;
+  }
+  std::vector<std::uint32_t> pairs(h.pair_slots);
+  if (!in.read(reinterpret_cast<char*>(pairs.data()), static_cast<std::streamsize>(pairs.size() * sizeof(std::uint32_t)))) {
+    return false;
+  }
+  std::vector<std::uint64_t> shapes(kPartShapeWords);
+  if (!in.read(reinterpret_cast<char*>(shapes.data()), static_cast<std::streamsize>(shapes.size() * sizeof(std::uint64_t)))) {
+    return false;
+  }
   // Probes stop at an empty slot: a table without one (a damaged file) would never end one.
   const auto empty_slot = [](const Slot& x) { return x.hash == 0; };
-  if (std::none_of(slots.begin(), slots.end(), empty_slot) || std::count(names.begin(), names.end(), 0u) == 0) {
+  if (std::none_of(slots.begin(), slots.end(), empty_slot) || std::count(names.begin(), names.end(), 0u) == 0 ||
+      std::count(parts.begin(), parts.end(), 0u) == 0 || std::count(pairs.begin(), pairs.end(), 0u) == 0) {
     return false;
   }
   slots_ = std::move(slots);
   names_table_ = std::move(names);
+  parts_table_ = std::move(parts);
+  parts_ = h.parts;
+  pairs_table_ = std::move(pairs);
+  pairs_ = h.pairs;
+  part_shapes_ = std::move(shapes);
   rebuild_tags();
   for (std::size_t i = 0; i < 65536; ++i) name_starts_[i] = starts[i / 8] >> (i % 8) & 1;
   count_ = h.count;
@@ -280,6 +369,10 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   h.hash_check = hash_check();
   h.email_domain_count = email_domain_count_;
   std::memcpy(h.email_domains, email_domains_, sizeof email_domains_);
+  h.parts = parts_;
+  h.part_slots = parts_table_.size();
+  h.pairs = pairs_;
+  h.pair_slots = pairs_table_.size();
   std::vector<unsigned char> starts(65536 / 8);
   for (std::size_t i = 0; i < 65536; ++i) starts[i / 8] |= static_cast<unsigned char>(name_starts_[i]) << (i % 8);
   // Written beside, then renamed over: a reader sees the old file or the new one, whole.
@@ -303,6 +396,9 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   put(starts.data(), starts.size());
   put(slots_.data(), slots_.size() * sizeof(Slot));
   put(names_table_.data(), names_table_.size() * sizeof(std::uint32_t));
+  put(parts_table_.data(), parts_table_.size() * sizeof(std::uint32_t));
+  put(pairs_table_.data(), pairs_table_.size() * sizeof(std::uint32_t));
+  put(part_shapes_.data(), part_shapes_.size() * sizeof(std::uint64_t));
   ok = ::close(fd) == 0 && ok;
   std::error_code ec;
   if (ok) std::filesystem::rename(tmp, cache, ec);

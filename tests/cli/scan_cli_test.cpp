@@ -1,6 +1,9 @@
 // `canarytrap scan` and `copies derive` as a user runs them: standard input, unreadable
 // inputs, --record turning finds into hits and incidents, lineage refusals.
+#include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <set>
 
 #include "cli/cli_fixture.h"
 
@@ -74,6 +77,76 @@ TEST_F(ScanCliTest, CopiesDeriveRecordsLineageAndRefusesLoops) {
   // plant was after 2026-11-01), so a scan of prod's file names prod alone.
   auto scan = nlohmann::json::parse(ct({"scan", "--json", "people.csv"}).out);
   EXPECT_EQ(scan["files"][0]["copy"], "prod");
+}
+
+// The fields of one CSV line (quoted fields may hold commas; no quotes inside them here).
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+// en_US people planted with their name in one column, leaked as a US export writes them: the
+// last name first in one column, or first and last names in columns of their own, the birth
+// date as M/D/Y, the SSN with dashes. Every canary is found by its SSN and by its name and
+// birth date (two kinds: found, not a weak match), also on the second scan, from the index
+// cache.
+TEST_F(ScanCliTest, UsNamesInTwoColumnsOrLastNameFirst) {
+  auto fake = ct({"fake", "--locale", "en_US", "--count", "200", "--seed", "5"});
+  ASSERT_EQ(fake.exit_code, 0) << fake.err;
+  std::ofstream(dir_ / "us.csv") << fake.out;
+  auto plant = ct({"plant", "--target", "file:us.csv", "--copy", "us-vendor", "--count", "20", "--locale", "en_US"});
+  ASSERT_EQ(plant.exit_code, 0) << plant.err;
+  std::ifstream in(dir_ / "us.csv");
+  std::string line;
+  std::getline(in, line);
+  const std::vector<std::string> header = csv_fields(line);
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t first = column("first_name"), last = column("last_name"), dob = column("birth_date"),
+                    ssn = column("ssn");
+  ASSERT_LT(std::max({first, last, dob, ssn}), header.size());
+  std::ofstream last_first(dir_ / "last_first.csv"), columns(dir_ / "columns.tsv");
+  last_first << "NAME,DOB,SSN\n";
+  columns << "first\tlast\tbirth\tssn\n";
+  int rows = 0;
+  while (std::getline(in, line)) {
+    const auto f = csv_fields(line);
+    ASSERT_EQ(f.size(), header.size()) << line;
+    const std::string us_date = f[dob].substr(5, 2) + "/" + f[dob].substr(8, 2) + "/" + f[dob].substr(0, 4);
+    std::string upper = f[last] + ", " + f[first];
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    last_first << '"' << upper << "\"," << us_date << ',' << f[ssn] << '\n';
+    columns << f[first] << '\t' << f[last] << '\t' << f[dob] << '\t' << f[ssn] << '\n';
+    ++rows;
+  }
+  ASSERT_EQ(rows, 220);
+  last_first.close();
+  columns.close();
+  for (int pass = 0; pass < 2; ++pass) {
+    auto scan = ct({"scan", "--json", "last_first.csv", "columns.tsv"});
+    ASSERT_EQ(scan.exit_code, 0) << scan.err;
+    auto j = nlohmann::json::parse(scan.out);
+    for (const auto& file : j["files"]) {
+      EXPECT_EQ(file["canaries_found"], 20) << file["path"] << " pass " << pass;
+      EXPECT_EQ(file["copy"], "us-vendor");
+      std::set<std::int64_t> dated;
+      for (const auto& m : file["matches"]) {
+        if (m["kind"] == "name_dob") dated.insert(m["canary_id"].get<std::int64_t>());
+      }
+      EXPECT_EQ(dated.size(), 20u) << file["path"] << " pass " << pass;
+    }
+  }
 }
 
 }  // namespace

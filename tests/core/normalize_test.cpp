@@ -56,6 +56,14 @@ TEST(NormalizeTest, IpLiteralsAreCanonical) {
   EXPECT_FALSE(normalize_ip("example.com"));
 }
 
+// The words of a name stay apart (one space), so that the scanner can look for each alone.
+TEST(NormalizeTest, NameAndBirthDateKeepOneSpaceBetweenWords) {
+  EXPECT_EQ(*normalize_fingerprint("name_dob", "Mary Smith|1985-03-09"), "mary smith|19850309");
+  EXPECT_EQ(*normalize_fingerprint("name_dob", " MARY \t  Smith |1985-03-09"), "mary smith|19850309");
+  EXPECT_EQ(*normalize_fingerprint("name_dob", "王静嘉|1974-11-23"), "王静嘉|19741123");
+  EXPECT_FALSE(normalize_fingerprint("name_dob", "Mary Smith 1985-03-09"));
+}
+
 TEST(NormalizeTest, RedactUriRemovesPasswords) {
   EXPECT_EQ(redact_uri("postgresql://app:s3cret@db.internal:5432/people"), "postgresql://app@db.internal:5432/people");
   EXPECT_EQ(redact_uri("mysql://root:p%40ss@127.0.0.1/x?password=abc&ssl=1"),

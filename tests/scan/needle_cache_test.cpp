@@ -121,19 +121,28 @@ TEST_F(NeedleCacheTest, DamagedOrForeignFilesAreRebuilt) {
   EXPECT_TRUE(finds(*rehashed, email));
   EXPECT_NE(inode(), before);  // rebuilt and written again
 
-  // A names table without an empty slot (the file's last bytes) would make a probe spin
-  // for ever: such a file is refused and rebuilt.
-  const ino_t full_names = inode();
-  {
-    const auto bytes = std::filesystem::file_size(cache_);
-    std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(static_cast<std::streamoff>(bytes - 1024 * 4));
-    f.write(std::string(1024 * 4, '\x01').data(), 1024 * 4);
+  // A names table, a table of names' words or of two-word names without an empty slot would
+  // make a probe spin for ever: such a file is refused and rebuilt. The file ends with the
+  // names table (1024 slots here), the words' and the pairs' tables (64 slots each) and the
+  // words' 4 KB bitmap.
+  constexpr std::size_t kNamesBytes = 1024 * 4, kPartsBytes = 64 * 4, kPairsBytes = 64 * 4, kShapesBytes = 4096;
+  const std::vector<std::pair<std::size_t, std::size_t>> tables = {  // bytes from the end, length
+      {kNamesBytes + kPartsBytes + kPairsBytes + kShapesBytes, kNamesBytes},
+      {kPartsBytes + kPairsBytes + kShapesBytes, kPartsBytes},
+      {kPairsBytes + kShapesBytes, kPairsBytes}};
+  for (const auto& [from_end, length] : tables) {
+    const ino_t full = inode();
+    {
+      const auto bytes = std::filesystem::file_size(cache_);
+      std::fstream f(cache_, std::ios::in | std::ios::out | std::ios::binary);
+      f.seekp(static_cast<std::streamoff>(bytes - from_end));
+      f.write(std::string(length, '\x01').data(), static_cast<std::streamsize>(length));
+    }
+    auto refused = NeedleIndex::load_cached(*reg_, cache_);
+    ASSERT_TRUE(refused);
+    EXPECT_TRUE(finds(*refused, email));
+    EXPECT_NE(inode(), full) << from_end;
   }
-  auto refused = NeedleIndex::load_cached(*reg_, cache_);
-  ASSERT_TRUE(refused);
-  EXPECT_TRUE(finds(*refused, email));
-  EXPECT_NE(inode(), full_names);
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ inline std::vector<ScanNeedle> sample_needles() {
       {2, "phone", "2125550147"},
       {2, "ssn", "123456789"},
       {2, "card", "4111111111111111"},
-      {2, "name_dob", "marysmith|19850309"},
+      {2, "name_dob", "mary smith|19850309"},
       {3, "token", "r3aikdyeajmxjd5y2"},
       {3, "token", "a8e1aa1e8b035c77fa77ad62"},
   };

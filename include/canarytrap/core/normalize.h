@@ -35,7 +35,7 @@ bool is_ipv6(std::string_view normalized_ip);
 // dump's reformatting (case, punctuation, country codes) does not hide a canary.
 //   id_number  upper-case, spaces removed          ssn, card  digits only
 //   phone      digits, without +86/0086 or NANP 1  email      lower-case
-//   name_dob   name lower-cased without spaces, '|', YYYYMMDD (from YYYY-MM-DD)
+//   name_dob   name lower-cased, one space between words, '|', YYYYMMDD (from YYYY-MM-DD)
 //   url        lower-case, without the scheme
 Result<std::string> normalize_fingerprint(std::string_view kind, std::string_view value);
 

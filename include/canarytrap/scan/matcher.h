@@ -123,6 +123,30 @@ class Matcher {
   std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
   bool names_in_index_ = false;
   bool latin_names_ = false;  // some name starts with a Latin letter
+  // Words of the record shaped like words of two-word Latin names (NeedleIndex::
+  // maybe_name_part): at its end, if no name was found there as written, those that are such
+  // words are joined with the few after them, in both orders, to find "Smith, Mary" and a
+  // first and a last name in columns of their own (matcher_records.cpp).
+  struct NamePart {
+    std::size_t start;
+    std::uint32_t length;
+    std::uint32_t line;
+    std::uint32_t word;  // words_ when it was found
+    std::uint32_t part;  // NeedleIndex::name_part(), once looked up
+  };
+  std::vector<NamePart> parts_;
+  std::vector<std::uint32_t> joined_;  // the pairs of parts (part << 16 | part) joined in the record
+  static constexpr std::size_t kJoinedKept = 64;
+  static constexpr std::size_t kPartsKept = 4096;  // more than kWidestObject bytes hold
+  bool name_parts_ = false;
+  std::uint32_t words_ = 0;  // runs of letters and digits so far in the chunk
+  // Two words are joined when no more than kWordsBetweenNameParts words stand between them
+  // (a middle name or initial; the key of a JSON field; the tags of two XML elements or two
+  // table cells) within kNamePartReach bytes, and each with the next kNamePartsJoined only.
+  static constexpr std::uint32_t kWordsBetweenNameParts = 4;
+  static constexpr std::size_t kNamePartReach = 96;
+  static constexpr std::size_t kNamePartsJoined = 2;
+  void join_name_parts(std::size_t from);
   std::string buffer_;
 };
 

@@ -105,6 +105,37 @@ class NeedleIndex {
     }
   }
 
+  // The words of two-word Latin names ("mary", "smith" of "mary smith"), for a name written
+  // in two columns or last name first. maybe_name_part() first: whether some word has the
+  // first two letters and the length of this word of ASCII letters (a 4 KB bitmap: most
+  // words of a dump fail it without a hash). Then name_part(h = hash(kName, the lower-case
+  // word)): which word it is (0: none), from a table of a few hundred words in the
+  // first-level cache. known_name_pair(a, b): whether the two words, in this order, are a
+  // canary's name, before the matcher assembles and hashes the name.
+  static constexpr std::size_t kLongestNamePart = 24;
+  bool has_name_parts() const { return parts_ > 0; }
+  bool maybe_name_part(const char* word, std::size_t len) const {
+    if (len < 2 || len > kLongestNamePart) return false;
+    const std::size_t shape = part_shape(word, len);
+    return part_shapes_[shape >> 6] >> (shape & 63) & 1;
+  }
+  std::uint32_t name_part(std::uint64_t h) const {
+    const std::uint32_t key = name_key(h);
+    for (std::size_t i = h & (parts_table_.size() - 1);; i = (i + 1) & (parts_table_.size() - 1)) {
+      const std::uint32_t k = parts_table_[i];
+      if (k == key) return static_cast<std::uint32_t>(i) + 1;
+      if (k == 0) return 0;
+    }
+  }
+  bool known_name_pair(std::uint32_t first, std::uint32_t second) const {
+    const std::uint32_t key = first << 16 | second;
+    for (std::size_t i = pair_home(key, pairs_table_.size());; i = (i + 1) & (pairs_table_.size() - 1)) {
+      const std::uint32_t k = pairs_table_[i];
+      if (k == key) return true;
+      if (k == 0) return false;
+    }
+  }
+
   static constexpr std::size_t kEmailDomains = 16;  // kept for email_domain(), and in the cache file
   std::size_t canaries() const { return canaries_; }  // approximately: distinct runs of ids
   std::size_t needles() const { return count_; }
@@ -128,7 +159,8 @@ class NeedleIndex {
     return (p[0] & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
   }
   std::size_t memory_bytes() const {
-    return slots_.size() * (sizeof(Slot) + sizeof(std::uint8_t)) + names_table_.size() * sizeof(std::uint32_t);
+    return slots_.size() * (sizeof(Slot) + sizeof(std::uint8_t)) +
+           (names_table_.size() + parts_table_.size() + pairs_table_.size()) * sizeof(std::uint32_t);
   }
 
  private:
@@ -146,6 +178,17 @@ class NeedleIndex {
   static std::uint8_t tag_of(std::uint64_t h) {
     const auto t = static_cast<std::uint8_t>(h);
     return t == 0 ? 1 : t;
+  }
+  // A word's first two letters (either case) and its length, in 15 bits.
+  static std::size_t part_shape(const char* word, std::size_t len) {
+    return (static_cast<std::size_t>(word[0] | 0x20) & 31) << 10 | (static_cast<std::size_t>(word[1] | 0x20) & 31) << 5 |
+           (len & 31);
+  }
+  static constexpr std::size_t kPartShapeWords = (std::size_t{1} << 15) / 64;
+  // Parts are numbered by their slot + 1, in 16 bits: a pair is one 32-bit key.
+  static constexpr std::size_t kMostPartSlots = 1 << 15;
+  static std::size_t pair_home(std::uint32_t key, std::size_t size) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> 40) & (size - 1);
   }
   static std::uint32_t name_key(std::uint64_t h) {
     const auto k = static_cast<std::uint32_t>(h >> 32);
@@ -166,6 +209,7 @@ class NeedleIndex {
 #endif
   }
   void add_name(std::uint64_t h);
+  void add_name_parts(std::string_view name);
   void finish();  // after the last add()
   void rebuild_tags();
   void insert(std::uint64_t h, std::uint32_t canary, NeedleKind kind);
@@ -188,6 +232,13 @@ class NeedleIndex {
   std::size_t names_ = 0;                   // distinct names in names_table_
   Table<std::uint32_t> names_table_;  // name_key()s, a power of two long, 0 = empty
   std::vector<std::uint64_t> name_hashes_;  // while loading
+  std::size_t parts_ = 0;                         // distinct words in parts_table_
+  std::vector<std::uint32_t> parts_table_ = std::vector<std::uint32_t>(64);  // name_key()s, 0 = empty
+  std::vector<std::uint32_t> pairs_table_ = std::vector<std::uint32_t>(64);  // part << 16 | part, 0 = empty
+  std::size_t pairs_ = 0;
+  std::vector<std::uint64_t> part_hashes_;        // while loading
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> part_pairs_;  // while loading
+  std::vector<std::uint64_t> part_shapes_ = std::vector<std::uint64_t>(kPartShapeWords);  // part_shape() bits
   std::uint64_t digit_lengths_ = 0;
   std::vector<bool> name_starts_ = std::vector<bool>(65536);
   std::uint64_t email_domains_[kEmailDomains] = {};
