@@ -1,5 +1,6 @@
 #include "canarytrap/scan/matcher.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -362,6 +363,22 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
   }
   // Only a run this long can be a token or an ID, escaped or not.
   if (len >= 17) alnum_run(s, e);
+  // An ISO 8601 date and time, "1985-03-09T00:00:00Z" (JSON's dates, mongoexport's $date) or
+  // "19850309T000000": the day or the whole date before its 'T' is a number of the record.
+  // (Three bytes looked at, not the run's digits counted: most runs led by a digit are an ID
+  // with an X or a hex token.)
+  if (digit_seen && kClass[static_cast<unsigned char>(data_[s])] == kDigit) {
+    const char* w = data_.data() + s;  // len >= 2: a letter follows the digit
+    const auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    const auto is_t = [](char c) { return (c | 0x20) == 't'; };
+    if (is_t(w[1])) {
+      nums_.push_back({s, 1});
+    } else if (len > 2 && is_t(w[2]) && is_digit(w[1])) {
+      nums_.push_back({s, 2});
+    } else if (len > 8 && is_t(w[8]) && std::all_of(w, w + 8, is_digit)) {
+      nums_.push_back({s, 8});
+    }
+  }
   if (latin_names_ && !digit_seen) {
     // A word shaped like a word of some two-word name: for the record's end, if no name is
     // found there as written (matcher_records.cpp).

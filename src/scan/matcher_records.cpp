@@ -61,6 +61,17 @@ bool opens_object(const unsigned char* p, std::size_t at, std::size_t n) {
   return false;
 }
 
+// Whether the '{' at p[at] is a key's value: a ':' before it, past blanks (a few: each '{'
+// looks back no further than kLongestIndent).
+bool key_value_before(const unsigned char* p, std::size_t at) {
+  constexpr std::size_t kLongestIndent = 64;
+  for (std::size_t i = at; i > 0 && at - i < kLongestIndent;) {
+    --i;
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') return p[i] == ':';
+  }
+  return false;
+}
+
 // Whether the '}' at p[at] closes one: followed, past blanks, by ',', '}', ']', a line's or
 // the input's end, as in JSON, or by an XML tag holding JSON text. A '}' inside a string value
 // is rarely followed so.
@@ -79,12 +90,14 @@ void Matcher::push_open(const Open& o) {
 }
 
 void Matcher::open_object(std::size_t at) {
-  if (opens_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) push_open({at, 0, true});
+  const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
+  if (!opens_object(p, at, data_.size())) return;
+  push_open({at, 0, true, 0, key_value_before(p, at)});
 }
 
 // An object's names are dated by the dates inside it, its own objects' included, and go with
-// it: the object of a person ends that person's record. (A name in an object of its own,
-// {"person": {"name": ...}, "dob": ...}, is not dated by its parent's dates.)
+// it: the object of a person ends that person's record. (A key's object without a date,
+// {"name": {"first": ..}, "dob": ..}, leaves its names to its parent: date_names().)
 void Matcher::close_object(std::size_t at) {
   if (!closes_object(reinterpret_cast<const unsigned char*>(data_.data()), at, data_.size())) return;
   // The innermost object; elements left open inside it (an HTML <br> in a string) end with
@@ -156,7 +169,7 @@ void Matcher::close_empty_element(std::size_t at) {
 // A record's end: its names dated by its dates.
 void Matcher::close_record(const Open& o, std::size_t at) {
   if ((!names_.empty() && names_.back().offset - base_ > o.start) || (!parts_.empty() && parts_.back().start > o.start)) {
-    date_names(o.start);
+    date_names(o.start, o.keyed);
   }
   // A record that does not end (a wrapper round a whole file on one line) would keep every
   // number of the chunk: those no name found from here on can reach go.
@@ -260,7 +273,7 @@ void Matcher::join_name_parts(std::size_t from) {
 // record with no boundary the matcher knows, a file of CR line ends or of text without
 // structure, can be a whole 4 MB chunk: every name with every date in it was quadratic work and
 // blamed canaries for their namesakes' neighbours' birthdays.)
-void Matcher::date_names(std::size_t from) {
+void Matcher::date_names(std::size_t from, bool keep_undated) {
   auto first_name = std::partition_point(names_.begin(), names_.end(),
                                          [&](const FoundName& n) { return n.offset - base_ < from; });
   names_.erase(std::remove_if(first_name, names_.end(), [&](const FoundName& n) { return !index_.known_name(n.hash); }),
@@ -326,6 +339,11 @@ void Matcher::date_names(std::size_t from) {
       lookup(NeedleKind::kNameDob, buffer_, n->offset, n->line);
     }
   }
+  // A key's object with no date in it ("name": {"first": .., "last": ..}) leaves its names to
+  // the object around it, where the birth date is ("dob": {"date": ..}). An array's object
+  // does not: it is a record of its own, and one without a date must not take its
+  // neighbours'.
+  if (keep_undated && dates_.empty()) return;
   names_.erase(first_name, names_.end());
 }
 

@@ -155,6 +155,26 @@ TEST(MatcherTest, NameWrittenInTwoFieldsOrLastNameFirst) {
   }
 }
 
+// A name in an object of its own, the value of a key, is dated by the dates of the object
+// around it (randomuser.me's "name": {"first", "last"} beside "dob": {"date"}); an array's
+// object is a record of its own and takes no neighbour's date. Dates with a time after a
+// 'T' (ISO 8601, JSON's and mongoexport's) are dates.
+TEST(MatcherTest, NameInAKeysObjectAndIsoDateTimes) {
+  for (const char* t : {"{\"name\":{\"first\":\"Mary\",\"last\":\"Smith\"},\"dob\":\"1985-03-09\"}",
+                        "{\"name\": {\"title\": \"Ms\", \"first\": \"Mary\", \"last\": \"Smith\"}, \"dob\": "
+                        "{\"date\": \"1985-03-09T10:11:12.000Z\", \"age\": 40}}",
+                        "{\n  \"person\": {\n    \"name\": \"Mary Smith\"\n  },\n  \"born\": {\"$date\": "
+                        "\"1985-03-09T00:00:00Z\"}\n}",
+                        "Mary Smith,1985-03-09T00:00:00.000Z", "Mary Smith,19850309T000000Z",
+                        "<p n=\"Mary Smith\" d=\"1985-03-09T00:00:00\"/>"}) {
+    EXPECT_EQ(matches(t).count("2:name_dob"), 1u) << t;
+  }
+  EXPECT_FALSE(has("[{\"name\":\"Mary Smith\"},{\"name\":\"Bob Jones\",\"dob\":\"1985-03-09\"}]", "2:name_dob"));
+  EXPECT_FALSE(has("{\"a\":[{\"name\":\"Mary Smith\"}, {\"dob\":\"1985-03-09\"}]}", "2:name_dob"));
+  EXPECT_FALSE(has("Mary Smith,1985-03-09X00", "2:name_dob"));
+  EXPECT_TRUE(has("{\"p\":{\"name\":\"王静嘉\"},\"dob\":\"1974-11-23T08:00:00+08:00\"}", "1:name_dob"));
+}
+
 // A date that reads the same as M/D/Y and as D/M/Y is one match.
 TEST(MatcherTest, DayEqualToMonthIsOneDate) {
   const NeedleIndex idx = NeedleIndex::build({{2, "name_dob", "mary smith|19850303"}});

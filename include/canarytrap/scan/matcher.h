@@ -74,7 +74,7 @@ class Matcher {
   void open_object(std::size_t at);
   void close_object(std::size_t at);
   void xml_tag(std::size_t at);
-  void date_names(std::size_t from);
+  void date_names(std::size_t from, bool keep_undated = false);
   void word(std::size_t start, std::size_t end, bool digit_seen, bool alpha_seen);
   void high_run(std::size_t start, std::size_t end);
   void escaped_name(std::size_t at, std::size_t width, int (*escape_at)(const unsigned char*, std::size_t, std::size_t));
@@ -111,6 +111,7 @@ class Matcher {
     std::uint32_t tag;     // an XML element's name, hashed (never 0); 0 for a JSON object
     bool record;           // its close dates its names: a JSON object, an element holding elements
     std::size_t ends = 0;  // an empty element's "/>": it is closed at the next tag or line end
+    bool keyed = false;    // a JSON object that is a key's value ("name": {...}), not an array's element
   };
   void push_open(const Open& o);
   void close_empty_element(std::size_t at);
