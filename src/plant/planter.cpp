@@ -25,22 +25,28 @@ namespace {
 
 constexpr int kMaxDraws = 64;
 
+// Whether a planted row carries its person's name: whole, or as a first and a last name in
+// columns of their own (the scanner joins the two: "mary smith|19850309" either way).
+bool carries_name(const MappingPlan& plan) {
+  return plan.has_field(PersonField::kName) ||
+         (plan.has_field(PersonField::kFirstName) && plan.has_field(PersonField::kLastName));
+}
+
 // The passive values of a person that a planted row carries, normalized for the scanner.
 std::vector<FingerprintValue> fingerprints_of(const Person& p, const MappingPlan& plan) {
   std::vector<FingerprintValue> out;
-  const auto add = [&](PersonField f, std::string_view kind, std::string_view value) {
-    if (!plan.has_field(f) || value.empty()) return;
+  const auto add = [&](bool carried, std::string_view kind, std::string_view value) {
+    if (!carried || value.empty()) return;
     auto n = normalize_fingerprint(kind, value);
     if (n) out.push_back({std::string(kind), *n});
   };
-  add(PersonField::kIdNumber, "id_number", p[PersonField::kIdNumber]);
-  add(PersonField::kPhone, "phone", p[PersonField::kPhone]);
-  add(PersonField::kSsn, "ssn", p[PersonField::kSsn]);
-  add(PersonField::kCardNumber, "card", p[PersonField::kCardNumber]);
+  add(plan.has_field(PersonField::kIdNumber), "id_number", p[PersonField::kIdNumber]);
+  add(plan.has_field(PersonField::kPhone), "phone", p[PersonField::kPhone]);
+  add(plan.has_field(PersonField::kSsn), "ssn", p[PersonField::kSsn]);
+  add(plan.has_field(PersonField::kCardNumber), "card", p[PersonField::kCardNumber]);
   // The e-mail address and photo URL are trigger values already; the scanner reads both.
-  if (plan.has_field(PersonField::kName) && plan.has_field(PersonField::kBirthDate)) {
-    add(PersonField::kName, "name_dob", p[PersonField::kName] + "|" + p[PersonField::kBirthDate]);
-  }
+  add(carries_name(plan) && plan.has_field(PersonField::kBirthDate), "name_dob",
+      p[PersonField::kName] + "|" + p[PersonField::kBirthDate]);
   return out;
 }
 
@@ -56,7 +62,7 @@ bool carries_a_canary_value(const MappingPlan& plan) {
                         PersonField::kSsn, PersonField::kCardNumber}) {
     if (plan.has_field(f)) return true;
   }
-  return plan.has_field(PersonField::kName) && plan.has_field(PersonField::kBirthDate);
+  return carries_name(plan) && plan.has_field(PersonField::kBirthDate);
 }
 
 std::size_t utf8_length(std::string_view s) {

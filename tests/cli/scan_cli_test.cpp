@@ -4,6 +4,7 @@
 #include <cctype>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include "cli/cli_fixture.h"
 
@@ -147,6 +148,41 @@ TEST_F(ScanCliTest, UsNamesInTwoColumnsOrLastNameFirst) {
       EXPECT_EQ(dated.size(), 20u) << file["path"] << " pass " << pass;
     }
   }
+}
+
+// A table with a first and a last name column but no whole name: its canaries' name and birth
+// date are fingerprints all the same, so that a leak of those columns and the SSN (two kinds
+// of value, no trigger) finds them.
+TEST_F(ScanCliTest, FirstAndLastNameColumnsArePlantedAsNameAndBirthDate) {
+  auto fake = ct({"fake", "--locale", "en_US", "--count", "100", "--seed", "6"});
+  ASSERT_EQ(fake.exit_code, 0) << fake.err;
+  std::istringstream people(fake.out);
+  std::string line;
+  std::getline(people, line);
+  const std::vector<std::string> header = csv_fields(line);
+  const auto column = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::ofstream table(dir_ / "split.csv");
+  table << "first_name,last_name,dob,ssn,email\n";
+  while (std::getline(people, line)) {
+    const auto f = csv_fields(line);
+    table << f[column("first_name")] << ',' << f[column("last_name")] << ',' << f[column("birth_date")] << ','
+          << f[column("ssn")] << ',' << f[column("email")] << '\n';
+  }
+  table.close();
+  auto plant = ct({"plant", "--target", "file:split.csv", "--copy", "crm", "--count", "10", "--locale", "en_US"});
+  ASSERT_EQ(plant.exit_code, 0) << plant.err;
+  // The leak: every column but the e-mail address (a trigger value on its own).
+  std::ifstream planted(dir_ / "split.csv");
+  std::ofstream leak(dir_ / "leak.csv");
+  while (std::getline(planted, line)) leak << line.substr(0, line.rfind(',')) << '\n';
+  leak.close();
+  auto scan = ct({"scan", "--json", "leak.csv"});
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  auto j = nlohmann::json::parse(scan.out);
+  EXPECT_EQ(j["files"][0]["canaries_found"], 10);
+  EXPECT_EQ(j["files"][0]["copy"], "crm");
 }
 
 }  // namespace
