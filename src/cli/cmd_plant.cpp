@@ -182,6 +182,13 @@ class UnplantCommand final : public Command {
     } else {
       std::cout << "removed " << r->rows_removed << " rows; retired " << r->placements << " placements of copy " << copy_
                 << "\n";
+      // A row removed by hand is not found; nor one without an ID, phone, e-mail or URL of its
+      // own whose rowid changed (VACUUM of a table without a primary key): it is left in place.
+      if (r->rows_removed < r->placements) {
+        std::cout << (r->placements - r->rows_removed)
+                  << " planted rows were not found: removed already, or no longer at their row key and holding no "
+                     "value of their own to be found by\n";
+      }
     }
     return kExitOk;
   }

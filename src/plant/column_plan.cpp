@@ -114,6 +114,15 @@ std::size_t utf8_length(std::string_view s) {
   return n;
 }
 
+// The last run of digits in `v`: [start, end), or start == end when there is none.
+std::pair<std::size_t, std::size_t> last_digit_run(std::string_view v) {
+  std::size_t end = v.size();
+  while (end > 0 && !std::isdigit(static_cast<unsigned char>(v[end - 1]))) --end;
+  std::size_t start = end;
+  while (start > 0 && std::isdigit(static_cast<unsigned char>(v[start - 1]))) --start;
+  return {start, end};
+}
+
 }  // namespace
 
 ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
@@ -159,8 +168,29 @@ ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
   if (counts.size() <= 20 && present >= 2 * counts.size()) {
     for (const auto& [value, n] : counts) p.value_set.insert(p.value_set.end(), n, value);
   }
+  bool numbered = false;
   for (const Cell& c : cells) {
-    if (c && !c->empty() && p.examples.size() < 50) p.examples.push_back(*c);
+    if (!c || c->empty()) continue;
+    if (p.examples.size() < 50) p.examples.push_back(*c);
+    const auto [s, t] = last_digit_run(*c);
+    if (s == t || t - s > 18) continue;
+    const std::uint64_t n = std::stoull(c->substr(s, t - s));
+    p.first_number = numbered ? std::min(p.first_number, n) : n;
+    p.last_number = numbered ? std::max(p.last_number, n) : n;
+    p.numbers_padded = p.numbers_padded || (t - s > 1 && (*c)[s] == '0');
+    numbered = true;
+  }
+  // Positions where values all as long show at most 4 characters: a UUID's version and
+  // variant. Told only from enough of them.
+  const std::size_t width = p.examples.front().size();
+  if (p.examples.size() >= 16 &&
+      std::all_of(p.examples.begin(), p.examples.end(), [&](const std::string& e) { return e.size() == width; })) {
+    p.steady_positions.assign(width, false);
+    for (std::size_t i = 0; i < width; ++i) {
+      std::set<char> seen;
+      for (const auto& e : p.examples) seen.insert(e[i]);
+      p.steady_positions[i] = seen.size() <= 4;
+    }
   }
   return p;
 }
@@ -199,7 +229,8 @@ std::string ColumnPlan::describe() const {
       }
       return d;
     }
-    case Kind::kProfiled: return "profiled: " + profile.describe();
+    case Kind::kProfiled:
+      return "profiled: " + profile.describe() + (column.unique && !column.references ? ", each value new" : "");
   }
   return "";
 }
@@ -225,6 +256,71 @@ Cell fill_field(const ColumnPlan& c, const Person& p) {
     return format_date(c.profile.date_format.c_str(), p.birth_year, p.birth_month, p.birth_day);
   }
   return value;
+}
+
+// ---- values of unique columns ----
+
+// Uniform in [0, bound).
+std::uint64_t below(FastRng& rng, std::uint64_t bound) {
+  return static_cast<std::uint64_t>((static_cast<unsigned __int128>(rng.next_u64()) * bound) >> 64);
+}
+
+std::size_t digit_runs(std::string_view v) {
+  std::size_t runs = 0;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    runs += std::isdigit(static_cast<unsigned char>(v[i])) && (i == 0 || !std::isdigit(static_cast<unsigned char>(v[i - 1])));
+  }
+  return runs;
+}
+
+// Every letter and digit of `v` drawn again in its own class (hex stays hex), the rest kept:
+// a token, a hash or a UUID whose digits lie in no order. At the profile's steady positions
+// (a UUID's version and variant) `v`'s own are kept, until round 2.
+std::string redraw_characters(std::string_view v, const ColumnProfile& profile, FastRng& rng, int round) {
+  const bool hex = std::all_of(v.begin(), v.end(), [](char c) {
+    return !std::isalpha(static_cast<unsigned char>(c)) || std::isxdigit(static_cast<unsigned char>(c));
+  });
+  const bool steady = round < 2 && profile.steady_positions.size() == v.size();
+  std::string out(v);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (steady && profile.steady_positions[i]) continue;
+    char& c = out[i];
+    const auto u = static_cast<unsigned char>(c);
+    if (hex && std::isxdigit(u)) {
+      c = (std::isupper(u) ? "0123456789ABCDEF" : "0123456789abcdef")[rng.uniform(16)];
+    } else if (std::isdigit(u)) {
+      c = static_cast<char>('0' + rng.uniform(10));
+    } else if (u < 0x80 && std::islower(u)) {
+      c = static_cast<char>('a' + rng.uniform(26));
+    } else if (u < 0x80 && std::isupper(u)) {
+      c = static_cast<char>('A' + rng.uniform(26));
+    }
+  }
+  return out;
+}
+
+// A number for the last digit run of `example`: the sample's numbers span [lo, hi]; the
+// number is drawn from [lo, hi + (hi - lo) / 8 + 1] at first, then, round after round, from
+// what the round before did not reach, twice as far past hi: written as wide as the run was
+// when the neighbours pad theirs with zeros.
+std::string renumber(std::string_view example, const ColumnProfile& profile, FastRng& rng, int round) {
+  const auto [start, end] = last_digit_run(example);
+  const std::size_t width = end - start;
+  const std::uint64_t lo = profile.first_number, hi = profile.last_number;
+  const bool padded = profile.numbers_padded;
+  constexpr std::uint64_t kLargest = 999'999'999'999'999'999;  // 18 digits
+  // How far past the largest round `r` reaches: an eighth of the range, doubled each round.
+  const auto reach = [&](int r) {
+    std::uint64_t past = (hi - lo) / 8 + 1;
+    for (int k = 0; k < r && past < kLargest; ++k) past = std::min(kLargest, past * 2);
+    return std::min(hi + past, kLargest);
+  };
+  // After a clash, only what the rounds before did not reach: [lo, hi] may well be full.
+  const std::uint64_t from = round == 0 ? lo : std::min(reach(round - 1) + 1, kLargest);
+  const std::uint64_t n = from + below(rng, std::max<std::uint64_t>(1, reach(round) - from + 1));
+  std::string digits = std::to_string(n);
+  if (padded && digits.size() < width) digits.insert(0, width - digits.size(), '0');
+  return std::string(example.substr(0, start)) + digits + std::string(example.substr(end));
 }
 
 Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
@@ -263,15 +359,81 @@ Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
 TableRow MappingPlan::fill(const Person& person, FastRng& rng) const {
   TableRow row;
   row.reserve(columns.size());
-  for (const ColumnPlan& c : columns) {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const ColumnPlan& c = columns[i];
     switch (c.kind) {
       case ColumnPlan::Kind::kDatabaseAssigned: row.emplace_back(); break;
       case ColumnPlan::Kind::kField: row.push_back(fill_field(c, person)); break;
-      case ColumnPlan::Kind::kProfiled: row.push_back(fill_profiled(c, rng)); break;
+      case ColumnPlan::Kind::kProfiled: row.push_back(unique_cell(i) ? draw_unique(i, rng, 0) : fill_profiled(c, rng)); break;
     }
   }
   return row;
 }
+
+bool MappingPlan::unique_cell(std::size_t i) const {
+  const ColumnPlan& c = columns.at(i);
+  return c.kind == ColumnPlan::Kind::kProfiled && c.column.unique && !c.column.references;
+}
+
+Cell MappingPlan::draw_unique(std::size_t i, FastRng& rng, int round) const {
+  const ColumnPlan& c = columns.at(i);
+  const ColumnProfile& p = c.profile;
+  const ColumnInfo& col = c.column;
+  // NULLs never clash: a nullable column keeps its neighbours' share of them.
+  if (!col.not_null && p.null_rate > 0 && rng.uniform(1'000'000) < static_cast<std::uint32_t>(p.null_rate * 1e6)) {
+    return col.declared_type.empty() && !col.json_number ? Cell("") : Cell();
+  }
+  if (p.examples.empty()) {
+    // Nothing to learn from (an empty table): what the schema demands.
+    if (col.integer || col.json_number) return std::to_string(1 + below(rng, 1'000'000'000ull << std::min(round, 20)));
+    static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::string v;
+    const std::size_t len = col.max_length ? std::min<std::size_t>(*col.max_length, 12) : 12;
+    for (std::size_t k = 0; k < len; ++k) v += kAlnum[rng.uniform(36)];
+    return v;
+  }
+  const std::string& example = p.examples[rng.uniform(static_cast<std::uint32_t>(p.examples.size()))];
+  // Codes numbered in sequence ("P000017", "CUST-2021-00042", 1001) get another number;
+  // values whose digits lie in no order (UUIDs, hashes, tokens) and words get every
+  // character drawn again.
+  const auto [start, end] = last_digit_run(example);
+  if (start != end && end - start <= 18 && digit_runs(example) <= 2) return renumber(example, p, rng, round);
+  return redraw_characters(example, p, rng, round);
+}
+
+namespace {
+
+// A composite primary key, (pid, region) say, is kept unique through one of its columns: the
+// profiled one whose neighbours repeat it least is drawn unique on its own. Not needed when
+// a column of the key is unique already, or holds the person's ID, phone, SSN, card or
+// e-mail address (checked against the target's rows anyway).
+void choose_key_part(MappingPlan& plan) {
+  std::vector<ColumnPlan*> key;
+  for (auto& c : plan.columns) {
+    if (c.column.primary_key) key.push_back(&c);
+  }
+  if (key.size() < 2) return;
+  ColumnPlan* best = nullptr;
+  std::size_t best_distinct = 0;
+  for (ColumnPlan* c : key) {
+    if (c->column.unique || c->kind == ColumnPlan::Kind::kDatabaseAssigned) return;
+    if (c->kind == ColumnPlan::Kind::kField) {
+      for (PersonField f : {PersonField::kIdNumber, PersonField::kPhone, PersonField::kSsn, PersonField::kCardNumber,
+                            PersonField::kEmail}) {
+        if (c->field == f) return;
+      }
+      continue;
+    }
+    const std::size_t distinct = std::set<std::string>(c->profile.examples.begin(), c->profile.examples.end()).size();
+    if (best == nullptr || distinct > best_distinct) {
+      best = c;
+      best_distinct = distinct;
+    }
+  }
+  if (best != nullptr) best->column.unique = true;
+}
+
+}  // namespace
 
 Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
                                  const std::map<std::string, std::string>& overrides) {
@@ -325,6 +487,7 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
     }
     plan.columns.push_back(std::move(c));
   }
+  choose_key_part(plan);
   return plan;
 }
 

@@ -72,8 +72,9 @@ Result<std::vector<std::string>> FileTarget::insert(const std::vector<TableRow>&
   return keys;
 }
 
-Result<std::size_t> FileTarget::remove(const std::vector<std::string>&, const std::vector<std::string>& values) {
-  const std::unordered_set<std::string> drop(values.begin(), values.end());
+Result<std::size_t> FileTarget::remove(const std::vector<PlantedRow>& rows) {
+  std::unordered_set<std::string> drop;
+  for (const PlantedRow& r : rows) drop.insert(r.values.begin(), r.values.end());
   std::string out(header_);
   std::size_t removed = 0;
   for (std::string_view r : records_) {

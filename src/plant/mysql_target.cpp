@@ -3,6 +3,7 @@
 #include <mysql.h>
 
 #include <memory>
+#include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
 #include "targets.h"
@@ -98,13 +99,26 @@ class MysqlTarget final : public Target {
       if (row[4]) c.max_length = static_cast<std::size_t>(std::stoull(row[4]));
       const std::string_view key = row[5];
       c.primary_key = key == "PRI";
-      c.unique = key == "PRI" || key == "UNI";
+      c.unique = key == "PRI" || key == "UNI";  // UNI: a one-column UNIQUE index; PRI: see below
       c.database_assigned = std::string_view(row[6]).find("auto_increment") != std::string_view::npos;
       const std::string_view data_type = row[7];
       c.integer = data_type.find("INT") != std::string_view::npos;
       if (row[8]) c.references = row[8];
-      if (c.primary_key) key_column_ = c.name;
       s.columns.push_back(std::move(c));
+    }
+    // Every column of a composite primary key says PRI; none of them is unique alone.
+    primary_key_.clear();
+    key_column_.clear();
+    for (const auto& c : s.columns) {
+      if (c.primary_key) primary_key_.push_back(c.name);
+    }
+    for (auto& c : s.columns) {
+      if (!c.primary_key) continue;
+      if (primary_key_.size() == 1) {
+        key_column_ = c.name;
+      } else {
+        c.unique = false;
+      }
     }
     auto count = query("SELECT count(*) FROM " + quote_ident_mysql(table_));
     if (!count) return count.status();
@@ -138,11 +152,14 @@ class MysqlTarget final : public Target {
       for (std::size_t i : used) values += (values.empty() ? "" : ", ") + (row[i] ? literal(*row[i]) : "NULL");
       auto r = exec("INSERT INTO " + quote_ident_mysql(table_) + " (" + names + ") VALUES (" + values + ")");
       if (!r.ok()) return r.WithContext("inserting a canary row");
+      // The key: a lone primary key's value; a composite one's columns, for people to read
+      // ("pid=P000017, region=3"; remove() finds such rows by their values).
       std::string key;
       for (std::size_t i = 0; i < columns_.size(); ++i) {
-        if (columns_[i].name == key_column_) {
-          key = columns_[i].database_assigned ? std::to_string(mysql_insert_id(conn_.get())) : row[i].value_or("");
-        }
+        if (!columns_[i].primary_key) continue;
+        const std::string v =
+            columns_[i].database_assigned ? std::to_string(mysql_insert_id(conn_.get())) : row[i].value_or("NULL");
+        key += primary_key_.size() == 1 ? v : (key.empty() ? "" : ", ") + columns_[i].name + "=" + v;
       }
       keys.push_back(key);
     }
@@ -165,17 +182,64 @@ class MysqlTarget final : public Target {
     return found;
   }
 
-  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
+  Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);
       if (!d) return d.status();
     }
-    if (key_column_.empty()) return Status::Unsupported(where_ + ": table '" + table_ + "' has no primary key to remove rows by");
+    if (primary_key_.empty()) return Status::Unsupported(where_ + ": table '" + table_ + "' has no primary key to remove rows by");
     CT_RETURN_IF_ERROR(begin());
+    std::unordered_set<std::string> values;
+    for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
+    // A fetched row, from column `from` on, holds a planted value.
+    const auto holds_value = [&](MYSQL_ROW row, const unsigned long* lengths, unsigned fields, unsigned from) {
+      for (unsigned c = from; c < fields; ++c) {
+        if (row[c] && values.contains(std::string(row[c], lengths[c]))) return true;
+      }
+      return false;
+    };
+    const std::string table = quote_ident_mysql(table_);
     std::size_t removed = 0;
-    for (const auto& k : keys) {
-      CT_RETURN_IF_ERROR(exec("DELETE FROM " + quote_ident_mysql(table_) + " WHERE " + quote_ident_mysql(key_column_) +
-                              " = " + literal(k)));
+    bool search = false;  // some planted row with values was not at its key
+    for (const PlantedRow& p : planted) {
+      bool gone = false;
+      if (!key_column_.empty() && !p.key.empty()) {
+        const std::string where = " WHERE " + quote_ident_mysql(key_column_) + " = " + literal(p.key);
+        auto at = query("SELECT * FROM " + table + where);
+        if (!at) return at.status();
+        MYSQL_ROW row = mysql_fetch_row(at->get());
+        gone = row != nullptr && (p.values.empty() ||
+                                  holds_value(row, mysql_fetch_lengths(at->get()), mysql_num_fields(at->get()), 0));
+        if (gone) {
+          CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + where));
+          removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
+        }
+      }
+      if (!gone) search = search || !p.values.empty();
+    }
+    if (!search) return removed;
+    // The rest by one pass over the table, streamed; deleted by their primary key after it.
+    std::string ids;
+    for (const auto& k : primary_key_) ids += quote_ident_mysql(k) + ", ";
+    const std::string sql = "SELECT " + ids + "t.* FROM " + table + " t";
+    if (mysql_real_query(conn_.get(), sql.data(), sql.size()) != 0) return Status::IoError(where_ + ": " + mysql_error(conn_.get()));
+    MysqlResult rows(mysql_use_result(conn_.get()));
+    if (!rows) return Status::IoError(where_ + ": " + mysql_error(conn_.get()));
+    const auto key_count = static_cast<unsigned>(primary_key_.size());
+    std::vector<std::string> matches;  // "`a` = 'x' AND `b` = 'y'"
+    while (MYSQL_ROW row = mysql_fetch_row(rows.get())) {
+      const unsigned long* lengths = mysql_fetch_lengths(rows.get());
+      if (!holds_value(row, lengths, mysql_num_fields(rows.get()), key_count)) continue;
+      std::string m;
+      for (unsigned k = 0; k < key_count; ++k) {
+        m += (k ? " AND " : "") + quote_ident_mysql(primary_key_[k]) + " = " + literal(std::string_view(row[k], lengths[k]));
+      }
+      matches.push_back(std::move(m));
+    }
+    if (mysql_errno(conn_.get()) != 0) return Status::IoError(where_ + ": " + mysql_error(conn_.get()));
+    rows.reset();
+    for (const auto& m : matches) {
+      CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + " WHERE " + m));
       removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
     }
     return removed;
@@ -227,7 +291,8 @@ class MysqlTarget final : public Target {
   std::unique_ptr<MYSQL, MysqlDeleter> conn_;
   std::string table_, where_;
   std::vector<ColumnInfo> columns_;
-  std::string key_column_;
+  std::string key_column_;                // a lone primary key column
+  std::vector<std::string> primary_key_;  // every primary key column
   bool in_tx_ = false;
 };
 

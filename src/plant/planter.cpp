@@ -89,6 +89,47 @@ Status check_fits(const MappingPlan& plan, const TableRow& row) {
   return Status::Ok();
 }
 
+// The cells of unique profiled columns (a code, a UUID, a composite key's part) in rows
+// [from, end): none may equal another planted row's or one of the target's. Clashing cells
+// are drawn again, from wider ranges each round; `taken` holds the plant's values so far.
+Status draw_unique_cells(const MappingPlan& plan, Target& target, std::vector<TableRow>& rows, std::size_t from,
+                         std::vector<std::unordered_set<std::string>>& taken, FastRng& rng) {
+  for (std::size_t c = 0; c < plan.columns.size(); ++c) {
+    if (!plan.unique_cell(c)) continue;
+    std::vector<std::size_t> suspects;
+    for (std::size_t r = from; r < rows.size(); ++r) suspects.push_back(r);
+    for (int round = 0;; ++round) {
+      std::vector<std::size_t> clash;
+      std::unordered_map<std::string_view, std::size_t> candidates;  // value -> row
+      for (std::size_t r : suspects) {
+        const Cell& v = rows[r][c];
+        if (!v || v->empty()) continue;  // NULLs do not clash
+        if (taken[c].contains(*v) || !candidates.emplace(*v, r).second) clash.push_back(r);
+      }
+      std::vector<std::string> values;
+      values.reserve(candidates.size());
+      for (const auto& [v, r] : candidates) values.emplace_back(v);
+      auto found = target.existing(c, values);
+      if (!found) return found.status();
+      for (const auto& v : *found) {
+        const auto it = candidates.find(v);
+        if (it == candidates.end()) continue;
+        clash.push_back(it->second);
+        candidates.erase(it);
+      }
+      for (const auto& [v, r] : candidates) taken[c].emplace(v);
+      if (clash.empty()) break;
+      if (round == kMaxDraws) {
+        return Status::AlreadyExists("column '" + plan.columns[c].column.name +
+                                     "': cannot draw values that no row of the target holds; use --map");
+      }
+      for (std::size_t r : clash) rows[r][c] = plan.draw_unique(c, rng, round + 1);
+      suspects = std::move(clash);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const PlantRequest& req, const Clock& clock) {
@@ -131,6 +172,9 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
     }
+    // Sample rows as a plant would write them: no value a row of the target holds already.
+    std::vector<std::unordered_set<std::string>> taken(plan->columns.size());
+    CT_RETURN_IF_ERROR(draw_unique_cells(*plan, **target, report.rows, 0, taken, rng));
     return report;
   }
 
@@ -170,6 +214,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   std::vector<Person> people;
   std::vector<NewCanary> batch;
   std::unordered_set<std::uint64_t> drawn;  // this plant's values so far (value_key)
+  std::vector<std::unordered_set<std::string>> unique_cells(plan->columns.size());  // draw_unique_cells
   // Up to an ID or SSN, a phone, a card and an e-mail address per person: sized once, not
   // rehashed 20 times over a plant.
   drawn.reserve(static_cast<std::size_t>(std::min<std::int64_t>(req.count, 10'000'000)) * 4);
@@ -267,6 +312,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
     }
+    CT_RETURN_IF_ERROR(draw_unique_cells(*plan, **target, report.rows, report.rows.size() - batch.size(), unique_cells, rng));
     // For the next batches' checks (within a batch, `identifying` compared them already).
     for (const NewCanary& nc : batch) {
       for (const auto& f : nc.fingerprints) {
@@ -307,17 +353,19 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   if (Status s = tx.commit(); !s.ok()) {
     // The rows are in the target but not in the registry: take them out again.
     // Only values unique to canaries: profiled cells may equal a real row's.
-    std::vector<std::string> values;
-    for (const auto& row : report.rows) {
+    std::vector<PlantedRow> planted;
+    for (std::size_t r = 0; r < report.rows.size(); ++r) {
+      PlantedRow& p = planted.emplace_back();
+      p.key = r < report.row_keys.size() ? report.row_keys[r] : "";
       for (std::size_t c = 0; c < plan->columns.size(); ++c) {
         const ColumnPlan& col = plan->columns[c];
         const bool unique_value = col.kind == ColumnPlan::Kind::kField &&
                                   (col.field == PersonField::kEmail || col.field == PersonField::kPhotoUrl ||
                                    col.field == PersonField::kIdNumber);
-        if (unique_value && row[c]) values.push_back(*row[c]);
+        if (unique_value && report.rows[r][c]) p.values.push_back(*report.rows[r][c]);
       }
     }
-    (void)(*target)->remove(report.row_keys, values);
+    (void)(*target)->remove(planted);
     (void)(*target)->commit();
     return s.WithContext("registry commit failed; the canary rows were removed from the target again");
   }
@@ -346,12 +394,9 @@ Result<UnplantReport> unplant(Registry& reg, const std::string& target_uri, cons
   for (const auto& [table_name, rows] : by_table) {
     auto t = open_target(*uri, table_name);
     if (!t) return t.status();
-    std::vector<std::string> keys, values;
-    for (const PlacementRow* p : rows) {
-      keys.push_back(p->row_key);
-      values.insert(values.end(), p->values.begin(), p->values.end());
-    }
-    auto removed = (*t)->remove(keys, values);
+    std::vector<PlantedRow> planted;
+    for (const PlacementRow* p : rows) planted.push_back({p->row_key, p->values});
+    auto removed = (*t)->remove(planted);
     if (!removed) return removed.status();
     report.rows_removed += *removed;
     targets.push_back(std::move(*t));

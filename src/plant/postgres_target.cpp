@@ -2,7 +2,9 @@
 // one transaction, values sent as text parameters for the server to cast.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <memory>
+#include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
 #include "targets.h"
@@ -47,7 +49,8 @@ class PostgresTarget final : public Target {
         "EXISTS (SELECT 1 FROM information_schema.table_constraints tc JOIN information_schema.key_column_usage k "
         "  ON k.constraint_name = tc.constraint_name AND k.table_schema = tc.table_schema "
         "  WHERE tc.table_schema = c.table_schema AND tc.table_name = c.table_name AND k.column_name = c.column_name "
-        "  AND tc.constraint_type = 'UNIQUE'), "
+        "  AND tc.constraint_type = 'UNIQUE' AND (SELECT count(*) FROM information_schema.key_column_usage k2 "
+        "  WHERE k2.constraint_name = tc.constraint_name AND k2.table_schema = tc.table_schema) = 1), "
         "(SELECT ccu.table_name || '(' || ccu.column_name || ')' FROM information_schema.table_constraints tc "
         "  JOIN information_schema.key_column_usage k ON k.constraint_name = tc.constraint_name "
         "  AND k.table_schema = tc.table_schema JOIN information_schema.constraint_column_usage ccu "
@@ -67,12 +70,21 @@ class PostgresTarget final : public Target {
       const std::string dflt = c.has_default ? PQgetvalue(r, i, 3) : "";
       if (!PQgetisnull(r, i, 4)) c.max_length = static_cast<std::size_t>(std::stoul(PQgetvalue(r, i, 4)));
       c.primary_key = PQgetvalue(r, i, 6)[0] == 't';
-      c.unique = c.primary_key || PQgetvalue(r, i, 7)[0] == 't';
+      c.unique = PQgetvalue(r, i, 7)[0] == 't';  // a one-column UNIQUE constraint
       if (!PQgetisnull(r, i, 8)) c.references = PQgetvalue(r, i, 8);
       c.integer = c.declared_type == "INTEGER" || c.declared_type == "BIGINT" || c.declared_type == "SMALLINT";
       c.database_assigned = std::string_view(PQgetvalue(r, i, 5)) == "YES" || dflt.rfind("nextval(", 0) == 0;
-      if (c.primary_key) key_column_ = c.name;
       s.columns.push_back(std::move(c));
+    }
+    // A row is named by its primary key if that is one column, else by its ctid (which an
+    // UPDATE or VACUUM FULL moves: remove() checks what it finds there).
+    key_column_.clear();
+    const auto key_columns = std::count_if(s.columns.begin(), s.columns.end(), [](const ColumnInfo& c) { return c.primary_key; });
+    for (auto& c : s.columns) {
+      if (c.primary_key && key_columns == 1) {
+        c.unique = true;
+        key_column_ = c.name;
+      }
     }
     auto count = query("SELECT count(*) FROM " + qualified(), {});
     if (!count) return count.status();
@@ -131,16 +143,58 @@ class PostgresTarget final : public Target {
     return found;
   }
 
-  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
+  Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);
       if (!d) return d.status();
     }
     CT_RETURN_IF_ERROR(begin());
-    const std::string key = key_column_.empty() ? "ctid" : quote_ident(key_column_);
+    std::unordered_set<std::string> values;
+    for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
+    // Row i of `r`, from column `from` on, holds a planted value.
+    const auto holds_value = [&](PGresult* r, int i, int from) {
+      for (int c = from; c < PQnfields(r); ++c) {
+        if (!PQgetisnull(r, i, c) && values.contains(std::string(PQgetvalue(r, i, c), PQgetlength(r, i, c)))) return true;
+      }
+      return false;
+    };
+    // The key compared as the column's own type, so that its index is used.
+    const std::string key = key_column_.empty() ? "ctid = $1::tid" : quote_ident(key_column_) + " = $1";
     std::size_t removed = 0;
-    for (const auto& k : keys) {
-      auto r = query("DELETE FROM " + qualified() + " WHERE " + key + "::text = $1", {k});
+    bool search = false;  // some planted row with values was not at its key
+    for (const PlantedRow& p : planted) {
+      bool gone = false;
+      if (!p.key.empty()) {
+        auto at = query("SELECT * FROM " + qualified() + " WHERE " + key, {p.key});
+        if (!at) return at.status();
+        gone = PQntuples(at->get()) == 1 && (p.values.empty() ? !key_column_.empty() : holds_value(at->get(), 0, 0));
+      }
+      if (gone) {
+        auto r = query("DELETE FROM " + qualified() + " WHERE " + key, {p.key});
+        if (!r) return r.status();
+        removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
+      } else {
+        search = search || !p.values.empty();
+      }
+    }
+    if (!search) return removed;
+    // The rest by one pass over the table, through a cursor (a table need not fit in memory).
+    auto open = query("DECLARE canarytrap_rows NO SCROLL CURSOR FOR SELECT ctid::text, * FROM " + qualified(), {});
+    if (!open) return open.status();
+    std::vector<std::string> found;
+    for (;;) {
+      auto batch = query("FETCH 10000 FROM canarytrap_rows", {});
+      if (!batch) return batch.status();
+      const int n = PQntuples(batch->get());
+      for (int i = 0; i < n; ++i) {
+        if (holds_value(batch->get(), i, 1)) found.emplace_back(PQgetvalue(batch->get(), i, 0));
+      }
+      if (n == 0) break;
+    }
+    auto close = query("CLOSE canarytrap_rows", {});
+    if (!close) return close.status();
+    for (const auto& ctid : found) {
+      auto r = query("DELETE FROM " + qualified() + " WHERE ctid = $1::tid", {ctid});
       if (!r) return r.status();
       removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
     }

@@ -4,6 +4,7 @@
 // restoring the dump restores them too. Primary keys get ids above the dump's largest.
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "file_target.h"
 #include "targets.h"
@@ -116,12 +117,14 @@ class SqlDumpTarget final : public FileTarget {
     return keys;
   }
 
-  Result<std::size_t> remove(const std::vector<std::string>&, const std::vector<std::string>& values) override {
+  Result<std::size_t> remove(const std::vector<PlantedRow>& rows) override {
+    std::unordered_set<std::string> values;
+    for (const PlantedRow& r : rows) values.insert(r.values.begin(), r.values.end());
     std::vector<bool> drop(spans_.size(), false);
     std::size_t removed = 0;
     for (std::size_t i = 0; i < spans_.size(); ++i) {
       for (const Cell& c : cells_at(i)) {
-        if (c && std::find(values.begin(), values.end(), *c) != values.end()) drop[i] = true;
+        if (c && values.contains(*c)) drop[i] = true;
       }
       removed += drop[i];
     }

@@ -23,7 +23,7 @@ class SqliteTarget final : public Target {
     TableSample s;
     auto info = sqlite::Stmt::prepare(db_, "PRAGMA table_info(" + quote_ident(table_) + ")");
     if (!info) return info.status();
-    int pk_columns = 0;
+    std::vector<std::pair<std::int64_t, std::string>> pk;  // (position in the key, column)
     for (;;) {
       auto row = info->step();
       if (!row) return row.status();
@@ -34,18 +34,27 @@ class SqliteTarget final : public Target {
       c.not_null = info->int64(3) != 0;
       c.has_default = !info->is_null(4);
       c.primary_key = info->int64(5) != 0;
-      pk_columns += c.primary_key;
+      if (c.primary_key) pk.emplace_back(info->int64(5), c.name);
       c.integer = c.declared_type.find("INT") != std::string::npos;
       c.max_length = declared_length(c.declared_type);
       s.columns.push_back(std::move(c));
     }
+    std::sort(pk.begin(), pk.end());
+    primary_key_.clear();
+    for (auto& [position, name] : pk) primary_key_.push_back(std::move(name));
+    // A WITHOUT ROWID table has no rowid: its primary key is what names a row.
+    without_rowid_ = !sqlite::Stmt::prepare(db_, "SELECT rowid FROM " + quote_ident(table_) + " LIMIT 0");
+    key_column_.clear();
     for (auto& c : s.columns) {
-      // A lone INTEGER PRIMARY KEY is the rowid: SQLite assigns it.
-      if (c.primary_key && pk_columns == 1) {
+      if (c.primary_key && pk.size() == 1) {
         c.unique = true;
-        c.database_assigned = c.declared_type == "INTEGER";
+        // A lone INTEGER PRIMARY KEY of a rowid table is the rowid: SQLite assigns it.
+        c.database_assigned = c.declared_type == "INTEGER" && !without_rowid_;
         key_column_ = c.database_assigned ? "" : c.name;
       }
+      // SQLite lets a primary key column other than the rowid hold NULL (a bug it keeps for
+      // old databases' sake); no application means it to.
+      c.not_null = c.not_null || c.primary_key;
     }
     CT_RETURN_IF_ERROR(read_unique_and_foreign_keys(s));
     auto count = db_.query_int("SELECT count(*) FROM " + quote_ident(table_));
@@ -97,12 +106,14 @@ class SqliteTarget final : public Target {
         }
       }
       if (Status s = st->run(); !s.ok()) return s.WithContext(where_ + ": inserting a canary row");
-      if (key_column_.empty()) {
-        keys.push_back(std::to_string(sqlite3_last_insert_rowid(db_.get())));
-      } else {
+      if (!key_column_.empty()) {
         for (std::size_t i = 0; i < columns_.size(); ++i) {
           if (columns_[i].name == key_column_) keys.push_back(row[i].value_or(""));
         }
+      } else if (!without_rowid_) {
+        keys.push_back(std::to_string(sqlite3_last_insert_rowid(db_.get())));
+      } else {
+        keys.push_back(composite_key(row));  // to read; remove() finds such rows by their values
       }
     }
     return keys;
@@ -165,25 +176,101 @@ class SqliteTarget final : public Target {
     return search;
   }
 
-  Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>&) override {
+  Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);
       if (!d) return d.status();
     }
     CT_RETURN_IF_ERROR(begin());
-    const std::string key = key_column_.empty() ? "rowid" : quote_ident(key_column_);
-    auto st = sqlite::Stmt::prepare(db_, "DELETE FROM " + quote_ident(table_) + " WHERE " + key + " = ?1");
-    if (!st) return st.status();
-    std::size_t removed = 0;
-    for (const auto& k : keys) {
-      if (key_column_.empty() && fits_int64(k)) {
-        st->bind(1, static_cast<std::int64_t>(std::stoll(k)));
-      } else {
-        st->bind(1, k);
+    std::unordered_set<std::string> values;
+    for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
+    // One row, in SELECT * order, holds a planted value.
+    const auto holds_value = [&](sqlite::Stmt& st, int from) {
+      for (int c = from; c < sqlite3_column_count(st.get()); ++c) {
+        if (!st.is_null(c) && values.contains(st.text(c))) return true;
       }
-      CT_RETURN_IF_ERROR(st->run());
+      return false;
+    };
+    // Looked up by key first: the key of a lone primary key column, or the rowid.
+    const std::string key = !key_column_.empty() ? quote_ident(key_column_) : without_rowid_ ? "" : "rowid";
+    // A key that VACUUM does not change: a primary key (the rowid of an INTEGER PRIMARY KEY).
+    const bool stable_key = !key_column_.empty() || std::any_of(columns_.begin(), columns_.end(), [](const ColumnInfo& c) {
+      return c.database_assigned;
+    });
+    std::size_t removed = 0;
+    bool search = false;  // some planted row with values was not at its key
+    if (!key.empty()) {
+      auto at = sqlite::Stmt::prepare(db_, "SELECT * FROM " + quote_ident(table_) + " WHERE " + key + " = ?1");
+      if (!at) return at.status();
+      auto del = sqlite::Stmt::prepare(db_, "DELETE FROM " + quote_ident(table_) + " WHERE " + key + " = ?1");
+      if (!del) return del.status();
+      const auto bind_key = [&](sqlite::Stmt& st, const std::string& k) {
+        if (key_column_.empty() && fits_int64(k)) {
+          st.bind(1, static_cast<std::int64_t>(std::stoll(k)));
+        } else {
+          st.bind(1, k);
+        }
+      };
+      for (const PlantedRow& r : planted) {
+        bool gone = false;
+        if (!r.key.empty()) {
+          bind_key(*at, r.key);
+          auto row = at->step();
+          if (!row) return row.status();
+          gone = *row && (r.values.empty() ? stable_key : holds_value(*at, 0));
+          at->reset();
+        }
+        if (gone) {
+          bind_key(*del, r.key);
+          CT_RETURN_IF_ERROR(del->run());
+          removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
+        } else {
+          search = search || !r.values.empty();
+        }
+      }
+    } else {
+      search = !values.empty();
+    }
+    if (!search) return removed;
+    // The rest by one pass over the table: the rowid (or the primary key's columns), then
+    // the row; deleted after the pass.
+    std::vector<std::string> ids = primary_key_;
+    if (!without_rowid_) ids = {"rowid"};
+    std::string id_list, match;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      const std::string id = ids[i] == "rowid" ? "rowid" : quote_ident(ids[i]);
+      id_list += id + ", ";
+      match += (i ? " AND " : "") + id + " IS ?" + std::to_string(i + 1);
+    }
+    auto scan = sqlite::Stmt::prepare(db_, "SELECT " + id_list + "* FROM " + quote_ident(table_));
+    if (!scan) return scan.status();
+    std::vector<std::vector<sqlite3_value*>> found;
+    const auto free_found = [&] {
+      for (auto& f : found) {
+        for (auto* v : f) sqlite3_value_free(v);
+      }
+    };
+    for (;;) {
+      auto row = scan->step();
+      if (!row) {
+        free_found();
+        return row.status();
+      }
+      if (!*row) break;
+      if (!holds_value(*scan, static_cast<int>(ids.size()))) continue;
+      auto& f = found.emplace_back();
+      for (std::size_t i = 0; i < ids.size(); ++i) f.push_back(sqlite3_value_dup(sqlite3_column_value(scan->get(), static_cast<int>(i))));
+    }
+    auto del = sqlite::Stmt::prepare(db_, "DELETE FROM " + quote_ident(table_) + " WHERE " + match);
+    Status s = del ? Status::Ok() : del.status();
+    for (const auto& f : found) {
+      if (!s.ok()) break;
+      for (std::size_t i = 0; i < f.size(); ++i) sqlite3_bind_value(del->get(), static_cast<int>(i + 1), f[i]);
+      s = del->run();
       removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
     }
+    free_found();
+    CT_RETURN_IF_ERROR(s);
     return removed;
   }
 
@@ -244,11 +331,24 @@ class SqliteTarget final : public Target {
     return Status::Ok();
   }
 
+  // "pid=P000017, region=3": a composite primary key, for people to read.
+  std::string composite_key(const TableRow& row) const {
+    std::string key;
+    for (const auto& name : primary_key_) {
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        if (columns_[i].name == name) key += (key.empty() ? "" : ", ") + name + "=" + row[i].value_or("NULL");
+      }
+    }
+    return key;
+  }
+
   sqlite::Db db_;
   std::string table_;
   std::string where_;
   std::vector<ColumnInfo> columns_;
-  std::string key_column_;  // empty: the rowid
+  std::string key_column_;  // a lone primary key column that is not the rowid; empty: the rowid
+  std::vector<std::string> primary_key_;  // its columns, in key order
+  bool without_rowid_ = false;
   bool in_tx_ = false;
 };
 

@@ -272,7 +272,7 @@ constexpr std::string_view kPlacementSelect =
     "SELECT p.id, p.canary_id, c.name, p.target, coalesce(p.table_name, ''), coalesce(p.row_key, ''), p.planted_at, "
     "p.retired_at, (SELECT group_concat(v, char(10)) FROM (SELECT t.value AS v FROM trigger_value t WHERE "
     "t.canary_id = p.canary_id UNION SELECT f.normalized FROM fingerprint f WHERE f.canary_id = p.canary_id AND "
-    "f.kind IN ('id_number', 'email', 'ssn', 'card'))) "
+    "f.kind IN ('id_number', 'email', 'ssn', 'card', 'phone'))) "
     "FROM placement p JOIN copy c ON c.id = p.copy_id ";
 
 Result<std::vector<PlacementRow>> read_placements(sqlite::Stmt& st) {

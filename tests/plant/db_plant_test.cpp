@@ -131,6 +131,51 @@ TEST_F(DbPlantTest, PostgresUnplant) {
   EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_unplant")), "3");
 }
 
+// (pid, region) as the key: 30 people, 6 in each region.
+constexpr const char* kCompositeKeyRows =
+    " SELECT 'P' || lpad(i::text, 6, '0'), 1 + i % 5, 'x' || i, NULL, DATE '1990-01-01' FROM generate_series(1, 30) i";
+
+TEST_F(DbPlantTest, PostgresCompositeKeyAndMovedRowsUnplantOnlyCanaries) {
+  pg_query("DROP TABLE IF EXISTS pg_persons_pk2; CREATE TABLE pg_persons_pk2 (pid TEXT, region INT, xm TEXT, "
+           "sfzh CHAR(18), csrq DATE, PRIMARY KEY (pid, region)); INSERT INTO pg_persons_pk2" +
+           std::string(kCompositeKeyRows));
+  ASSERT_TRUE(plant_into(pg(), "pg_persons_pk2", "prod-db", 20, {{"sfzh", "id_number"}}));
+  EXPECT_EQ(first(pg_query("SELECT count(DISTINCT pid) FROM pg_persons_pk2")), "50");
+  EXPECT_EQ(first(pg_query("SELECT max(region) FROM pg_persons_pk2")), "5");
+  auto r = unplant(*reg_, pg(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 20u);
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_pk2 WHERE xm LIKE 'x%'")), "30");
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_pk2")), "30");
+
+  // No primary key: rows are named by their ctid, which an UPDATE moves.
+  pg_query("DROP TABLE IF EXISTS pg_persons_nopk; CREATE TABLE pg_persons_nopk (pid TEXT, region INT, xm TEXT, "
+           "sfzh CHAR(18), csrq DATE); INSERT INTO pg_persons_nopk" + std::string(kCompositeKeyRows));
+  ASSERT_TRUE(plant_into(pg(), "pg_persons_nopk", "backup", 10, {{"sfzh", "id_number"}}));
+  pg_query("UPDATE pg_persons_nopk SET region = region + 10; INSERT INTO pg_persons_nopk" + std::string(kCompositeKeyRows));
+  auto moved = unplant(*reg_, pg(), "backup", std::nullopt, clock_);
+  ASSERT_TRUE(moved) << moved.status().message();
+  EXPECT_EQ(moved->rows_removed, 10u);
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_nopk WHERE xm LIKE 'x%'")), "60");
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_persons_nopk")), "60");
+}
+
+TEST_F(DbPlantTest, MariadbCompositeKeyUnplantsOnlyCanaries) {
+  mysql_query("DROP TABLE IF EXISTS my_persons_pk2; CREATE TABLE my_persons_pk2 (pid VARCHAR(10) NOT NULL, region INT "
+              "NOT NULL, xm VARCHAR(20), sfzh CHAR(18), csrq DATE, PRIMARY KEY (pid, region)) ENGINE=InnoDB DEFAULT "
+              "CHARSET=utf8mb4; INSERT INTO my_persons_pk2 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+              "FROM n WHERE i < 30) SELECT concat('P', lpad(i, 6, '0')), 1 + i % 5, concat('x', i), NULL, "
+              "'1990-01-01' FROM n");
+  ASSERT_TRUE(plant_into(my(), "my_persons_pk2", "prod-db", 20, {{"sfzh", "id_number"}}));
+  EXPECT_EQ(first(mysql_query("SELECT count(DISTINCT pid) FROM my_persons_pk2")), "50");
+  EXPECT_EQ(first(mysql_query("SELECT max(region) FROM my_persons_pk2")), "5");
+  auto r = unplant(*reg_, my(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 20u);
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_pk2 WHERE xm LIKE 'x%'")), "30");
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_pk2")), "30");
+}
+
 TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
   make_my_persons("my_persons_pinyin");
   for (const char* copy : {"prod-db", "backup-2026-11", "vendor-acme-export"}) {

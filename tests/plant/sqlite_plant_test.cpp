@@ -259,6 +259,88 @@ TEST_F(SqlitePlantTest, UnplantRemovesRowsAndRetiresPlacements) {
   EXPECT_EQ(again->rows_removed, 0u);
 }
 
+// 100 rows of a table with no INTEGER PRIMARY KEY: VACUUM renumbers its rowids.
+constexpr const char* kRowidTable =
+    "CREATE TABLE persons (xm TEXT, sfzh TEXT, csrq TEXT);"
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+    "INSERT INTO persons SELECT 'real' || i, NULL, '1990-01-01' FROM n;";
+
+TEST_F(SqlitePlantTest, UnplantAfterVacuumRemovesTheCanariesAndNoRealRow) {
+  const auto db = dir_ / "people.db";
+  sql(db, kRowidTable);
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 5, {{"sfzh", "id_number"}}));
+  // Rows added after the plant, rows deleted before it, and VACUUM: the canaries' rowids
+  // now belong to real rows.
+  sql(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+          "INSERT INTO persons SELECT 'later' || i, NULL, '1990-01-01' FROM n;"
+          "DELETE FROM persons WHERE rowid <= 3; VACUUM;");
+  auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 5u);
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE xm LIKE 'real%' OR xm LIKE 'later%'")[0], "107");
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "107");
+}
+
+TEST_F(SqlitePlantTest, UnplantLeavesARowItCannotTellFromARealOne) {
+  const auto db = dir_ / "people.db";
+  sql(db, kRowidTable);
+  // Only a name and a birth date: nothing of its own to find a canary row by but its rowid.
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 5));
+  sql(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+          "INSERT INTO persons SELECT 'later' || i, NULL, '1990-01-01' FROM n;"
+          "DELETE FROM persons WHERE rowid <= 3; VACUUM;");
+  auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 0u);
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE xm LIKE 'real%' OR xm LIKE 'later%'")[0], "107");
+}
+
+TEST_F(SqlitePlantTest, KeyAndUniqueColumnsGetNewValuesShapedLikeTheirNeighbours) {
+  const auto db = dir_ / "people.db";
+  // A text primary key numbered in sequence, a dense unique number, a unique UUID (version 4
+  // at the same place in every neighbour).
+  sql(db, "CREATE TABLE persons (pid TEXT PRIMARY KEY, emp_no INTEGER NOT NULL UNIQUE, uid TEXT UNIQUE, xm TEXT, "
+          "sfzh TEXT, csrq TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
+          "INSERT INTO persons SELECT printf('P%06d', i), i, lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || "
+          "'-4' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))), "
+          "'x' || i, NULL, '1990-01-01' FROM n;");
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 600, {{"sfzh", "id_number"}});
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(column(db, "SELECT count(*), count(DISTINCT pid), count(DISTINCT emp_no), count(DISTINCT uid) FROM "
+                       "persons WHERE pid IS NOT NULL AND uid IS NOT NULL AND pid GLOB 'P[0-9][0-9][0-9][0-9][0-9][0-9]' "
+                       "AND substr(uid, 15, 1) = '4' AND length(uid) = 36 AND substr(uid, 9, 1) = '-'")[0],
+            "1100");
+  // Past the neighbours' numbers, not far past: the free numbers of a sequence are after it.
+  const auto largest = column(db, "SELECT max(emp_no) FROM persons WHERE sfzh IS NOT NULL");
+  EXPECT_GT(std::stoll(largest[0]), 500);
+  EXPECT_LT(std::stoll(largest[0]), 500 * 200);
+}
+
+TEST_F(SqlitePlantTest, CompositeKeyOfATableWithoutRowid) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (pid TEXT NOT NULL, region INTEGER NOT NULL, xm TEXT, sfzh TEXT, csrq TEXT, "
+          "PRIMARY KEY (pid, region)) WITHOUT ROWID;"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+          "INSERT INTO persons SELECT printf('P%06d', i), 1 + i % 5, 'x' || i, NULL, '1990-01-01' FROM n;");
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 300, {{"sfzh", "id_number"}}));
+  // The key part drawn unique is the one that repeats least (pid), not the region.
+  EXPECT_EQ(column(db, "SELECT count(DISTINCT pid), max(region) FROM persons")[0], "500");
+  EXPECT_EQ(column(db, "SELECT max(region) FROM persons")[0], "5");
+  auto canaries = reg_->list_canaries({.copy = "prod-db"});
+  ASSERT_TRUE(canaries);
+  std::vector<std::int64_t> ids;
+  for (const auto& c : *canaries) ids.push_back(c.id);
+  auto placements = reg_->placements_of(ids);
+  ASSERT_TRUE(placements);
+  EXPECT_EQ(placements->at(0).row_key.rfind("pid=P", 0), 0u) << placements->at(0).row_key;
+  auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 300u);
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE xm LIKE 'x%'")[0], "200");
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "200");
+}
+
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
   auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
   ASSERT_TRUE(n);

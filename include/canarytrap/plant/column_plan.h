@@ -11,6 +11,7 @@
 //   TableRow row = plan->fill(person, rng);
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,13 @@ struct ColumnProfile {
   int min_year = 0, max_year = 0;  // the years those dates span
   std::vector<std::string> value_set;  // low-cardinality columns: the values, with repeats as weights
   std::vector<std::string> examples;   // a few values to copy for free text
+  // The numbers the values end with ("P000017" -> 17, "1001" -> 1001) span [first, last];
+  // padded: written with leading zeros. For values of unique columns numbered in sequence.
+  std::uint64_t first_number = 0, last_number = 0;
+  bool numbers_padded = false;
+  // Values all of one length (16 or more seen): the positions where they show at most 4
+  // characters (a UUID's version and variant), kept when such values are drawn anew.
+  std::vector<bool> steady_positions;
   bool empty_table = false;
 
   static ColumnProfile build(const std::vector<Cell>& cells);
@@ -52,6 +60,14 @@ struct MappingPlan {
 
   // One canary row for `person`, cells in column order.
   TableRow fill(const Person& person, FastRng& rng) const;
+  // Whether column `i` is profiled and must hold a value no other row holds (a UNIQUE or
+  // primary key column, or the part of a composite primary key chosen to keep it unique):
+  // the planter checks those cells against the target and draws clashing ones again.
+  bool unique_cell(std::size_t i) const;
+  // A value for such a column shaped like its neighbours' ("P000017" -> "P000342", a UUID ->
+  // another UUID, 1..800 -> 1..901); each later `round` of clashes reaches twice as far past
+  // the largest neighbour (a dense sequence's free numbers lie past its end).
+  Cell draw_unique(std::size_t i, FastRng& rng, int round) const;
   // Whether any column carries the person's e-mail (the smtp trigger) or photo URL.
   bool has_field(PersonField f) const;
 };

@@ -52,6 +52,13 @@ struct ColumnInfo {
 using Cell = std::optional<std::string>;  // nullopt = NULL
 using TableRow = std::vector<Cell>;       // one cell per column, in column order
 
+// A canary row a plant put into a target: the key it got, and the values that only it holds
+// (its e-mail address, photo URL, ID, SSN or card number; no real row holds them).
+struct PlantedRow {
+  std::string key;
+  std::vector<std::string> values;
+};
+
 struct TableSample {
   std::vector<ColumnInfo> columns;
   std::vector<TableRow> rows;  // up to the number asked for
@@ -70,9 +77,12 @@ class Target {
   // Which of `values` the table already holds in column `column` (an index into the
   // described columns): a canary must never repeat a real person's ID or phone number.
   virtual Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) = 0;
-  // Removes the rows whose key is listed, or (files) whose cells equal one of `values`.
+  // Removes planted rows: a row goes only if one of its cells equals one of the planted rows'
+  // values, found at its key first and else by one pass over the table (keys move: VACUUM
+  // renumbers rowids, an UPDATE moves a PostgreSQL ctid); a planted row without values goes
+  // by its key only where that key is the table's primary key. Files go by values alone.
   // Visible only after commit(). Returns how many rows went.
-  virtual Result<std::size_t> remove(const std::vector<std::string>& keys, const std::vector<std::string>& values) = 0;
+  virtual Result<std::size_t> remove(const std::vector<PlantedRow>& rows) = 0;
   virtual Status commit() = 0;
   virtual void rollback() = 0;
 };

@@ -110,8 +110,9 @@ struct PlacementRow {
   std::string row_key;
   TimePoint planted_at;
   std::optional<TimePoint> retired_at;
-  // The canary's trigger values and exact-match fingerprints (ID, e-mail, SSN, card): what
-  // finds its row in a file, where row numbers shift as rows come and go.
+  // The canary's trigger values and exact-match fingerprints (ID, e-mail, SSN, card, phone
+  // as digits): what finds its row in a file, where row numbers shift as rows come and go,
+  // and tells it from a real row in a database, where a rowid can change.
   std::vector<std::string> values;
 };
 
