@@ -160,15 +160,13 @@ class SqlDumpTarget final : public FileTarget {
   }
 
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
-    std::vector<std::string> found;
+    const std::unordered_set<std::string> wanted(values.begin(), values.end());
+    std::unordered_set<std::string> found;
     for (std::size_t i = 0; i < spans_.size(); ++i) {
       const TableRow cells = cells_at(i);
-      if (column < cells.size() && cells[column] &&
-          std::find(values.begin(), values.end(), *cells[column]) != values.end()) {
-        found.push_back(*cells[column]);
-      }
+      if (column < cells.size() && cells[column] && wanted.contains(*cells[column])) found.insert(*cells[column]);
     }
-    return found;
+    return std::vector<std::string>(found.begin(), found.end());
   }
 
   // FileTarget's record hooks are not used: this target splices into the dump itself.
@@ -278,14 +276,17 @@ class SqlDumpTarget final : public FileTarget {
     };
     if (!primary_key_line_.empty()) {
       const auto pk = key_columns(primary_key_line_);
-      for (auto& c : columns_) c.primary_key = c.primary_key || (pk.size() == 1 && pk[0] == c.name);
+      for (auto& c : columns_) c.primary_key = c.primary_key || std::find(pk.begin(), pk.end(), c.name) != pk.end();
     }
     for (const auto& u : unique_lines_) {
       const auto cols = key_columns(u);
       for (auto& c : columns_) c.unique = c.unique || (cols.size() == 1 && cols[0] == c.name);
     }
+    // A one-column key is unique (an integer one numbered past the dump's largest); a
+    // composite one is kept unique through one of its columns (plan_columns).
+    const auto key_count = std::count_if(columns_.begin(), columns_.end(), [](const ColumnInfo& c) { return c.primary_key; });
     for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (columns_[i].primary_key) {
+      if (columns_[i].primary_key && key_count == 1) {
         columns_[i].unique = true;
         if (columns_[i].integer) pk_ = i;
       }

@@ -292,6 +292,33 @@ TEST_F(DumpPlantTest, MysqldumpRestoresWithTheCanaries) {
   EXPECT_EQ(read_file(file), original);
 }
 
+TEST_F(DumpPlantTest, CompositeKeysRestoreFromBothDumps) {
+  // pg_dump puts the key in an ALTER TABLE after the data; mysqldump inside CREATE TABLE.
+  pg_query("DROP TABLE IF EXISTS pg_dump_pk2; CREATE TABLE pg_dump_pk2 (pid TEXT, region INT, xm TEXT, sfzh CHAR(18), "
+           "csrq DATE, PRIMARY KEY (pid, region)); INSERT INTO pg_dump_pk2" + std::string(kCompositeKeyRows));
+  const auto pg_file = dir_ / "pk2.sql";
+  run_ok(pg_tool("pg_dump") + " '" + pg() + "' -t pg_dump_pk2 -f '" + pg_file.string() + "'");
+  auto r = plant_into(pg_file.string(), "pg_dump_pk2", "pg-dump", 40, {{"sfzh", "id_number"}});
+  ASSERT_TRUE(r) << r.status().message();
+  pg_query("DROP TABLE pg_dump_pk2");
+  run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + pg_file.string() + "'");
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_dump_pk2")), "70");
+  EXPECT_EQ(first(pg_query("SELECT max(region) FROM pg_dump_pk2")), "5");
+
+  mysql_query("DROP TABLE IF EXISTS my_dump_pk2; CREATE TABLE my_dump_pk2 (pid VARCHAR(10) NOT NULL, region INT NOT "
+              "NULL, xm VARCHAR(20), sfzh CHAR(18), csrq DATE, PRIMARY KEY (pid, region)) ENGINE=InnoDB DEFAULT "
+              "CHARSET=utf8mb4; INSERT INTO my_dump_pk2 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+              "FROM n WHERE i < 30) SELECT concat('P', lpad(i, 6, '0')), 1 + i % 5, concat('x', i), NULL, "
+              "'1990-01-01' FROM n");
+  const auto my_file = dir_ / "my_pk2.sql";
+  run_ok("mysqldump" + mysql_flags() + "my_dump_pk2 > '" + my_file.string() + "'");
+  auto m = plant_into(my_file.string(), "my_dump_pk2", "mysqldump", 40, {{"sfzh", "id_number"}});
+  ASSERT_TRUE(m) << m.status().message();
+  mysql_query("DROP TABLE my_dump_pk2");
+  run_ok("mariadb" + mysql_flags() + " < '" + my_file.string() + "'");
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_dump_pk2")), "70");
+}
+
 TEST_F(DumpPlantTest, DumpWithoutTheTableIsOneClearError) {
   const auto file = dir_ / "other.sql";
   write_file(file, "CREATE TABLE other (a int);\nINSERT INTO other VALUES (1);\n");
