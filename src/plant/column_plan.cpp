@@ -27,11 +27,15 @@ std::string normalize_column_name(std::string_view name) {
   return out;
 }
 
-const std::map<std::string, PersonField>& synonyms() {
-  static const std::map<std::string, PersonField> table = [] {
-    std::map<std::string, PersonField> t;
+// The field a column name maps to; nullopt for an age column (kAgeField in the data file).
+using Synonym = std::optional<PersonField>;
+constexpr std::string_view kAgeField = "age";
+
+const std::map<std::string, Synonym>& synonyms() {
+  static const std::map<std::string, Synonym> table = [] {
+    std::map<std::string, Synonym> t;
     for (const auto& row : fake::parse_tsv(data::plant_column_synonyms_tsv)) {
-      const PersonField field = *parse_person_field(row[0]);
+      const Synonym field = row[0] == kAgeField ? Synonym() : Synonym(*parse_person_field(row[0]));
       std::string_view names = row[1];
       while (!names.empty()) {
         const auto comma = names.find(',');
@@ -218,6 +222,7 @@ std::string ColumnProfile::describe() const {
 std::string ColumnPlan::describe() const {
   switch (kind) {
     case Kind::kDatabaseAssigned: return "assigned by the database";
+    case Kind::kAge: return "<- age (from birth_date, on the plant's date)";
     case Kind::kField: {
       std::string d = "<- " + std::string(field_name(field));
       if (!profile.date_format.empty() && field == PersonField::kBirthDate) d += " as " + profile.date_format;
@@ -364,6 +369,12 @@ TableRow MappingPlan::fill(const Person& person, FastRng& rng) const {
     switch (c.kind) {
       case ColumnPlan::Kind::kDatabaseAssigned: row.emplace_back(); break;
       case ColumnPlan::Kind::kField: row.push_back(fill_field(c, person)); break;
+      case ColumnPlan::Kind::kAge: {
+        const bool birthday_to_come = today_month < person.birth_month ||
+                                      (today_month == person.birth_month && today_day < person.birth_day);
+        row.push_back(std::to_string(today_year - person.birth_year - (birthday_to_come ? 1 : 0)));
+        break;
+      }
       case ColumnPlan::Kind::kProfiled: row.push_back(unique_cell(i) ? draw_unique(i, rng, 0) : fill_profiled(c, rng)); break;
     }
   }
@@ -446,13 +457,14 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
       for (const auto& c : sample.columns) names += (names.empty() ? "" : ", ") + c.name;
       return Status::InvalidArgument("--map: no column '" + column + "' (columns: " + names + ")");
     }
-    if (field != "-") {
+    if (field != "-" && field != kAgeField) {
       auto f = parse_person_field(field);
       if (!f) return f.status().WithContext("--map " + column);
     }
   }
   const auto& fields = locale_fields(locale);
   std::set<PersonField> used;
+  bool used_age = false;
   for (std::size_t i = 0; i < sample.columns.size(); ++i) {
     ColumnPlan c;
     c.column = sample.columns[i];
@@ -460,16 +472,25 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
     for (const auto& row : sample.rows) cells.push_back(i < row.size() ? row[i] : Cell());
     c.profile = ColumnProfile::build(cells);
     std::optional<PersonField> field;
+    bool age = false;
     if (auto o = overrides.find(c.column.name); o != overrides.end()) {
-      if (o->second != "-") field = *parse_person_field(o->second);  // "-": profile it, map nothing
+      age = o->second == kAgeField;
+      if (o->second != "-" && !age) field = *parse_person_field(o->second);  // "-": profile it, map nothing
     } else if (auto s = synonyms().find(normalize_column_name(c.column.name)); s != synonyms().end()) {
-      // Only fields this locale fills, and each field once (the first column wins).
-      if (std::find(fields.begin(), fields.end(), s->second) != fields.end() && !used.contains(s->second)) {
-        field = s->second;
+      if (!s->second) {
+        age = !used_age;
+        used_age = true;
+      } else if (std::find(fields.begin(), fields.end(), *s->second) != fields.end() && !used.contains(*s->second)) {
+        // Only fields this locale fills, and each field once (the first column wins).
+        field = *s->second;
       }
     }
     if (c.column.database_assigned) {
       c.kind = ColumnPlan::Kind::kDatabaseAssigned;
+    } else if (age) {
+      // A column its neighbours leave empty stays empty (as for fields).
+      const bool mostly_empty = !c.profile.empty_table && c.profile.null_rate >= 0.9;
+      c.kind = mostly_empty && !overrides.contains(c.column.name) ? ColumnPlan::Kind::kProfiled : ColumnPlan::Kind::kAge;
     } else if (field) {
       if (std::find(fields.begin(), fields.end(), *field) == fields.end()) {
         return Status::InvalidArgument("--map " + c.column.name + "=" + std::string(field_name(*field)) +

@@ -143,6 +143,12 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   if (!sample) return sample.status();
   auto plan = plan_columns(*sample, req.locale, req.maps);
   if (!plan) return plan.status();
+  {
+    const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(clock.now())};
+    plan->today_year = static_cast<int>(today.year());
+    plan->today_month = static_cast<int>(static_cast<unsigned>(today.month()));
+    plan->today_day = static_cast<int>(static_cast<unsigned>(today.day()));
+  }
   if (!carries_a_canary_value(*plan)) {
     return Status::InvalidArgument("no column of " + uri->redacted +
                                    " maps to a canary value (email, photo_url, id_number, phone, ssn, card_number, or "

@@ -341,6 +341,17 @@ TEST_F(SqlitePlantTest, CompositeKeyOfATableWithoutRowid) {
   EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "200");
 }
 
+TEST_F(SqlitePlantTest, AnAgeColumnAgreesWithTheBirthDate) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, nl INTEGER, csrq TEXT, sfzh TEXT);"
+          "INSERT INTO persons (xm, nl, csrq, sfzh) VALUES ('a', 36, '1990-01-01', 'x1'), ('b', 46, '1980-05-05', 'x2');");
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 300));
+  // Whole years from the birth date to the plant's date (the fixed clock's: 2026-11-24).
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 2 AND nl = (CAST(strftime('%Y%m%d', "
+                       "1795548183, 'unixepoch') AS INTEGER) - CAST(strftime('%Y%m%d', csrq) AS INTEGER)) / 10000")[0],
+            "300");
+}
+
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
   auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
   ASSERT_TRUE(n);

@@ -46,7 +46,9 @@ struct ColumnProfile {
 };
 
 struct ColumnPlan {
-  enum class Kind { kField, kProfiled, kDatabaseAssigned };
+  // kAge: the person's age in whole years on the plant's date, from the birth date (an age
+  // column filled from its neighbours would contradict the birth date beside it).
+  enum class Kind { kField, kProfiled, kDatabaseAssigned, kAge };
   ColumnInfo column;
   Kind kind = Kind::kProfiled;
   PersonField field = PersonField::kName;
@@ -57,6 +59,7 @@ struct ColumnPlan {
 
 struct MappingPlan {
   std::vector<ColumnPlan> columns;
+  int today_year = 1970, today_month = 1, today_day = 1;  // the plant's date (UTC), for ages
 
   // One canary row for `person`, cells in column order.
   TableRow fill(const Person& person, FastRng& rng) const;
@@ -72,7 +75,7 @@ struct MappingPlan {
   bool has_field(PersonField f) const;
 };
 
-// `overrides` maps column name to field name. Fails (one line, naming the column) on an
+// `overrides` maps column name to field name ("age" too). Fails (one line, naming the column) on an
 // unknown column or field, or a column that cannot hold its field (too short, integer).
 Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
                                  const std::map<std::string, std::string>& overrides);
