@@ -52,11 +52,14 @@ const std::map<std::string, Synonym>& synonyms() {
 // ---- dates ----
 
 struct DateShape {
-  const char* format;  // strftime-like, only %Y %m %d and literal characters
+  const char* format;  // strftime-like, only %Y %m %d %H %M %S and literal characters
   std::size_t length;
 };
-constexpr DateShape kDateShapes[] = {{"%Y-%m-%d", 10}, {"%Y/%m/%d", 10}, {"%Y.%m.%d", 10}, {"%Y%m%d", 8},
-                                     {"%m/%d/%Y", 10}, {"%d/%m/%Y", 10}, {"%Y-%m-%d 00:00:00", 19}};
+// The first shape every value has wins: midnight before any time of day.
+constexpr DateShape kDateShapes[] = {{"%Y-%m-%d", 10},          {"%Y/%m/%d", 10},          {"%Y.%m.%d", 10},
+                                     {"%Y%m%d", 8},             {"%m/%d/%Y", 10},          {"%d/%m/%Y", 10},
+                                     {"%Y-%m-%d 00:00:00", 19}, {"%Y-%m-%d %H:%M:%S", 19}, {"%Y/%m/%d %H:%M:%S", 19},
+                                     {"%Y-%m-%dT%H:%M:%S", 19}};
 
 bool matches_date(std::string_view v, const DateShape& shape) {
   if (v.size() != shape.length) return false;
@@ -73,6 +76,7 @@ bool matches_date(std::string_view v, const DateShape& shape) {
       }
       if (*f == 'm') month = value;
       if (*f == 'd') day = value;
+      if ((*f == 'H' && value > 23) || ((*f == 'M' || *f == 'S') && value > 59)) return false;
     } else {
       if (i >= v.size() || v[i] != *f) return false;
       ++i;
@@ -81,7 +85,8 @@ bool matches_date(std::string_view v, const DateShape& shape) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-std::string format_date(const char* format, int y, int m, int d) {
+// `time`: seconds into the day, for %H %M %S.
+std::string format_date(const char* format, int y, int m, int d, int time = 0) {
   std::string out;
   char buf[8];
   for (const char* f = format; *f; ++f) {
@@ -90,7 +95,8 @@ std::string format_date(const char* format, int y, int m, int d) {
       if (*f == 'Y') {
         std::snprintf(buf, sizeof buf, "%04d", y);
       } else {
-        std::snprintf(buf, sizeof buf, "%02d", *f == 'm' ? m : d);
+        const int v = *f == 'm' ? m : *f == 'd' ? d : *f == 'H' ? time / 3600 : *f == 'M' ? time / 60 % 60 : time % 60;
+        std::snprintf(buf, sizeof buf, "%02d", v);
       }
       out += buf;
     } else {
@@ -340,7 +346,8 @@ Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
   }
   if (!p.value_set.empty() && !col.unique) return p.value_set[rng.uniform(static_cast<std::uint32_t>(p.value_set.size()))];
   if (!p.date_format.empty()) {
-    return format_date(p.date_format.c_str(), rng.between(p.min_year, p.max_year), rng.between(1, 12), rng.between(1, 28));
+    return format_date(p.date_format.c_str(), rng.between(p.min_year, p.max_year), rng.between(1, 12), rng.between(1, 28),
+                       rng.between(0, 86'399));
   }
   if (p.digits && p.max_length > 0) {
     const int len = rng.between(static_cast<int>(std::max<std::size_t>(p.min_length, 1)), static_cast<int>(std::min<std::size_t>(p.max_length, 18)));

@@ -352,6 +352,20 @@ TEST_F(SqlitePlantTest, AnAgeColumnAgreesWithTheBirthDate) {
             "300");
 }
 
+TEST_F(SqlitePlantTest, DateTimesAreDrawnNotCopiedFromNeighbours) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, csrq TEXT, sfzh TEXT, created TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+          "INSERT INTO persons (xm, csrq, sfzh, created) SELECT 'x' || i, '1990-01-01', 'x' || i, "
+          "datetime(1609459200 + i * 987654, 'unixepoch') FROM n;");
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 200));
+  // Each a date and time of the neighbours' years, in their form, and no copy of theirs.
+  EXPECT_EQ(column(db, "SELECT count(DISTINCT created) FROM persons WHERE id > 100 AND created = datetime(created) "
+                       "AND created BETWEEN '2021-01-01' AND '2024-12-31 23:59:59' AND created NOT IN "
+                       "(SELECT created FROM persons WHERE id <= 100)")[0],
+            "200");
+}
+
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
   auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
   ASSERT_TRUE(n);
