@@ -421,6 +421,19 @@ Cell MappingPlan::draw_unique(std::size_t i, FastRng& rng, int round) const {
 
 namespace {
 
+// A file declares no keys: a column of one at least 20 rows show, each value different and
+// holding a digit (1001, "C-00017", a UUID or ObjectId), is one, and canary rows get values
+// of their own there (a copy of a neighbour's customer id would be two people with one id).
+bool looks_like_a_key(const std::vector<Cell>& cells) {
+  if (cells.size() < 20) return false;
+  std::set<std::string_view> seen;
+  for (const Cell& c : cells) {
+    if (!c || c->empty() || c->size() > 40 || !seen.insert(*c).second) return false;
+    if (std::none_of(c->begin(), c->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) return false;
+  }
+  return true;
+}
+
 // A composite primary key, (pid, region) say, is kept unique through one of its columns: the
 // profiled one whose neighbours repeat it least is drawn unique on its own. Not needed when
 // a column of the key is unique already, or holds the person's ID, phone, SSN, card or
@@ -478,6 +491,7 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
     std::vector<Cell> cells;
     for (const auto& row : sample.rows) cells.push_back(i < row.size() ? row[i] : Cell());
     c.profile = ColumnProfile::build(cells);
+    if (c.column.declared_type.empty() && !c.column.unique) c.column.unique = looks_like_a_key(cells);
     std::optional<PersonField> field;
     bool age = false;
     if (auto o = overrides.find(c.column.name); o != overrides.end()) {

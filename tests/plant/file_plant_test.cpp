@@ -32,6 +32,37 @@ std::string csv_rows(int n, const std::string& sep, bool quote_all) {
   return out;
 }
 
+TEST_F(FilePlantTest, AColumnOfDistinctIdsGetsNewIds) {
+  const auto file = dir_ / "export.csv";
+  std::string original = "customer_id,ref,name,mobile,email,tier\n";
+  for (int i = 1; i <= 300; ++i) {
+    char ref[16];
+    std::snprintf(ref, sizeof ref, "C-%05d", i);
+    original += std::to_string(1000 + i) + "," + ref + ",name" + std::to_string(i) + ",1380000" + std::to_string(1000 + i) +
+                ",user" + std::to_string(i) + "@x.cn," + (i % 3 ? "gold" : "silver") + "\n";
+  }
+  write_file(file, original);
+  auto r = plant_into("file:" + file.string(), "", "vendor-acme-export", 100);
+  ASSERT_TRUE(r) << r.status().message();
+  std::set<std::string> ids, refs;
+  int canaries = 0;
+  for (const auto& line : lines_of(read_file(file))) {
+    if (line.rfind("customer_id", 0) == 0) continue;
+    const auto c1 = line.find(','), c2 = line.find(',', c1 + 1);
+    ids.insert(line.substr(0, c1));
+    refs.insert(line.substr(c1 + 1, c2 - c1 - 1));
+    if (line.find("@mail.example.net") == std::string::npos) continue;
+    ++canaries;
+    // In the neighbours' form: digits; "C-" and five digits.
+    EXPECT_EQ(line.substr(0, c1).find_first_not_of("0123456789"), std::string::npos) << line;
+    EXPECT_EQ(c2 - c1 - 1, 7u) << line;
+    EXPECT_EQ(line.substr(c1 + 1, 2), "C-") << line;
+  }
+  EXPECT_EQ(canaries, 100);
+  EXPECT_EQ(ids.size(), 400u);
+  EXPECT_EQ(refs.size(), 400u);
+}
+
 TEST_F(FilePlantTest, CsvKeepsHeaderAndInterleavesRows) {
   const auto file = dir_ / "export.csv";
   const std::string original = "name,id_card,mobile,email,tier\n" + csv_rows(400, ",", false);
