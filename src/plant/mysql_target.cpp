@@ -187,7 +187,6 @@ class MysqlTarget final : public Target {
       auto d = describe(0);
       if (!d) return d.status();
     }
-    if (primary_key_.empty()) return Status::Unsupported(where_ + ": table '" + table_ + "' has no primary key to remove rows by");
     CT_RETURN_IF_ERROR(begin());
     std::unordered_set<std::string> values;
     for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
@@ -229,10 +228,18 @@ class MysqlTarget final : public Target {
     std::vector<std::string> matches;  // "`a` = 'x' AND `b` = 'y'"
     while (MYSQL_ROW row = mysql_fetch_row(rows.get())) {
       const unsigned long* lengths = mysql_fetch_lengths(rows.get());
-      if (!holds_value(row, lengths, mysql_num_fields(rows.get()), key_count)) continue;
+      const unsigned fields = mysql_num_fields(rows.get());
+      if (!holds_value(row, lengths, fields, key_count)) continue;
       std::string m;
       for (unsigned k = 0; k < key_count; ++k) {
         m += (k ? " AND " : "") + quote_ident_mysql(primary_key_[k]) + " = " + literal(std::string_view(row[k], lengths[k]));
+      }
+      // No primary key: the row is named by the cell holding the value, which no other row
+      // holds (LIMIT 1 all the same).
+      for (unsigned c = 0; m.empty() && c < fields && c < columns_.size(); ++c) {
+        if (row[c] && values.contains(std::string(row[c], lengths[c]))) {
+          m = quote_ident_mysql(columns_[c].name) + " = " + literal(std::string_view(row[c], lengths[c])) + " LIMIT 1";
+        }
       }
       matches.push_back(std::move(m));
     }

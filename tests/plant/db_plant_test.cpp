@@ -174,6 +174,14 @@ TEST_F(DbPlantTest, MariadbCompositeKeyUnplantsOnlyCanaries) {
   EXPECT_EQ(r->rows_removed, 20u);
   EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_pk2 WHERE xm LIKE 'x%'")), "30");
   EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_pk2")), "30");
+
+  // No primary key at all: the rows are found by their values.
+  mysql_query("DROP TABLE IF EXISTS my_persons_nopk; CREATE TABLE my_persons_nopk AS SELECT * FROM my_persons_pk2");
+  ASSERT_TRUE(plant_into(my(), "my_persons_nopk", "backup", 10, {{"sfzh", "id_number"}}));
+  auto nopk = unplant(*reg_, my(), "backup", std::nullopt, clock_);
+  ASSERT_TRUE(nopk) << nopk.status().message();
+  EXPECT_EQ(nopk->rows_removed, 10u);
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_nopk")), "30");
 }
 
 TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
