@@ -265,15 +265,18 @@ constexpr const char* kRowidTable =
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
     "INSERT INTO persons SELECT 'real' || i, NULL, '1990-01-01' FROM n;";
 
+// Rows added after the plant, rows deleted before it, and VACUUM: the canaries' rowids now
+// belong to real rows.
+constexpr const char* kLaterRowsAndVacuum =
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+    "INSERT INTO persons SELECT 'later' || i, NULL, '1990-01-01' FROM n;"
+    "DELETE FROM persons WHERE rowid <= 3; VACUUM;";
+
 TEST_F(SqlitePlantTest, UnplantAfterVacuumRemovesTheCanariesAndNoRealRow) {
   const auto db = dir_ / "people.db";
   sql(db, kRowidTable);
   ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 5, {{"sfzh", "id_number"}}));
-  // Rows added after the plant, rows deleted before it, and VACUUM: the canaries' rowids
-  // now belong to real rows.
-  sql(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
-          "INSERT INTO persons SELECT 'later' || i, NULL, '1990-01-01' FROM n;"
-          "DELETE FROM persons WHERE rowid <= 3; VACUUM;");
+  sql(db, kLaterRowsAndVacuum);
   auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_EQ(r->rows_removed, 5u);
@@ -286,9 +289,7 @@ TEST_F(SqlitePlantTest, UnplantLeavesARowItCannotTellFromARealOne) {
   sql(db, kRowidTable);
   // Only a name and a birth date: nothing of its own to find a canary row by but its rowid.
   ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 5));
-  sql(db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
-          "INSERT INTO persons SELECT 'later' || i, NULL, '1990-01-01' FROM n;"
-          "DELETE FROM persons WHERE rowid <= 3; VACUUM;");
+  sql(db, kLaterRowsAndVacuum);
   auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_EQ(r->rows_removed, 0u);
