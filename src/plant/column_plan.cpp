@@ -182,11 +182,11 @@ ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
   for (const Cell& c : cells) {
     if (!c || c->empty()) continue;
     if (p.examples.size() < 50) p.examples.push_back(*c);
+    const auto n = trailing_number(*c);
+    if (!n) continue;
+    p.first_number = numbered ? std::min(p.first_number, *n) : *n;
+    p.last_number = numbered ? std::max(p.last_number, *n) : *n;
     const auto [s, t] = last_digit_run(*c);
-    if (s == t || t - s > 18) continue;
-    const std::uint64_t n = std::stoull(c->substr(s, t - s));
-    p.first_number = numbered ? std::min(p.first_number, n) : n;
-    p.last_number = numbered ? std::max(p.last_number, n) : n;
     p.numbers_padded = p.numbers_padded || (t - s > 1 && (*c)[s] == '0');
     numbered = true;
   }
@@ -310,19 +310,20 @@ std::string redraw_characters(std::string_view v, const ColumnProfile& profile, 
   return out;
 }
 
-// A number for the last digit run of `example`: the sample's numbers span [lo, hi]; the
-// number is drawn from [lo, hi + (hi - lo) / 8 + 1] at first, then, round after round, from
-// what the round before did not reach, twice as far past hi: written as wide as the run was
-// when the neighbours pad theirs with zeros.
+// A number for the last digit run of `example`: the neighbours' numbers span [lo, hi]; the
+// number is drawn from [lo, hi + as many as the plant wants] at first, then, round after
+// round, from what the round before did not reach, twice as far past hi: written as wide as
+// the run was when the neighbours pad theirs with zeros.
 std::string renumber(std::string_view example, const ColumnProfile& profile, FastRng& rng, int round) {
   const auto [start, end] = last_digit_run(example);
   const std::size_t width = end - start;
   const std::uint64_t lo = profile.first_number, hi = profile.last_number;
   const bool padded = profile.numbers_padded;
   constexpr std::uint64_t kLargest = 999'999'999'999'999'999;  // 18 digits
-  // How far past the largest round `r` reaches: an eighth of the range, doubled each round.
+  // How far past the largest round `r` reaches: as many numbers as the plant wants (or an
+  // eighth of the range), doubled each round.
   const auto reach = [&](int r) {
-    std::uint64_t past = (hi - lo) / 8 + 1;
+    std::uint64_t past = std::max<std::uint64_t>(1, profile.numbers_wanted != 0 ? profile.numbers_wanted : (hi - lo) / 8 + 1);
     for (int k = 0; k < r && past < kLargest; ++k) past = std::min(kLargest, past * 2);
     return std::min(hi + past, kLargest);
   };
@@ -465,6 +466,12 @@ void choose_key_part(MappingPlan& plan) {
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> trailing_number(std::string_view v) {
+  const auto [start, end] = last_digit_run(v);
+  if (start == end || end - start > 18) return std::nullopt;
+  return std::stoull(std::string(v.substr(start, end - start)));
+}
 
 Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
                                  const std::map<std::string, std::string>& overrides) {

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "canarytrap/core/files.h"
+#include "targets.h"
 
 namespace canarytrap::plant {
 
@@ -98,6 +99,15 @@ Result<std::vector<std::string>> FileTarget::existing(std::size_t column, const 
     if (column < cells.size() && cells[column] && wanted.contains(*cells[column])) found.insert(*cells[column]);
   }
   return std::vector<std::string>(found.begin(), found.end());
+}
+
+Result<std::optional<std::string>> FileTarget::largest(std::size_t column) {
+  std::vector<Cell> cells;
+  for (std::string_view r : records_) {
+    TableRow row = cells_of(r);
+    if (column < row.size()) cells.push_back(std::move(row[column]));
+  }
+  return value_ending_with_largest_number(cells);
 }
 
 Status FileTarget::commit() {

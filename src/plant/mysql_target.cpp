@@ -182,6 +182,15 @@ class MysqlTarget final : public Target {
     return found;
   }
 
+  Result<std::optional<std::string>> largest(std::size_t column) override {
+    auto r = query("SELECT CAST(max(" + quote_ident_mysql(columns_.at(column).name) + ") AS CHAR) FROM " +
+                   quote_ident_mysql(table_));
+    if (!r) return r.status();
+    MYSQL_ROW row = mysql_fetch_row(r->get());
+    if (row == nullptr || row[0] == nullptr) return std::optional<std::string>();
+    return std::optional<std::string>(row[0]);
+  }
+
   Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);

@@ -1,5 +1,6 @@
 #include "canarytrap/plant/planter.h"
 
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -89,6 +90,22 @@ Status check_fits(const MappingPlan& plan, const TableRow& row) {
   return Status::Ok();
 }
 
+// Codes numbered in sequence continue past the table's largest, not the sample's (the
+// first rows of a table): its largest value's last number, where it ends with one; and as
+// many numbers are wanted past it as rows are planted.
+Status learn_largest_numbers(MappingPlan& plan, Target& target, std::int64_t count) {
+  for (std::size_t c = 0; c < plan.columns.size(); ++c) {
+    if (!plan.unique_cell(c)) continue;
+    ColumnProfile& profile = plan.columns[c].profile;
+    profile.numbers_wanted = static_cast<std::uint64_t>(count);
+    auto largest = target.largest(c);
+    if (!largest) return largest.status();
+    if (!*largest) continue;
+    if (const auto n = trailing_number(**largest)) profile.last_number = std::max(profile.last_number, *n);
+  }
+  return Status::Ok();
+}
+
 // The cells of unique profiled columns (a code, a UUID, a composite key's part) in rows
 // [from, end): none may equal another planted row's or one of the target's. Clashing cells
 // are drawn again, from wider ranges each round; `taken` holds the plant's values so far.
@@ -149,6 +166,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     plan->today_month = static_cast<int>(static_cast<unsigned>(today.month()));
     plan->today_day = static_cast<int>(static_cast<unsigned>(today.day()));
   }
+  CT_RETURN_IF_ERROR(learn_largest_numbers(*plan, **target, req.count));
   if (!carries_a_canary_value(*plan)) {
     return Status::InvalidArgument("no column of " + uri->redacted +
                                    " maps to a canary value (email, photo_url, id_number, phone, ssn, card_number, or "

@@ -143,6 +143,13 @@ class PostgresTarget final : public Target {
     return found;
   }
 
+  Result<std::optional<std::string>> largest(std::size_t column) override {
+    auto r = query("SELECT max(" + quote_ident(columns_.at(column).name) + ")::text FROM " + qualified(), {});
+    if (!r) return r.status();
+    if (PQntuples(r->get()) == 0 || PQgetisnull(r->get(), 0, 0)) return std::optional<std::string>();
+    return std::optional<std::string>(PQgetvalue(r->get(), 0, 0));
+  }
+
   Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);

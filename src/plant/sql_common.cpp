@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "canarytrap/plant/column_plan.h"
 #include "targets.h"
 
 namespace canarytrap::plant {
@@ -40,6 +41,19 @@ std::optional<std::size_t> declared_length(const std::string& type) {
 
 bool fits_int64(std::string_view s) {
   return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::optional<std::string> value_ending_with_largest_number(const std::vector<Cell>& cells) {
+  std::optional<std::string> best;
+  std::uint64_t best_number = 0;
+  for (const Cell& c : cells) {
+    const auto n = c ? trailing_number(*c) : std::nullopt;
+    if (n && (!best || *n > best_number)) {
+      best = *c;
+      best_number = *n;
+    }
+  }
+  return best;
 }
 
 }  // namespace canarytrap::plant

@@ -169,6 +169,15 @@ class SqlDumpTarget final : public FileTarget {
     return std::vector<std::string>(found.begin(), found.end());
   }
 
+  Result<std::optional<std::string>> largest(std::size_t column) override {
+    std::vector<Cell> cells;
+    for (std::size_t i = 0; i < spans_.size(); ++i) {
+      TableRow row = cells_at(i);
+      if (column < row.size()) cells.push_back(std::move(row[column]));
+    }
+    return value_ending_with_largest_number(cells);
+  }
+
   // FileTarget's record hooks are not used: this target splices into the dump itself.
   std::string serialize(const TableRow&) override { return {}; }
   TableRow cells_of(std::string_view) override { return {}; }

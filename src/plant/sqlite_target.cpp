@@ -162,6 +162,16 @@ class SqliteTarget final : public Target {
     return found;
   }
 
+  Result<std::optional<std::string>> largest(std::size_t column) override {
+    auto st = sqlite::Stmt::prepare(db_, "SELECT CAST(max(" + quote_ident(columns_.at(column).name) + ") AS TEXT) FROM " +
+                                             quote_ident(table_));
+    if (!st) return st.status();
+    auto row = st->step();
+    if (!row) return row.status();
+    if (!*row || st->is_null(0)) return std::optional<std::string>();
+    return std::optional<std::string>(st->text(0));
+  }
+
   // Whether SQLite answers `sql` by searching an index rather than scanning the table.
   Result<bool> uses_index(const std::string& sql) {
     auto plan = sqlite::Stmt::prepare(db_, "EXPLAIN QUERY PLAN " + sql);

@@ -19,4 +19,7 @@ std::string quote_ident_mysql(std::string_view name);  // `name`
 std::string upper(std::string s);
 std::optional<std::size_t> declared_length(const std::string& type);  // VARCHAR(20) -> 20
 bool fits_int64(std::string_view s);                                   // digits that fit an int64
+// Of `cells`, the one whose last run of digits (at most 18) is the largest number; nullopt if
+// none has digits. For files, which have no order of their own to ask.
+std::optional<std::string> value_ending_with_largest_number(const std::vector<Cell>& cells);
 }  // namespace canarytrap::plant

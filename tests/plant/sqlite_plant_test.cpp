@@ -318,6 +318,19 @@ TEST_F(SqlitePlantTest, KeyAndUniqueColumnsGetNewValuesShapedLikeTheirNeighbours
   EXPECT_LT(std::stoll(largest[0]), 500 * 200);
 }
 
+TEST_F(SqlitePlantTest, CodesInSequenceContinueRightAfterTheTablesLargest) {
+  const auto db = dir_ / "people.db";
+  // 5,000 rows: the plant's sample (its first 1,000 rows) does not show where they end. 100
+  // canaries take numbers past 5,000, at most four doublings of 100 on.
+  sql(db, "CREATE TABLE persons (pid TEXT PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+          "INSERT INTO persons SELECT printf('P%06d', i), 'x' || i, NULL, '1990-01-01' FROM n;");
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 100, {{"sfzh", "id_number"}}));
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE sfzh IS NOT NULL AND pid > 'P005000' AND pid <= 'P006600' "
+                       "AND pid GLOB 'P[0-9][0-9][0-9][0-9][0-9][0-9]'")[0],
+            "100");
+}
+
 TEST_F(SqlitePlantTest, CompositeKeyOfATableWithoutRowid) {
   const auto db = dir_ / "people.db";
   sql(db, "CREATE TABLE persons (pid TEXT NOT NULL, region INTEGER NOT NULL, xm TEXT, sfzh TEXT, csrq TEXT, "

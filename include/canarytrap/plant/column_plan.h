@@ -36,6 +36,8 @@ struct ColumnProfile {
   // padded: written with leading zeros. For values of unique columns numbered in sequence.
   std::uint64_t first_number = 0, last_number = 0;
   bool numbers_padded = false;
+  // How many new numbers a plant wants past last_number (0: an eighth of the range).
+  std::uint64_t numbers_wanted = 0;
   // Values all of one length (16 or more seen): the positions where they show at most 4
   // characters (a UUID's version and variant), kept when such values are drawn anew.
   std::vector<bool> steady_positions;
@@ -67,13 +69,18 @@ struct MappingPlan {
   // primary key column, or the part of a composite primary key chosen to keep it unique):
   // the planter checks those cells against the target and draws clashing ones again.
   bool unique_cell(std::size_t i) const;
-  // A value for such a column shaped like its neighbours' ("P000017" -> "P000342", a UUID ->
-  // another UUID, 1..800 -> 1..901); each later `round` of clashes reaches twice as far past
-  // the largest neighbour (a dense sequence's free numbers lie past its end).
+  // A value for such a column shaped like its neighbours' ("P000017" -> "P005342", a UUID ->
+  // another UUID): numbers up to the profile's last_number and numbers_wanted past it; each
+  // later `round` of clashes reaches twice as far past it (a dense sequence's free numbers
+  // lie past its end).
   Cell draw_unique(std::size_t i, FastRng& rng, int round) const;
   // Whether any column carries the person's e-mail (the smtp trigger) or photo URL.
   bool has_field(PersonField f) const;
 };
+
+// The number a value ends with, read from its last run of digits ("P000017" -> 17, "C-2021-
+// 00042" -> 42); nullopt without one, or with one of more than 18 digits.
+std::optional<std::uint64_t> trailing_number(std::string_view v);
 
 // `overrides` maps column name to field name ("age" too). Fails (one line, naming the column) on an
 // unknown column or field, or a column that cannot hold its field (too short, integer).

@@ -77,6 +77,10 @@ class Target {
   // Which of `values` the table already holds in column `column` (an index into the
   // described columns): a canary must never repeat a real person's ID or phone number.
   virtual Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) = 0;
+  // The largest value of column `column`: by the database's own order (max(), an index
+  // look-up for a key), in a file the value ending with the largest number; nullopt for an
+  // empty column. Codes numbered in sequence continue past it, not past the sample's largest.
+  virtual Result<std::optional<std::string>> largest(std::size_t column) = 0;
   // Removes planted rows: a row goes only if one of its cells equals one of the planted rows'
   // values, found at its key first and else by one pass over the table (keys move: VACUUM
   // renumbers rowids, an UPDATE moves a PostgreSQL ctid); a planted row without values goes
