@@ -335,6 +335,18 @@ std::string renumber(std::string_view example, const ColumnProfile& profile, Fas
   return std::string(example.substr(0, start)) + digits + std::string(example.substr(end));
 }
 
+// A value where the neighbours teach nothing (an empty table): what the schema demands, a
+// number or 12 letters and digits; each `round` widens the numbers' range.
+std::string schema_value(const ColumnInfo& col, FastRng& rng, int round) {
+  if (col.integer || col.json_number) return std::to_string(1 + below(rng, 1'000'000'000ull << std::min(round, 20)));
+  static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+  std::string v;
+  const std::size_t len = col.max_length ? std::min<std::size_t>(*col.max_length, 12) : 12;
+  for (std::size_t i = 0; i < len; ++i) v += kAlnum[rng.uniform(36)];
+  return v;
+}
+
+// A profiled column's value (unique ones: MappingPlan::draw_unique).
 Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
   const ColumnProfile& p = c.profile;
   const ColumnInfo& col = c.column;
@@ -345,7 +357,7 @@ Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
   if (!col.not_null && p.null_rate > 0 && rng.uniform(1'000'000) < static_cast<std::uint32_t>(p.null_rate * 1e6)) {
     return col.declared_type.empty() && !col.json_number ? Cell("") : Cell();
   }
-  if (!p.value_set.empty() && !col.unique) return p.value_set[rng.uniform(static_cast<std::uint32_t>(p.value_set.size()))];
+  if (!p.value_set.empty()) return p.value_set[rng.uniform(static_cast<std::uint32_t>(p.value_set.size()))];
   if (!p.date_format.empty()) {
     return format_date(p.date_format.c_str(), rng.between(p.min_year, p.max_year), rng.between(1, 12), rng.between(1, 28),
                        rng.between(0, 86'399));
@@ -356,15 +368,10 @@ Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
     while (static_cast<int>(v.size()) < len) v += static_cast<char>('0' + rng.uniform(10));
     return v;
   }
-  if (!p.examples.empty() && !col.unique) return p.examples[rng.uniform(static_cast<std::uint32_t>(p.examples.size()))];
-  // Nothing to learn from (an empty table) or a unique text column: only what the schema demands.
+  if (!p.examples.empty()) return p.examples[rng.uniform(static_cast<std::uint32_t>(p.examples.size()))];
+  // Nothing to learn from (an empty table): only what the schema demands.
   if (!col.not_null || col.has_default) return Cell();
-  if (col.integer || col.json_number) return std::to_string(1 + rng.uniform(1'000'000'000));
-  static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-  std::string v;
-  const std::size_t len = col.max_length ? std::min<std::size_t>(*col.max_length, 12) : 12;
-  for (std::size_t i = 0; i < len; ++i) v += kAlnum[rng.uniform(36)];
-  return v;
+  return schema_value(col, rng, 0);
 }
 
 }  // namespace
@@ -402,15 +409,7 @@ Cell MappingPlan::draw_unique(std::size_t i, FastRng& rng, int round) const {
   if (!col.not_null && p.null_rate > 0 && rng.uniform(1'000'000) < static_cast<std::uint32_t>(p.null_rate * 1e6)) {
     return col.declared_type.empty() && !col.json_number ? Cell("") : Cell();
   }
-  if (p.examples.empty()) {
-    // Nothing to learn from (an empty table): what the schema demands.
-    if (col.integer || col.json_number) return std::to_string(1 + below(rng, 1'000'000'000ull << std::min(round, 20)));
-    static constexpr char kAlnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::string v;
-    const std::size_t len = col.max_length ? std::min<std::size_t>(*col.max_length, 12) : 12;
-    for (std::size_t k = 0; k < len; ++k) v += kAlnum[rng.uniform(36)];
-    return v;
-  }
+  if (p.examples.empty()) return schema_value(col, rng, round);
   const std::string& example = p.examples[rng.uniform(static_cast<std::uint32_t>(p.examples.size()))];
   // Codes numbered in sequence ("P000017", "CUST-2021-00042", 1001) get another number;
   // values whose digits lie in no order (UUIDs, hashes, tokens) and words get every
