@@ -1,8 +1,10 @@
 // canarytrap fake: print fake people, registering nothing. Needs no config.
 #include <charconv>
 #include <csignal>
+#include <optional>
 #include <cstdio>
 
+#include "canarytrap/fake/distinct_people.h"
 #include "canarytrap/fake/person_writer.h"
 #include "command.h"
 
@@ -19,6 +21,9 @@ class FakeCommand final : public Command {
     sub->add_option("--format", format_, "Output format")->check(CLI::IsMember({"csv", "jsonl"}))->capture_default_str();
     sub->add_option("--seed", seed_, "Make the output reproducible (default: unpredictable, from the CSPRNG)");
     sub->add_option("--mail-domain", mail_domains_, "Domain of the e-mail addresses (repeatable; default example.com/net/org)");
+    sub->add_flag("--allow-repeats", allow_repeats_,
+                  "Let ID numbers, SSNs, phones, e-mail addresses and card numbers repeat (faster; by default no "
+                  "value repeats, as a table with UNIQUE constraints needs)");
     return sub;
   }
 
@@ -42,11 +47,20 @@ class FakeCommand final : public Command {
 
     // A closed pipe (`| head`) ends the run quietly instead of killing it mid-write.
     std::signal(SIGPIPE, SIG_IGN);
+    // No ID, SSN, phone, e-mail address or card number twice, unless asked: the output is
+    // often loaded into a table with UNIQUE constraints.
+    std::optional<DistinctPeople> distinct;
+    if (!allow_repeats_) distinct.emplace(std::move(*gen), count_);
     PersonWriter writer(stdout, *format, locale_fields(*locale));
     writer.header();
     Person p;
     for (std::int64_t i = 0; i < count_; ++i) {
-      (*gen)->next(p);
+      if (!distinct) {
+        (*gen)->next(p);
+      } else if (Status s = distinct->next(p); !s.ok()) {
+        (void)writer.flush();
+        return fail(s);
+      }
       writer.write(p);
       if ((i & 0xffff) == 0xffff && std::ferror(stdout)) break;
     }
@@ -62,6 +76,7 @@ class FakeCommand final : public Command {
   std::string format_ = "csv";
   std::string seed_;
   std::vector<std::string> mail_domains_;
+  bool allow_repeats_ = false;
 };
 
 }  // namespace

@@ -32,12 +32,12 @@ class EnUsGenerator final : public GeneratorBase {
     const Place& place = t_.places[t_.place_weights.pick(rng_)];
     draw_address(p, place);
     draw_phone(p, place);
-    draw_email(p);
+    draw_email(p, 0);
     draw_card(p);
     draw_photo_url(p);
   }
 
-  void redraw_email(Person& p) override { draw_email(p); }
+  void redraw_email(Person& p, int attempt) override { draw_email(p, attempt); }
 
  private:
   // The names are ASCII; std::tolower would ask the C locale for every byte.
@@ -94,7 +94,8 @@ class EnUsGenerator final : public GeneratorBase {
     }
   }
 
-  void draw_email(Person& p) {
+  // `extra_digits` random digits end the local part: for redraws of a taken address.
+  void draw_email(Person& p, int extra_digits) {
     const std::string_view first = p.given_latin, last = p.family_latin;
     std::string& email = p[PersonField::kEmail];
     email.clear();
@@ -116,6 +117,7 @@ class EnUsGenerator final : public GeneratorBase {
         append_random_digits(email, 1 + static_cast<int>(rng_.uniform(3)));
         break;
     }
+    append_random_digits(email, extra_digits);
     email += '@';
     email.append(pick_mail_domain());
   }

@@ -33,11 +33,11 @@ class ZhCnGenerator final : public GeneratorBase {
     draw_address(p, province, county);
     draw_id(p, county);
     draw_mobile(p);
-    draw_email(p);
+    draw_email(p, 0);
     draw_photo_url(p);
   }
 
-  void redraw_email(Person& p) override { draw_email(p); }
+  void redraw_email(Person& p, int attempt) override { draw_email(p, attempt); }
 
  private:
   void draw_name(Person& p) {
@@ -104,7 +104,8 @@ class ZhCnGenerator final : public GeneratorBase {
     append_random_digits(phone, 8);
   }
 
-  void draw_email(Person& p) {
+  // `extra_digits` random digits end the local part: for redraws of a taken address.
+  void draw_email(Person& p, int extra_digits) {
     const std::string& family = p.family_latin;
     const std::string& given = p.given_latin;
     std::string& email = p[PersonField::kEmail];
@@ -133,6 +134,7 @@ class ZhCnGenerator final : public GeneratorBase {
         append_random_digits(email, 3);
         break;
     }
+    append_random_digits(email, extra_digits);
     email += '@';
     email.append(pick_mail_domain());
   }

@@ -1,3 +1,4 @@
+#include <set>
 #include <sstream>
 
 #include "canarytrap/fake/validators.h"
@@ -43,6 +44,42 @@ TEST_F(FakeCliTest, SeedIsReproducibleAndJsonlParses) {
     EXPECT_TRUE(validate_ssn(j["ssn"].get<std::string>()).ok());
   }
   EXPECT_EQ(rows, 20);
+}
+
+// Column `column` of every CSV row after the header, in a multiset's counts: how many rows
+// repeat an earlier row's value. (en_US values hold no commas but in quoted addresses, which
+// come after the SSN and phone and before e-mail and card: count columns from the end.)
+int repeated_from_end(const std::string& csv, std::size_t column_from_end) {
+  std::istringstream in(csv);
+  std::string line;
+  std::getline(in, line);
+  std::set<std::string> seen;
+  int repeated = 0;
+  while (std::getline(in, line)) {
+    std::size_t end = line.size();
+    for (std::size_t i = 0; i < column_from_end; ++i) end = line.rfind(',', end - 1);
+    const std::size_t start = line.rfind(',', end - 1) + 1;
+    repeated += !seen.insert(line.substr(start, end - start)).second;
+  }
+  return repeated;
+}
+
+TEST_F(FakeCliTest, NoEmailOrCardRepeatsUnlessAllowed) {
+  // en_US columns end ...,email,card_number,photo_url.
+  auto distinct = ct({"fake", "--locale", "en_US", "--count", "100000", "--seed", "3"});
+  ASSERT_EQ(distinct.exit_code, 0) << distinct.err;
+  EXPECT_EQ(repeated_from_end(distinct.out, 2), 0);  // email
+  EXPECT_EQ(repeated_from_end(distinct.out, 1), 0);  // card_number
+  auto repeats = ct({"fake", "--locale", "en_US", "--count", "100000", "--seed", "3", "--allow-repeats"});
+  ASSERT_EQ(repeats.exit_code, 0) << repeats.err;
+  EXPECT_GT(repeated_from_end(repeats.out, 2), 1000);
+}
+
+TEST_F(FakeCliTest, NoIdPhoneOrEmailRepeatsInAZhCnRun) {
+  // zh_CN columns end ...,id_number,phone,email,photo_url; no value holds a comma.
+  auto r = ct({"fake", "--locale", "zh_CN", "--count", "200000", "--seed", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (std::size_t column : {3u, 2u, 1u}) EXPECT_EQ(repeated_from_end(r.out, column), 0) << column;
 }
 
 TEST_F(FakeCliTest, BadArgumentsAreUsageErrors) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -151,10 +152,15 @@ TEST(PersonGeneratorTest, RedrawnEmailKeepsTheName) {
   std::set<std::string> emails;
   std::string last = p[PersonField::kLastName];
   for (auto& c : last) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (int i = 0; i < 50; ++i) {
-    gen->redraw_email(p);
-    EXPECT_NE(p[PersonField::kEmail].find(last), std::string::npos) << p[PersonField::kEmail];
-    emails.insert(p[PersonField::kEmail]);
+  for (int attempt = 1; attempt <= 50; ++attempt) {
+    gen->redraw_email(p, attempt);
+    const std::string& email = p[PersonField::kEmail];
+    EXPECT_NE(email.find(last), std::string::npos) << email;
+    emails.insert(email);
+    // Later attempts add digits: a name's addresses cannot run out.
+    const auto digits = std::count_if(email.begin(), email.begin() + static_cast<std::ptrdiff_t>(email.find('@')),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+    EXPECT_GE(digits, attempt / 3) << email;
   }
   EXPECT_GT(emails.size(), 10u);
 }

@@ -83,8 +83,10 @@ class PersonGenerator {
   static Result<std::unique_ptr<PersonGenerator>> create(Locale locale, GeneratorOptions options);
 
   virtual void next(Person& out) = 0;
-  // Draws a new e-mail address for `p` (same name, other digits or style): for collisions.
-  virtual void redraw_email(Person& p) = 0;
+  // Draws a new e-mail address for `p` (same name, other digits or style) after `attempt`
+  // (1, 2, ...) addresses in a row were taken: from the third on, each third adds a random
+  // digit, so that even the commonest name finds a free address.
+  virtual void redraw_email(Person& p, int attempt) = 0;
   virtual Locale locale() const = 0;
 };
 

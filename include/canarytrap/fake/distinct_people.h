@@ -1,0 +1,65 @@
+// DistinctPeople: a run of fake people in which no identifying value repeats.
+//
+// A generator draws each person on their own, so over a run values repeat: a million en_US
+// people drawn by name frequency share some 15% of their e-mail addresses, and a table with
+// UNIQUE(email), UNIQUE(ssn) or UNIQUE(phone) then refuses the import. DistinctPeople
+// remembers the ID number, SSN, phone, e-mail address and card number of every person it
+// hands out and draws again whoever would repeat one: only the e-mail address when that alone
+// clashes (the person stays), else the whole person.
+//
+// Values are remembered as 16-bit tags in an open-addressing table of at most 128 MiB, sized
+// for the run: the slot holds the hash's top bits, the tag 16 more, and a false match (about
+// one look-up in 10,000) only costs a redraw, so the run stays free of repeats. The table
+// stops taking values at three quarters full (about 12 million en_US or 16 million zh_CN
+// people); people after that still repeat none of the remembered values, but may repeat one
+// another's. Each look-up is a cache miss: a block of people is drawn ahead and their slots
+// prefetched.
+//
+//   DistinctPeople people(std::move(gen), count);
+//   Person p;
+//   for (...) { if (Status s = people.next(p); !s.ok()) return s; write(p); }
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "canarytrap/core/huge_page_allocator.h"
+#include "canarytrap/core/status.h"
+#include "canarytrap/fake/person.h"
+
+namespace canarytrap {
+
+class DistinctPeople {
+ public:
+  // `expected` sizes the table (the run's length); `max_slots` (a power of two) bounds it.
+  DistinctPeople(std::unique_ptr<PersonGenerator> generator, std::int64_t expected,
+                 std::size_t max_slots = std::size_t{1} << 26);
+
+  // The next person, none of whose identifying values an earlier one had. Fails only when
+  // thousands of draws in a row all clash (the generator's value space is used up).
+  Status next(Person& p);
+
+  // Values remembered so far (for tests).
+  std::size_t remembered() const { return used_; }
+
+ private:
+  // Whether a value with this hash was remembered (or a tag clashed: harmless).
+  bool seen(std::uint64_t hash) const;
+  void remember(std::uint64_t hash);
+
+  // Draws the next block of people and prefetches their values' slots.
+  void draw_block();
+
+  std::unique_ptr<PersonGenerator> generator_;
+  std::vector<PersonField> fields_;  // the identifying fields the locale fills
+  std::vector<Person> block_;
+  std::vector<std::uint64_t> block_hashes_;  // fields_.size() per person of block_
+  std::size_t next_in_block_ = 0;
+  std::vector<std::uint16_t, HugePageAllocator<std::uint16_t>> tags_;  // 0 = empty slot
+  std::size_t mask_ = 0;
+  int shift_ = 0;
+  std::size_t used_ = 0, limit_ = 0;
+};
+
+}  // namespace canarytrap
