@@ -48,7 +48,7 @@ class CsvTarget final : public FileTarget {
     TableSample s;
     s.columns = columns_;
     s.row_count = static_cast<std::int64_t>(records_.size());
-    for (std::size_t i = 0; i < records_.size() && i < max_rows; ++i) {
+    for (std::size_t i : spread_positions(records_.size(), max_rows)) {
       TableRow row = cells_of(records_[i]);
       row.resize(columns_.size(), Cell(""));
       s.rows.push_back(std::move(row));

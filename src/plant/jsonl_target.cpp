@@ -55,11 +55,12 @@ class JsonlTarget final : public FileTarget {
   Result<TableSample> describe(std::size_t max_rows) override {
     TableSample s;
     s.columns = columns_;
-    for (std::string_view r : records_) {
-      if (r.find_first_not_of(" \t\r\n") == std::string_view::npos) continue;
-      ++s.row_count;
-      if (s.rows.size() < max_rows) s.rows.push_back(cells_of(r));
+    std::vector<std::size_t> objects;  // records that are not blank lines
+    for (std::size_t i = 0; i < records_.size(); ++i) {
+      if (records_[i].find_first_not_of(" \t\r\n") != std::string_view::npos) objects.push_back(i);
     }
+    s.row_count = static_cast<std::int64_t>(objects.size());
+    for (std::size_t i : spread_positions(objects.size(), max_rows)) s.rows.push_back(cells_of(records_[objects[i]]));
     return s;
   }
 

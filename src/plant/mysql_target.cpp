@@ -123,7 +123,12 @@ class MysqlTarget final : public Target {
     auto count = query("SELECT count(*) FROM " + quote_ident_mysql(table_));
     if (!count) return count.status();
     s.row_count = std::stoll(mysql_fetch_row(count->get())[0]);
-    auto rows = query("SELECT * FROM " + quote_ident_mysql(table_) + " LIMIT " + std::to_string(max_rows));
+    // A bigger table is sampled all over (a Bernoulli sample, the same one for the same table
+    // each time: RAND() with a seed), not by its first rows, which are its oldest.
+    auto rows = s.row_count <= static_cast<std::int64_t>(max_rows)
+                    ? query("SELECT * FROM " + quote_ident_mysql(table_))
+                    : query("SELECT * FROM " + quote_ident_mysql(table_) + " WHERE RAND(42) < " +
+                            sample_fraction(s.row_count, max_rows));
     if (!rows) return rows.status();
     const unsigned fields = mysql_num_fields(rows->get());
     while (MYSQL_ROW row = mysql_fetch_row(rows->get())) {

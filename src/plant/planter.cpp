@@ -90,8 +90,8 @@ Status check_fits(const MappingPlan& plan, const TableRow& row) {
   return Status::Ok();
 }
 
-// Codes numbered in sequence continue past the table's largest, not the sample's (the
-// first rows of a table): its largest value's last number, where it ends with one; and as
+// Codes numbered in sequence continue past the table's largest, not the sample's (1,000
+// rows, which seldom hold it): its largest value's last number, where it ends with one; and as
 // many numbers are wanted past it as rows are planted.
 Status learn_largest_numbers(MappingPlan& plan, Target& target, std::int64_t count) {
   for (std::size_t c = 0; c < plan.columns.size(); ++c) {

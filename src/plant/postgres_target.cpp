@@ -89,7 +89,15 @@ class PostgresTarget final : public Target {
     auto count = query("SELECT count(*) FROM " + qualified(), {});
     if (!count) return count.status();
     s.row_count = std::stoll(PQgetvalue(count->get(), 0, 0));
-    auto rows = query("SELECT * FROM " + qualified() + " LIMIT " + std::to_string(max_rows), {});
+    // A bigger table is sampled all over (a Bernoulli sample, the same one for the same table
+    // each time: random() seeded first), not by its first rows, which are its oldest.
+    if (s.row_count > static_cast<std::int64_t>(max_rows)) {
+      auto seeded = query("SELECT setseed(0.5)", {});
+      if (!seeded) return seeded.status();
+    }
+    auto rows = s.row_count <= static_cast<std::int64_t>(max_rows)
+                    ? query("SELECT * FROM " + qualified(), {})
+                    : query("SELECT * FROM " + qualified() + " WHERE random() < " + sample_fraction(s.row_count, max_rows), {});
     if (!rows) return rows.status();
     for (int i = 0; i < PQntuples(rows->get()); ++i) {
       TableRow row;

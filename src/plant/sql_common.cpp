@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "canarytrap/plant/column_plan.h"
 #include "targets.h"
@@ -41,6 +42,20 @@ std::optional<std::size_t> declared_length(const std::string& type) {
 
 bool fits_int64(std::string_view s) {
   return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::vector<std::size_t> spread_positions(std::size_t n, std::size_t max) {
+  std::vector<std::size_t> positions;
+  const std::size_t take = std::min(n, max);
+  positions.reserve(take);
+  for (std::size_t i = 0; i < take; ++i) positions.push_back(n <= max ? i : static_cast<std::size_t>((static_cast<unsigned __int128>(i) * n) / max));
+  return positions;
+}
+
+std::string sample_fraction(std::int64_t rows, std::size_t max) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9f", rows <= 0 ? 1.0 : std::min(1.0, static_cast<double>(max) / static_cast<double>(rows)));
+  return buf;
 }
 
 std::optional<std::string> value_ending_with_largest_number(const std::vector<Cell>& cells) {

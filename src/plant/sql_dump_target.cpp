@@ -70,7 +70,7 @@ class SqlDumpTarget final : public FileTarget {
     TableSample s;
     s.columns = columns_;
     s.row_count = static_cast<std::int64_t>(spans_.size());
-    for (std::size_t i = 0; i < spans_.size() && s.rows.size() < max_rows; ++i) s.rows.push_back(cells_at(i));
+    for (std::size_t i : spread_positions(spans_.size(), max_rows)) s.rows.push_back(cells_at(i));
     return s;
   }
 

@@ -60,21 +60,61 @@ class SqliteTarget final : public Target {
     auto count = db_.query_int("SELECT count(*) FROM " + quote_ident(table_));
     if (!count) return count.status();
     s.row_count = *count;
-    auto rows = sqlite::Stmt::prepare(db_, "SELECT * FROM " + quote_ident(table_) + " LIMIT " + std::to_string(max_rows));
-    if (!rows) return rows.status();
-    for (;;) {
-      auto row = rows->step();
-      if (!row) return row.status();
-      if (!*row) break;
-      TableRow r;
-      for (std::size_t i = 0; i < s.columns.size(); ++i) {
-        const int col = static_cast<int>(i);
-        r.push_back(rows->is_null(col) ? Cell() : Cell(rows->text(col)));
-      }
-      s.rows.push_back(std::move(r));
-    }
+    CT_RETURN_IF_ERROR(read_sample(s, max_rows));
     columns_ = s.columns;
     return s;
+  }
+
+  // The rows a profile reads: all of a small table; of a bigger one, rows spread evenly over
+  // it, not its first (its oldest) — in a rowid table an index look-up at each of evenly
+  // spread rowids, else (or if big gaps between rowids leave too few) by one pass. The same
+  // rows for the same table each time.
+  Status read_sample(TableSample& s, std::size_t max_rows) {
+    const auto read_row = [&](const sqlite::Stmt& st, int first) {
+      TableRow r;
+      for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        const int col = first + static_cast<int>(i);
+        r.push_back(st.is_null(col) ? Cell() : Cell(st.text(col)));
+      }
+      s.rows.push_back(std::move(r));
+    };
+    const auto rows = static_cast<std::size_t>(s.row_count);
+    if (!without_rowid_ && rows > max_rows) {
+      auto lowest = db_.query_int("SELECT min(rowid) FROM " + quote_ident(table_));
+      auto highest = db_.query_int("SELECT max(rowid) FROM " + quote_ident(table_));
+      if (!lowest) return lowest.status();
+      if (!highest) return highest.status();
+      auto at = sqlite::Stmt::prepare(db_, "SELECT rowid, * FROM " + quote_ident(table_) +
+                                                " WHERE rowid >= ?1 ORDER BY rowid LIMIT 1");
+      if (!at) return at.status();
+      std::optional<std::int64_t> last;
+      const auto span = static_cast<__int128>(*highest) - *lowest;
+      for (std::size_t i = 0; i < max_rows; ++i) {
+        at->bind(1, static_cast<std::int64_t>(*lowest + span * static_cast<__int128>(i) / static_cast<__int128>(max_rows)));
+        auto row = at->step();
+        if (!row) return row.status();
+        if (*row && at->int64(0) != last) {
+          last = at->int64(0);
+          read_row(*at, 1);
+        }
+        at->reset();
+      }
+      if (s.rows.size() >= max_rows / 2) return Status::Ok();
+      s.rows.clear();
+    }
+    auto all = sqlite::Stmt::prepare(db_, "SELECT * FROM " + quote_ident(table_));
+    if (!all) return all.status();
+    const std::vector<std::size_t> wanted = spread_positions(rows, max_rows);
+    std::size_t next = 0;
+    for (std::size_t index = 0; next < wanted.size(); ++index) {
+      auto row = all->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      if (index != wanted[next]) continue;
+      read_row(*all, 0);
+      ++next;
+    }
+    return Status::Ok();
   }
 
   Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng&) override {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include "canarytrap/plant/target.h"
 
@@ -19,6 +20,11 @@ std::string quote_ident_mysql(std::string_view name);  // `name`
 std::string upper(std::string s);
 std::optional<std::size_t> declared_length(const std::string& type);  // VARCHAR(20) -> 20
 bool fits_int64(std::string_view s);                                   // digits that fit an int64
+// Which of `n` rows a profile reads: all of them, or `max` spread evenly over the table (the
+// first rows of a table are its oldest: a profile of them alone makes canaries look old).
+std::vector<std::size_t> spread_positions(std::size_t n, std::size_t max);
+// The fraction of `rows` rows that a random sample of about `max` keeps, as SQL's literal.
+std::string sample_fraction(std::int64_t rows, std::size_t max);
 // Of `cells`, the one whose last run of digits (at most 18) is the largest number; nullopt if
 // none has digits. For files, which have no order of their own to ask.
 std::optional<std::string> value_ending_with_largest_number(const std::vector<Cell>& cells);

@@ -184,6 +184,42 @@ TEST_F(DbPlantTest, MariadbCompositeKeyUnplantsOnlyCanaries) {
   EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_persons_nopk")), "30");
 }
 
+// 4,000 rows, the first half 'legacy' rows of 2011, the rest 'active' ones of 2024; 200
+// canaries should look like rows of both halves, as the table does, not like its first rows.
+void expect_canaries_like_the_whole_table(const Rows& canary_rows) {
+  int active = 0, recent = 0;
+  for (const auto& row : canary_rows) {
+    active += row.at(0) == "active";
+    recent += row.at(1)->rfind("2024-", 0) == 0;
+  }
+  EXPECT_EQ(canary_rows.size(), 200u);
+  EXPECT_GT(active, 50);
+  EXPECT_LT(active, 150);
+  EXPECT_GT(recent, 50);
+}
+
+TEST_F(DbPlantTest, PostgresProfilesTheWholeTableNotItsFirstRows) {
+  pg_query("DROP TABLE IF EXISTS pg_history; CREATE TABLE pg_history (id SERIAL PRIMARY KEY, xm TEXT, sfzh TEXT, "
+           "csrq DATE, zt TEXT, djrq DATE); INSERT INTO pg_history (xm, csrq, zt, djrq) SELECT 'x' || i, '1990-01-01', "
+           "CASE WHEN i <= 2000 THEN 'legacy' ELSE 'active' END, CASE WHEN i <= 2000 THEN DATE '2011-05-06' ELSE "
+           "DATE '2024-07-08' END FROM generate_series(1, 4000) i");
+  auto r = plant_into(pg(), "pg_history", "prod-db", 200, {{"sfzh", "id_number"}});
+  ASSERT_TRUE(r) << r.status().message();
+  expect_canaries_like_the_whole_table(pg_query("SELECT zt, djrq::text FROM pg_history WHERE sfzh IS NOT NULL"));
+}
+
+TEST_F(DbPlantTest, MariadbProfilesTheWholeTableNotItsFirstRows) {
+  mysql_query("DROP TABLE IF EXISTS my_history; CREATE TABLE my_history (id INT AUTO_INCREMENT PRIMARY KEY, "
+              "xm VARCHAR(20), sfzh CHAR(18), csrq DATE, zt VARCHAR(10), djrq DATE); SET max_recursive_iterations = 5000; "
+              "INSERT INTO my_history "
+              "(xm, csrq, zt, djrq) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+              "SELECT CONCAT('x', i), '1990-01-01', IF(i <= 2000, 'legacy', 'active'), IF(i <= 2000, '2011-05-06', "
+              "'2024-07-08') FROM n");
+  auto r = plant_into(my(), "my_history", "prod-db", 200, {{"sfzh", "id_number"}});
+  ASSERT_TRUE(r) << r.status().message();
+  expect_canaries_like_the_whole_table(mysql_query("SELECT zt, djrq FROM my_history WHERE sfzh IS NOT NULL"));
+}
+
 TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
   make_my_persons("my_persons_pinyin");
   for (const char* copy : {"prod-db", "backup-2026-11", "vendor-acme-export"}) {

@@ -63,6 +63,37 @@ TEST_F(FilePlantTest, AColumnOfDistinctIdsGetsNewIds) {
   EXPECT_EQ(refs.size(), 400u);
 }
 
+TEST_F(FilePlantTest, ProfiledColumnsFollowTheWholeFileNotItsFirstRows) {
+  // 4,000 rows, the first half 'legacy' rows of 2011 and the rest 'active' rows of 2024: a
+  // CSV file and the same rows as JSON Lines.
+  const auto csv = dir_ / "export.csv";
+  const auto jsonl = dir_ / "export.jsonl";
+  std::string csv_text = "email,status,registered\n", jsonl_text;
+  for (int i = 1; i <= 4000; ++i) {
+    const std::string email = "user" + std::to_string(i) + "@x.cn";
+    const std::string status = i <= 2000 ? "legacy" : "active", date = i <= 2000 ? "2011-05-06" : "2024-07-08";
+    csv_text += email + "," + status + "," + date + "\n";
+    jsonl_text += R"({"email":")" + email + R"(","status":")" + status + R"(","registered":")" + date + "\"}\n";
+  }
+  write_file(csv, csv_text);
+  write_file(jsonl, jsonl_text);
+  for (const auto& file : {csv, jsonl}) {
+    auto r = plant_into("file:" + file.string(), "", "vendor-acme-export", 200);
+    ASSERT_TRUE(r) << file << ": " << r.status().message();
+    int canaries = 0, active = 0, recent = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (line.find("@mail.example.net") == std::string::npos) continue;
+      ++canaries;
+      active += line.find("active") != std::string::npos;
+      recent += line.find("2024-") != std::string::npos;
+    }
+    EXPECT_EQ(canaries, 200) << file;
+    EXPECT_GT(active, 50) << file;
+    EXPECT_LT(active, 150) << file;
+    EXPECT_GT(recent, 50) << file;
+  }
+}
+
 TEST_F(FilePlantTest, CsvKeepsHeaderAndInterleavesRows) {
   const auto file = dir_ / "export.csv";
   const std::string original = "name,id_card,mobile,email,tier\n" + csv_rows(400, ",", false);

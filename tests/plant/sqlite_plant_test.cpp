@@ -320,7 +320,7 @@ TEST_F(SqlitePlantTest, KeyAndUniqueColumnsGetNewValuesShapedLikeTheirNeighbours
 
 TEST_F(SqlitePlantTest, CodesInSequenceContinueRightAfterTheTablesLargest) {
   const auto db = dir_ / "people.db";
-  // 5,000 rows: the plant's sample (its first 1,000 rows) does not show where they end. 100
+  // 5,000 rows: the plant's sample (1,000 of them) need not show where they end. 100
   // canaries take numbers past 5,000, at most four doublings of 100 on.
   sql(db, "CREATE TABLE persons (pid TEXT PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT);"
           "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
@@ -378,6 +378,35 @@ TEST_F(SqlitePlantTest, DateTimesAreDrawnNotCopiedFromNeighbours) {
                        "AND created BETWEEN '2021-01-01' AND '2024-12-31 23:59:59' AND created NOT IN "
                        "(SELECT created FROM persons WHERE id <= 100)")[0],
             "200");
+}
+
+TEST_F(SqlitePlantTest, ProfiledColumnsFollowTheWholeTableNotItsFirstRows) {
+  // 4,000 rows: the first half from an old system ('legacy', 2011), the second from the web
+  // ('active', 2024). A profile of the first 1,000 rows made every canary a 2011 legacy row.
+  const auto db = dir_ / "people.db";
+  const std::string rows =
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 4000) "
+      "SELECT printf('P%06d', i), 'x' || i, NULL, '1990-01-01', CASE WHEN i <= 2000 THEN 'legacy' ELSE 'active' END, "
+      "CASE WHEN i <= 2000 THEN '2011-05-06' ELSE '2024-07-08' END FROM n";
+  sql(db, "CREATE TABLE rowids (pid TEXT, xm TEXT, sfzh TEXT, csrq TEXT, zt TEXT, djrq TEXT);"
+          "INSERT INTO rowids " + rows + ";"
+          "CREATE TABLE keyed (pid TEXT PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT, zt TEXT, djrq TEXT) WITHOUT ROWID;"
+          "INSERT INTO keyed " + rows + ";"
+          // Rowids 1..2000, then 10^12 on: evenly spread rowids all land after the gap.
+          "CREATE TABLE gappy (pid TEXT, xm TEXT, sfzh TEXT, csrq TEXT, zt TEXT, djrq TEXT);"
+          "INSERT INTO gappy " + rows + " LIMIT 2000;"
+          "INSERT INTO gappy (rowid, pid, xm, sfzh, csrq, zt, djrq) SELECT 1000000000000 + i, printf('P%06d', i), 'x', "
+          "NULL, '1990-01-01', 'active', '2024-07-08' FROM (" + rows.substr(0, rows.find(" SELECT printf")) +
+          " SELECT i FROM n WHERE i > 2000);");
+  for (const char* table : {"rowids", "keyed", "gappy"}) {
+    ASSERT_TRUE(plant_into("sqlite://" + db.string(), table, "prod-db", 200, {{"sfzh", "id_number"}})) << table;
+    const std::string canaries = std::string(" FROM ") + table + " WHERE sfzh IS NOT NULL";
+    const int active = std::stoi(column(db, "SELECT count(*)" + canaries + " AND zt = 'active'")[0]);
+    EXPECT_GT(active, 50) << table;
+    EXPECT_LT(active, 150) << table;
+    EXPECT_EQ(column(db, "SELECT count(*)" + canaries + " AND zt IN ('legacy', 'active')")[0], "200") << table;
+    EXPECT_GT(std::stoi(column(db, "SELECT count(*)" + canaries + " AND djrq >= '2024'")[0]), 50) << table;
+  }
 }
 
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
