@@ -172,7 +172,7 @@ class MysqlTarget final : public Target {
   }
 
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
-    std::vector<std::string> found;
+    std::vector<std::string> found;  // as stored (a case-insensitive collation finds x for X)
     const std::string col = quote_ident_mysql(columns_.at(column).name);
     for (std::size_t start = 0; start < values.size(); start += 500) {
       std::string list;
@@ -184,7 +184,7 @@ class MysqlTarget final : public Target {
         if (row[0]) found.emplace_back(row[0]);
       }
     }
-    return found;
+    return asked_values_found(values, found);
   }
 
   Result<std::optional<std::string>> largest(std::size_t column) override {

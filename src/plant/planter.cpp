@@ -273,7 +273,9 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
         for (std::size_t i : suspects) values.push_back(people[i][field]);
         auto found = (*target)->existing(column, values);
         if (!found) return found.status();
-        for (const auto& v : *found) clash.insert(seen.at(v));
+        for (const auto& v : *found) {
+          if (const auto it = seen.find(v); it != seen.end()) clash.insert(it->second);
+        }
       }
       std::vector<TriggerValue> emails;
       std::vector<const FingerprintValue*> print_refs;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <unordered_set>
 
 #include "canarytrap/plant/column_plan.h"
 #include "targets.h"
@@ -56,6 +57,25 @@ std::string sample_fraction(std::int64_t rows, std::size_t max) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.9f", rows <= 0 ? 1.0 : std::min(1.0, static_cast<double>(max) / static_cast<double>(rows)));
   return buf;
+}
+
+namespace {
+std::string folded(std::string_view v) {
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  std::string out(v);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+}  // namespace
+
+std::vector<std::string> asked_values_found(const std::vector<std::string>& asked, const std::vector<std::string>& stored) {
+  std::unordered_set<std::string> found_forms;
+  for (const auto& s : stored) found_forms.insert(folded(s));
+  std::vector<std::string> found;
+  for (const auto& v : asked) {
+    if (found_forms.contains(folded(v))) found.push_back(v);
+  }
+  return found;
 }
 
 std::optional<std::string> value_ending_with_largest_number(const std::vector<Cell>& cells) {

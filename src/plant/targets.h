@@ -25,6 +25,10 @@ bool fits_int64(std::string_view s);                                   // digits
 std::vector<std::size_t> spread_positions(std::size_t n, std::size_t max);
 // The fraction of `rows` rows that a random sample of about `max` keeps, as SQL's literal.
 std::string sample_fraction(std::int64_t rows, std::size_t max);
+// Of `asked`, the values a database returned as `stored` when asked for them: the same, or
+// (a case-insensitive collation, CHAR padding) equal to one but for ASCII case and trailing
+// spaces. existing() returns values the plant drew, not the table's spelling of them.
+std::vector<std::string> asked_values_found(const std::vector<std::string>& asked, const std::vector<std::string>& stored);
 // Of `cells`, the one whose last run of digits (at most 18) is the largest number; nullopt if
 // none has digits. For files, which have no order of their own to ask.
 std::optional<std::string> value_ending_with_largest_number(const std::vector<Cell>& cells);

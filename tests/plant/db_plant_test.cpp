@@ -1,5 +1,8 @@
 // Planting into real PostgreSQL and MariaDB servers (started by the ctest fixture).
+#include <chrono>
+#include <map>
 #include <set>
+#include <thread>
 
 #include "canarytrap/fake/validators.h"
 #include "plant/plant_fixture.h"
@@ -218,6 +221,80 @@ TEST_F(DbPlantTest, MariadbProfilesTheWholeTableNotItsFirstRows) {
   auto r = plant_into(my(), "my_history", "prod-db", 200, {{"sfzh", "id_number"}});
   ASSERT_TRUE(r) << r.status().message();
   expect_canaries_like_the_whole_table(mysql_query("SELECT zt, djrq FROM my_history WHERE sfzh IS NOT NULL"));
+}
+
+// The values a dry run shows are the first people the same seed draws for the plant.
+std::map<std::string, std::string> dry_run_values(const PlantReport& dry, std::size_t row) {
+  std::map<std::string, std::string> by_column;
+  for (std::size_t c = 0; c < dry.plan.columns.size(); ++c) {
+    if (dry.rows.at(row).at(c)) by_column[dry.plan.columns[c].column.name] = *dry.rows.at(row).at(c);
+  }
+  return by_column;
+}
+
+TEST_F(DbPlantTest, MariadbValuesTakenInAnotherCaseAreDrawnAgain) {
+  // A case-insensitive collation (MariaDB's default): a real row's ID with a lower-case x and
+  // its e-mail address in capitals are the canary's values all the same. The table returns
+  // them in its own spelling; that crashed the plant (std::out_of_range).
+  mysql_query("DROP TABLE IF EXISTS my_case; CREATE TABLE my_case (id INT AUTO_INCREMENT PRIMARY KEY, "
+              "xingming VARCHAR(20), shenfenzheng CHAR(18) UNIQUE, youxiang VARCHAR(100) UNIQUE) "
+              "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci");
+  mysql_query("INSERT INTO my_case (xingming, shenfenzheng, youxiang) VALUES ('甲', '11010519800101003x', 'a@x.cn')");
+  auto dry = plant_into(my(), "my_case", "prod-db", 3, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(dry) << dry.status().message();
+  std::set<std::string> taken_emails;
+  for (std::size_t row = 0; row < 3; ++row) {
+    auto values = dry_run_values(*dry, row);
+    std::string id = values.at("shenfenzheng"), email = values.at("youxiang");
+    for (char& ch : id) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    for (char& ch : email) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    taken_emails.insert(email);
+    mysql_query("INSERT INTO my_case (xingming, shenfenzheng, youxiang) VALUES ('乙', '" + id + "', '" + email + "')");
+  }
+  --seed_;  // the plant draws with the dry run's seed
+  auto r = plant_into(my(), "my_case", "prod-db", 50);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_case")), "54");
+  for (const auto& email : taken_emails) {
+    EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_case WHERE youxiang = '" + email + "'")), "1") << email;
+  }
+}
+
+TEST_F(DbPlantTest, PostgresChecksValuesThroughTheColumnsIndex) {
+  // The usual ID column is CHAR(18), phones are often BIGINT: compared as text, neither
+  // column's index served the check, and the table was read whole for every 500 values.
+  pg_query("DROP TABLE IF EXISTS pg_typed; CREATE TABLE pg_typed (id SERIAL PRIMARY KEY, xm TEXT, sfzh CHAR(18) "
+           "UNIQUE, sjhm BIGINT UNIQUE, csrq DATE); INSERT INTO pg_typed (xm, sfzh, sjhm, csrq) SELECT 'x' || i, "
+           "lpad(i::text, 17, '0') || 'X', 13000000000 + i, '1990-01-01' FROM generate_series(1, 100000) i; ANALYZE pg_typed");
+  auto dry = plant_into(pg(), "pg_typed", "prod-db", 3, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(dry) << dry.status().message();
+  std::vector<std::string> taken_ids, taken_phones;
+  for (std::size_t row = 0; row < 3; ++row) {
+    auto values = dry_run_values(*dry, row);
+    taken_ids.push_back(values.at("sfzh"));
+    taken_phones.push_back(values.at("sjhm"));
+    pg_query("INSERT INTO pg_typed (xm, sfzh, sjhm, csrq) VALUES ('y', '" + taken_ids.back() + "', " +
+             (row == 0 ? taken_phones.back() : std::to_string(14000000000 + row)) + ", '1990-01-01')");
+  }
+  const auto scans = [] { return std::stoll(first(pg_query("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'pg_typed'"))); };
+  const auto inserted = [] { return first(pg_query("SELECT n_tup_ins FROM pg_stat_user_tables WHERE relname = 'pg_typed'")); };
+  // Statistics reach pg_stat_user_tables when a session ends: wait for the rows made above.
+  for (int i = 0; i < 100 && inserted() != "100003"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(inserted(), "100003");
+  const long long before = scans();
+  --seed_;  // the plant draws with the dry run's seed
+  auto r = plant_into(pg(), "pg_typed", "prod-db", 2000);
+  ASSERT_TRUE(r) << r.status().message();
+  for (int i = 0; i < 100 && inserted() != "102003"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(inserted(), "102003");
+  // Counting the rows and sampling them read the table; 2,000 people's IDs and phones,
+  // checked 500 at a time, do not (before: at least 8 more).
+  EXPECT_LE(scans() - before, 3);
+  // And the values the table holds were found, in CHAR and BIGINT alike: drawn again.
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_typed WHERE sfzh = '" + taken_ids[i] + "'")), "1");
+  }
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_typed WHERE sjhm = " + taken_phones[0])), "1");
 }
 
 TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
