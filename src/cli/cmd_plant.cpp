@@ -166,6 +166,8 @@ class UnplantCommand final : public Command {
     sub->add_option("--target", target_, "The target they were planted into")->required();
     sub->add_option("--copy", copy_, "The copy")->required();
     sub->add_option("--table", table_, "Only this table");
+    sub->add_flag("--retire-missing", retire_missing_,
+                  "Retire the placements of planted rows not found too (rows known to be gone already)");
     sub->add_flag("--json", json_, "Print the result as JSON");
     return sub;
   }
@@ -175,19 +177,21 @@ class UnplantCommand final : public Command {
     if (!cfg) return fail(cfg.status());
     auto reg = open_registry(*cfg);
     if (!reg) return fail(reg.status());
-    auto r = unplant(**reg, target_, copy_, table_.empty() ? std::nullopt : std::optional(table_), system_clock());
+    auto r = unplant(**reg, target_, copy_, table_.empty() ? std::nullopt : std::optional(table_), system_clock(),
+                     retire_missing_);
     if (!r) return fail(r.status());
     if (json_) {
-      print_json({{"retired_placements", r->placements}, {"rows_removed", r->rows_removed}});
+      print_json({{"retired_placements", r->placements}, {"rows_removed", r->rows_removed}, {"not_found", r->not_found}});
     } else {
       std::cout << "removed " << r->rows_removed << " rows; retired " << r->placements << " placements of copy " << copy_
                 << "\n";
       // A row removed by hand is not found; nor one without an ID, phone, e-mail or URL of its
-      // own whose rowid changed (VACUUM of a table without a primary key): it is left in place.
-      if (r->rows_removed < r->placements) {
-        std::cout << (r->placements - r->rows_removed)
-                  << " planted rows were not found: removed already, or no longer at their row key and holding no "
-                     "value of their own to be found by\n";
+      // own whose rowid changed (VACUUM of a table without a primary key): it may be in place.
+      if (r->not_found > 0) {
+        std::cout << r->not_found
+                  << " planted rows were not found (removed already, or no longer at their row key and holding no "
+                     "value of their own to be found by): their placements stay active; --retire-missing retires "
+                     "them\n";
       }
     }
     return kExitOk;
@@ -196,6 +200,7 @@ class UnplantCommand final : public Command {
  private:
   std::string target_, copy_, table_;
   bool json_ = false;
+  bool retire_missing_ = false;
 };
 
 }  // namespace

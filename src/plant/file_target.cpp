@@ -73,22 +73,25 @@ Result<std::vector<std::string>> FileTarget::insert(const std::vector<TableRow>&
   return keys;
 }
 
-Result<std::size_t> FileTarget::remove(const std::vector<PlantedRow>& rows) {
-  std::unordered_set<std::string> drop;
-  for (const PlantedRow& r : rows) drop.insert(r.values.begin(), r.values.end());
+Result<Removal> FileTarget::remove(const std::vector<PlantedRow>& rows) {
+  const PlantedValues values(rows);
+  Removal removal;
+  removal.found.assign(rows.size(), false);
   std::string out(header_);
-  std::size_t removed = 0;
   for (std::string_view r : records_) {
     bool match = false;
-    for (const Cell& c : cells_of(r)) match = match || (c && drop.contains(*c));
+    for (const Cell& c : cells_of(r)) {
+      if (!c) continue;
+      if (const auto owner = values.owner(*c)) match = removal.found[*owner] = true;
+    }
     if (match) {
-      ++removed;
+      ++removal.rows_removed;
     } else {
       out.append(r);
     }
   }
-  if (removed > 0) CT_RETURN_IF_ERROR(stage(out));
-  return removed;
+  if (removal.rows_removed > 0) CT_RETURN_IF_ERROR(stage(out));
+  return removal;
 }
 
 Result<std::vector<std::string>> FileTarget::existing(std::size_t column, const std::vector<std::string>& values) {

@@ -16,7 +16,7 @@ class FileTarget : public Target {
   ~FileTarget() override;
 
   Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) override;
-  Result<std::size_t> remove(const std::vector<PlantedRow>& rows) override;
+  Result<Removal> remove(const std::vector<PlantedRow>& rows) override;
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override;
   Result<std::optional<std::string>> largest(std::size_t column) override;
   Status commit() override;

@@ -196,41 +196,44 @@ class MysqlTarget final : public Target {
     return std::optional<std::string>(row[0]);
   }
 
-  Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
+  Result<Removal> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);
       if (!d) return d.status();
     }
     CT_RETURN_IF_ERROR(begin());
-    std::unordered_set<std::string> values;
-    for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
-    // A fetched row, from column `from` on, holds a planted value.
-    const auto holds_value = [&](MYSQL_ROW row, const unsigned long* lengths, unsigned fields, unsigned from) {
+    const PlantedValues values(planted);
+    Removal removal;
+    removal.found.assign(planted.size(), false);
+    // The planted row whose value a fetched row (from column `from` on) holds.
+    const auto owner_of = [&](MYSQL_ROW row, const unsigned long* lengths, unsigned fields,
+                              unsigned from) -> std::optional<std::size_t> {
       for (unsigned c = from; c < fields; ++c) {
-        if (row[c] && values.contains(std::string(row[c], lengths[c]))) return true;
+        if (!row[c]) continue;
+        if (auto owner = values.owner(std::string_view(row[c], lengths[c]))) return owner;
       }
-      return false;
+      return std::nullopt;
     };
     const std::string table = quote_ident_mysql(table_);
-    std::size_t removed = 0;
-    bool search = false;  // some planted row with values was not at its key
-    for (const PlantedRow& p : planted) {
-      bool gone = false;
-      if (!key_column_.empty() && !p.key.empty()) {
-        const std::string where = " WHERE " + quote_ident_mysql(key_column_) + " = " + literal(p.key);
-        auto at = query("SELECT * FROM " + table + where);
-        if (!at) return at.status();
-        MYSQL_ROW row = mysql_fetch_row(at->get());
-        gone = row != nullptr && (p.values.empty() ||
-                                  holds_value(row, mysql_fetch_lengths(at->get()), mysql_num_fields(at->get()), 0));
-        if (gone) {
-          CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + where));
-          removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
-        }
+    for (std::size_t i = 0; i < planted.size() && !key_column_.empty(); ++i) {
+      const PlantedRow& p = planted[i];
+      if (p.key.empty()) continue;
+      const std::string where = " WHERE " + quote_ident_mysql(key_column_) + " = " + literal(p.key);
+      auto at = query("SELECT * FROM " + table + where);
+      if (!at) return at.status();
+      MYSQL_ROW row = mysql_fetch_row(at->get());
+      // The row there holds a planted value (this canary's, or another's whose key moved).
+      std::optional<std::size_t> owner;
+      if (row != nullptr) {
+        owner = p.values.empty() ? std::optional(i)
+                                 : owner_of(row, mysql_fetch_lengths(at->get()), mysql_num_fields(at->get()), 0);
       }
-      if (!gone) search = search || !p.values.empty();
+      if (!owner) continue;
+      CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + where));
+      removal.rows_removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
+      removal.found[*owner] = true;
     }
-    if (!search) return removed;
+    if (!some_left_to_search(planted, removal)) return removal;
     // The rest by one pass over the table, streamed; deleted by their primary key after it.
     std::string ids;
     for (const auto& k : primary_key_) ids += quote_ident_mysql(k) + ", ";
@@ -243,7 +246,9 @@ class MysqlTarget final : public Target {
     while (MYSQL_ROW row = mysql_fetch_row(rows.get())) {
       const unsigned long* lengths = mysql_fetch_lengths(rows.get());
       const unsigned fields = mysql_num_fields(rows.get());
-      if (!holds_value(row, lengths, fields, key_count)) continue;
+      const auto owner = owner_of(row, lengths, fields, key_count);
+      if (!owner) continue;
+      removal.found[*owner] = true;
       std::string m;
       for (unsigned k = 0; k < key_count; ++k) {
         m += (k ? " AND " : "") + quote_ident_mysql(primary_key_[k]) + " = " + literal(std::string_view(row[k], lengths[k]));
@@ -251,7 +256,7 @@ class MysqlTarget final : public Target {
       // No primary key: the row is named by the cell holding the value, which no other row
       // holds (LIMIT 1 all the same).
       for (unsigned c = 0; m.empty() && c < fields && c < columns_.size(); ++c) {
-        if (row[c] && values.contains(std::string(row[c], lengths[c]))) {
+        if (row[c] && values.owner(std::string_view(row[c], lengths[c]))) {
           m = quote_ident_mysql(columns_[c].name) + " = " + literal(std::string_view(row[c], lengths[c])) + " LIMIT 1";
         }
       }
@@ -261,9 +266,9 @@ class MysqlTarget final : public Target {
     rows.reset();
     for (const auto& m : matches) {
       CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + " WHERE " + m));
-      removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
+      removal.rows_removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
     }
-    return removed;
+    return removal;
   }
 
   Status commit() override {

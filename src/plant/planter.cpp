@@ -400,7 +400,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
 }
 
 Result<UnplantReport> unplant(Registry& reg, const std::string& target_uri, const std::string& copy_name,
-                              const std::optional<std::string>& table, const Clock& clock) {
+                              const std::optional<std::string>& table, const Clock& clock, bool retire_missing) {
   auto uri = parse_target_uri(target_uri);
   if (!uri) return uri.status();
   auto copy = reg.find_copy(copy_name);
@@ -417,18 +417,24 @@ Result<UnplantReport> unplant(Registry& reg, const std::string& target_uri, cons
   std::map<std::string, std::vector<const PlacementRow*>> by_table;
   for (const auto& p : *placements) by_table[p.table_name].push_back(&p);
   std::vector<std::unique_ptr<Target>> targets;
+  std::vector<std::int64_t> ids;  // the placements retired
   for (const auto& [table_name, rows] : by_table) {
     auto t = open_target(*uri, table_name);
     if (!t) return t.status();
     std::vector<PlantedRow> planted;
     for (const PlacementRow* p : rows) planted.push_back({p->row_key, p->values});
-    auto removed = (*t)->remove(planted);
-    if (!removed) return removed.status();
-    report.rows_removed += *removed;
+    auto removal = (*t)->remove(planted);
+    if (!removal) return removal.status();
+    report.rows_removed += removal->rows_removed;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (removal->found[i] || retire_missing) {
+        ids.push_back(rows[i]->id);
+      } else {
+        ++report.not_found;
+      }
+    }
     targets.push_back(std::move(*t));
   }
-  std::vector<std::int64_t> ids;
-  for (const auto& p : *placements) ids.push_back(p.id);
   CT_RETURN_IF_ERROR(reg.retire_placements(ids, clock.now()));
   for (auto& t : targets) CT_RETURN_IF_ERROR(t->commit());
   CT_RETURN_IF_ERROR(tx.commit());

@@ -177,41 +177,42 @@ class PostgresTarget final : public Target {
     return std::optional<std::string>(PQgetvalue(r->get(), 0, 0));
   }
 
-  Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
+  Result<Removal> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);
       if (!d) return d.status();
     }
     CT_RETURN_IF_ERROR(begin());
-    std::unordered_set<std::string> values;
-    for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
-    // Row i of `r`, from column `from` on, holds a planted value.
-    const auto holds_value = [&](PGresult* r, int i, int from) {
+    const PlantedValues values(planted);
+    Removal removal;
+    removal.found.assign(planted.size(), false);
+    // The planted row whose value row i of `r` (from column `from` on) holds.
+    const auto owner_of = [&](PGresult* r, int i, int from) -> std::optional<std::size_t> {
       for (int c = from; c < PQnfields(r); ++c) {
-        if (!PQgetisnull(r, i, c) && values.contains(std::string(PQgetvalue(r, i, c), PQgetlength(r, i, c)))) return true;
+        if (PQgetisnull(r, i, c)) continue;
+        if (auto owner = values.owner(std::string_view(PQgetvalue(r, i, c), PQgetlength(r, i, c)))) return owner;
       }
-      return false;
+      return std::nullopt;
     };
     // The key compared as the column's own type, so that its index is used.
     const std::string key = key_column_.empty() ? "ctid = $1::tid" : quote_ident(key_column_) + " = $1";
-    std::size_t removed = 0;
-    bool search = false;  // some planted row with values was not at its key
-    for (const PlantedRow& p : planted) {
-      bool gone = false;
-      if (!p.key.empty()) {
-        auto at = query("SELECT * FROM " + qualified() + " WHERE " + key, {p.key});
-        if (!at) return at.status();
-        gone = PQntuples(at->get()) == 1 && (p.values.empty() ? !key_column_.empty() : holds_value(at->get(), 0, 0));
+    for (std::size_t i = 0; i < planted.size(); ++i) {
+      const PlantedRow& p = planted[i];
+      if (p.key.empty()) continue;
+      auto at = query("SELECT * FROM " + qualified() + " WHERE " + key, {p.key});
+      if (!at) return at.status();
+      // The row there holds a planted value (this canary's, or another's whose key moved).
+      std::optional<std::size_t> owner;
+      if (PQntuples(at->get()) == 1) {
+        owner = p.values.empty() ? (key_column_.empty() ? std::nullopt : std::optional(i)) : owner_of(at->get(), 0, 0);
       }
-      if (gone) {
-        auto r = query("DELETE FROM " + qualified() + " WHERE " + key, {p.key});
-        if (!r) return r.status();
-        removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
-      } else {
-        search = search || !p.values.empty();
-      }
+      if (!owner) continue;
+      auto r = query("DELETE FROM " + qualified() + " WHERE " + key, {p.key});
+      if (!r) return r.status();
+      removal.rows_removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
+      removal.found[*owner] = true;
     }
-    if (!search) return removed;
+    if (!some_left_to_search(planted, removal)) return removal;
     // The rest by one pass over the table, through a cursor (a table need not fit in memory).
     auto open = query("DECLARE canarytrap_rows NO SCROLL CURSOR FOR SELECT ctid::text, * FROM " + qualified(), {});
     if (!open) return open.status();
@@ -221,7 +222,10 @@ class PostgresTarget final : public Target {
       if (!batch) return batch.status();
       const int n = PQntuples(batch->get());
       for (int i = 0; i < n; ++i) {
-        if (holds_value(batch->get(), i, 1)) found.emplace_back(PQgetvalue(batch->get(), i, 0));
+        const auto owner = owner_of(batch->get(), i, 1);
+        if (!owner) continue;
+        removal.found[*owner] = true;
+        found.emplace_back(PQgetvalue(batch->get(), i, 0));
       }
       if (n == 0) break;
     }
@@ -230,9 +234,9 @@ class PostgresTarget final : public Target {
     for (const auto& ctid : found) {
       auto r = query("DELETE FROM " + qualified() + " WHERE ctid = $1::tid", {ctid});
       if (!r) return r.status();
-      removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
+      removal.rows_removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
     }
-    return removed;
+    return removal;
   }
 
   Status commit() override {

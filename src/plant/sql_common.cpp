@@ -45,6 +45,19 @@ bool fits_int64(std::string_view s) {
   return !s.empty() && s.size() <= 18 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+PlantedValues::PlantedValues(const std::vector<PlantedRow>& rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    for (const auto& v : rows[i].values) owner_.emplace(v, i);
+  }
+}
+
+bool some_left_to_search(const std::vector<PlantedRow>& planted, const Removal& removal) {
+  for (std::size_t i = 0; i < planted.size(); ++i) {
+    if (!removal.found[i] && !planted[i].values.empty()) return true;
+  }
+  return false;
+}
+
 std::vector<std::size_t> spread_positions(std::size_t n, std::size_t max) {
   std::vector<std::size_t> positions;
   const std::size_t take = std::min(n, max);

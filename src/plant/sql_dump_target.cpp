@@ -117,18 +117,19 @@ class SqlDumpTarget final : public FileTarget {
     return keys;
   }
 
-  Result<std::size_t> remove(const std::vector<PlantedRow>& rows) override {
-    std::unordered_set<std::string> values;
-    for (const PlantedRow& r : rows) values.insert(r.values.begin(), r.values.end());
+  Result<Removal> remove(const std::vector<PlantedRow>& rows) override {
+    const PlantedValues values(rows);
+    Removal removal;
+    removal.found.assign(rows.size(), false);
     std::vector<bool> drop(spans_.size(), false);
-    std::size_t removed = 0;
     for (std::size_t i = 0; i < spans_.size(); ++i) {
       for (const Cell& c : cells_at(i)) {
-        if (c && values.contains(*c)) drop[i] = true;
+        if (!c) continue;
+        if (const auto owner = values.owner(*c)) drop[i] = removal.found[*owner] = true;
       }
-      removed += drop[i];
+      removal.rows_removed += drop[i];
     }
-    if (removed == 0) return removed;
+    if (removal.rows_removed == 0) return removal;
     std::string out;
     std::size_t from = 0;
     const auto cut = [&](std::size_t begin, std::size_t end, const std::string& replacement) {
@@ -156,7 +157,7 @@ class SqlDumpTarget final : public FileTarget {
     }
     out.append(content_, from, std::string::npos);
     CT_RETURN_IF_ERROR(stage(out));
-    return removed;
+    return removal;
   }
 
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {

@@ -226,20 +226,22 @@ class SqliteTarget final : public Target {
     return search;
   }
 
-  Result<std::size_t> remove(const std::vector<PlantedRow>& planted) override {
+  Result<Removal> remove(const std::vector<PlantedRow>& planted) override {
     if (columns_.empty()) {
       auto d = describe(0);
       if (!d) return d.status();
     }
     CT_RETURN_IF_ERROR(begin());
-    std::unordered_set<std::string> values;
-    for (const PlantedRow& r : planted) values.insert(r.values.begin(), r.values.end());
-    // One row, in SELECT * order, holds a planted value.
-    const auto holds_value = [&](sqlite::Stmt& st, int from) {
+    const PlantedValues values(planted);
+    Removal removal;
+    removal.found.assign(planted.size(), false);
+    // The planted row whose value a row (in SELECT * order, from column `from` on) holds.
+    const auto owner_of = [&](sqlite::Stmt& st, int from) -> std::optional<std::size_t> {
       for (int c = from; c < sqlite3_column_count(st.get()); ++c) {
-        if (!st.is_null(c) && values.contains(st.text(c))) return true;
+        if (st.is_null(c)) continue;
+        if (auto owner = values.owner(st.text(c))) return owner;
       }
-      return false;
+      return std::nullopt;
     };
     // Looked up by key first: the key of a lone primary key column, or the rowid.
     const std::string key = !key_column_.empty() ? quote_ident(key_column_) : without_rowid_ ? "" : "rowid";
@@ -247,8 +249,6 @@ class SqliteTarget final : public Target {
     const bool stable_key = !key_column_.empty() || std::any_of(columns_.begin(), columns_.end(), [](const ColumnInfo& c) {
       return c.database_assigned;
     });
-    std::size_t removed = 0;
-    bool search = false;  // some planted row with values was not at its key
     if (!key.empty()) {
       auto at = sqlite::Stmt::prepare(db_, "SELECT * FROM " + quote_ident(table_) + " WHERE " + key + " = ?1");
       if (!at) return at.status();
@@ -261,27 +261,24 @@ class SqliteTarget final : public Target {
           st.bind(1, k);
         }
       };
-      for (const PlantedRow& r : planted) {
-        bool gone = false;
-        if (!r.key.empty()) {
-          bind_key(*at, r.key);
-          auto row = at->step();
-          if (!row) return row.status();
-          gone = *row && (r.values.empty() ? stable_key : holds_value(*at, 0));
-          at->reset();
-        }
-        if (gone) {
-          bind_key(*del, r.key);
-          CT_RETURN_IF_ERROR(del->run());
-          removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
-        } else {
-          search = search || !r.values.empty();
-        }
+      for (std::size_t i = 0; i < planted.size(); ++i) {
+        const PlantedRow& r = planted[i];
+        if (r.key.empty()) continue;
+        bind_key(*at, r.key);
+        auto row = at->step();
+        if (!row) return row.status();
+        // The row there holds a planted value (this canary's, or another's whose key moved).
+        std::optional<std::size_t> owner;
+        if (*row) owner = r.values.empty() ? (stable_key ? std::optional(i) : std::nullopt) : owner_of(*at, 0);
+        at->reset();
+        if (!owner) continue;
+        bind_key(*del, r.key);
+        CT_RETURN_IF_ERROR(del->run());
+        removal.rows_removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
+        removal.found[*owner] = true;
       }
-    } else {
-      search = !values.empty();
     }
-    if (!search) return removed;
+    if (!some_left_to_search(planted, removal)) return removal;
     // The rest by one pass over the table: the rowid (or the primary key's columns), then
     // the row; deleted after the pass.
     std::vector<std::string> ids = primary_key_;
@@ -307,7 +304,9 @@ class SqliteTarget final : public Target {
         return row.status();
       }
       if (!*row) break;
-      if (!holds_value(*scan, static_cast<int>(ids.size()))) continue;
+      const auto owner = owner_of(*scan, static_cast<int>(ids.size()));
+      if (!owner) continue;
+      removal.found[*owner] = true;
       auto& f = found.emplace_back();
       for (std::size_t i = 0; i < ids.size(); ++i) f.push_back(sqlite3_value_dup(sqlite3_column_value(scan->get(), static_cast<int>(i))));
     }
@@ -317,11 +316,11 @@ class SqliteTarget final : public Target {
       if (!s.ok()) break;
       for (std::size_t i = 0; i < f.size(); ++i) sqlite3_bind_value(del->get(), static_cast<int>(i + 1), f[i]);
       s = del->run();
-      removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
+      removal.rows_removed += static_cast<std::size_t>(sqlite3_changes(db_.get()));
     }
     free_found();
     CT_RETURN_IF_ERROR(s);
-    return removed;
+    return removal;
   }
 
   Status commit() override {

@@ -1,7 +1,11 @@
 // The target implementations, private to the plant module.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "canarytrap/plant/target.h"
@@ -20,6 +24,30 @@ std::string quote_ident_mysql(std::string_view name);  // `name`
 std::string upper(std::string s);
 std::optional<std::size_t> declared_length(const std::string& type);  // VARCHAR(20) -> 20
 bool fits_int64(std::string_view s);                                   // digits that fit an int64
+// The planted rows' values, each naming its planted row: remove() finds rows by them and
+// says which planted rows it found.
+class PlantedValues {
+ public:
+  explicit PlantedValues(const std::vector<PlantedRow>& rows);
+  bool empty() const { return owner_.empty(); }
+  // The index of the planted row that `v` is a value of, if any.
+  std::optional<std::size_t> owner(std::string_view v) const {
+    const auto it = owner_.find(v);
+    return it == owner_.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+  }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view v) const { return std::hash<std::string_view>()(v); }
+  };
+  std::unordered_map<std::string, std::size_t, Hash, std::equal_to<>> owner_;
+};
+
+// Whether a planted row with values of its own was not found at its key: then remove()
+// searches the whole table for them.
+bool some_left_to_search(const std::vector<PlantedRow>& planted, const Removal& removal);
+
 // Which of `n` rows a profile reads: all of them, or `max` spread evenly over the table (the
 // first rows of a table are its oldest: a profile of them alone makes canaries look old).
 std::vector<std::size_t> spread_positions(std::size_t n, std::size_t max);

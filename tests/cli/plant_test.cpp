@@ -46,6 +46,27 @@ TEST_F(PlantCliTest, PlantListAndUnplant) {
   EXPECT_FALSE(after[0]["placements"][0]["retired_at"].is_null());
 }
 
+TEST_F(PlantCliTest, UnplantKeepsPlacementsOfRowsItCannotFindUntilToldTheyAreGone) {
+  init();
+  write_file(dir_ / "export.csv", big_csv(100));
+  ASSERT_EQ(ct({"plant", "--target", "export.csv", "--copy", "vendor", "--count", "3"}).exit_code, 0);
+  write_file(dir_ / "export.csv", big_csv(100));  // the canary rows deleted by hand
+  auto un = ct({"unplant", "--target", "export.csv", "--copy", "vendor"});
+  ASSERT_EQ(un.exit_code, 0) << un.err;
+  EXPECT_NE(un.out.find("removed 0 rows; retired 0 placements"), std::string::npos) << un.out;
+  EXPECT_NE(un.out.find("3 planted rows were not found"), std::string::npos) << un.out;
+  EXPECT_NE(un.out.find("--retire-missing"), std::string::npos) << un.out;
+  for (const auto& c : json_of(ct({"canaries", "--copy", "vendor", "--json"}))) {
+    EXPECT_TRUE(c["placements"][0]["retired_at"].is_null());
+  }
+  auto gone = json_of(ct({"unplant", "--target", "export.csv", "--copy", "vendor", "--retire-missing", "--json"}));
+  EXPECT_EQ(gone["retired_placements"], 3);
+  EXPECT_EQ(gone["not_found"], 0);
+  for (const auto& c : json_of(ct({"canaries", "--copy", "vendor", "--json"}))) {
+    EXPECT_FALSE(c["placements"][0]["retired_at"].is_null());
+  }
+}
+
 TEST_F(PlantCliTest, DensityPlannerSaysWhatItPlants) {
   init();
   write_file(dir_ / "export.csv", big_csv(100));

@@ -188,6 +188,34 @@ TEST_F(FilePlantTest, FileUnplantRemovesOnlyCanaryRows) {
   EXPECT_EQ(read_file(file), original);
 }
 
+TEST_F(FilePlantTest, ARowRemovedByHandKeepsItsPlacementActive) {
+  const auto file = dir_ / "export.csv";
+  write_file(file, "name,id_card,mobile,email,tier\n" + csv_rows(50, ",", false));
+  ASSERT_TRUE(plant_into(file.string(), "", "vendor", 4));
+  // Someone deletes one canary row by hand (the first line with a canary address).
+  auto lines = lines_of(read_file(file));
+  std::string edited;
+  bool dropped = false;
+  for (const auto& line : lines) {
+    if (!dropped && line.find("@mail.example.net") != std::string::npos) {
+      dropped = true;
+      continue;
+    }
+    edited += line + "\n";
+  }
+  write_file(file, edited);
+  auto r = unplant(*reg_, file.string(), "vendor", std::nullopt, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->rows_removed, 3u);
+  EXPECT_EQ(r->placements, 3u);
+  EXPECT_EQ(r->not_found, 1u);
+  auto active = active_in("vendor", file.string());
+  ASSERT_TRUE(active);
+  ASSERT_EQ(active->size(), 1u);
+  // The one left active is the canary whose row was deleted: its address is in no line now.
+  for (const auto& v : active->front().values) EXPECT_EQ(read_file(file).find(v), std::string::npos) << v;
+}
+
 TEST_F(FilePlantTest, DryRunAndErrorsLeaveFilesByteIdentical) {
   const auto file = dir_ / "export.csv";
   const std::string original = "name,id_card,mobile,email,tier\n" + csv_rows(20, ",", false);

@@ -66,6 +66,19 @@ class PlantTest : public ::testing::Test {
     return plant(*reg_, settings_, req, clock_);
   }
 
+  std::int64_t copy_id(const std::string& name) {
+    auto copy = reg_->find_copy(name);
+    EXPECT_TRUE(copy && *copy) << name;
+    return copy && *copy ? (*copy)->id : 0;
+  }
+
+  // The copy's placements in the target not retired.
+  Result<std::vector<PlacementRow>> active_in(const std::string& copy, const std::string& target) {
+    auto uri = parse_target_uri(target);
+    if (!uri) return uri.status();
+    return reg_->active_placements(copy_id(copy), uri->redacted, std::nullopt);
+  }
+
   std::size_t canary_count() {
     auto rows = reg_->list_canaries({});
     return rows ? rows->size() : 0;

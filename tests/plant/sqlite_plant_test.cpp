@@ -280,6 +280,8 @@ TEST_F(SqlitePlantTest, UnplantAfterVacuumRemovesTheCanariesAndNoRealRow) {
   auto r = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_EQ(r->rows_removed, 5u);
+  EXPECT_EQ(r->placements, 5u);
+  EXPECT_EQ(r->not_found, 0u);
   EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE xm LIKE 'real%' OR xm LIKE 'later%'")[0], "107");
   EXPECT_EQ(column(db, "SELECT count(*) FROM persons")[0], "107");
 }
@@ -294,6 +296,18 @@ TEST_F(SqlitePlantTest, UnplantLeavesARowItCannotTellFromARealOne) {
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_EQ(r->rows_removed, 0u);
   EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE xm LIKE 'real%' OR xm LIKE 'later%'")[0], "107");
+  // The canaries may still be in the table: their placements stay active, so that a hit on
+  // one still names the copy, until the user says the rows are gone.
+  EXPECT_EQ(r->not_found, 5u);
+  EXPECT_EQ(r->placements, 0u);
+  auto active = active_in("prod-db", "sqlite://" + db.string());
+  ASSERT_TRUE(active);
+  EXPECT_EQ(active->size(), 5u);
+  auto retired = unplant(*reg_, "sqlite://" + db.string(), "prod-db", std::nullopt, clock_, /*retire_missing=*/true);
+  ASSERT_TRUE(retired) << retired.status().message();
+  EXPECT_EQ(retired->placements, 5u);
+  EXPECT_EQ(retired->not_found, 0u);
+  EXPECT_TRUE(active_in("prod-db", "sqlite://" + db.string())->empty());
 }
 
 TEST_F(SqlitePlantTest, KeyAndUniqueColumnsGetNewValuesShapedLikeTheirNeighbours) {

@@ -63,11 +63,16 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
 struct UnplantReport {
   std::size_t placements = 0;  // retired
   std::size_t rows_removed = 0;
+  std::size_t not_found = 0;   // planted rows not found: their placements stay active
 };
 
 // Removes a copy's canaries from a target (optionally one table) and retires their
-// placements (kept for history). All or nothing, like plant().
+// placements (kept for history). All or nothing, like plant(). A planted row it cannot find
+// (removed by hand already, or no longer at its key and holding no value of its own) may
+// still be in the target, so its placement stays active — a hit on it still names the copy —
+// unless `retire_missing` says the rows are known to be gone.
 Result<UnplantReport> unplant(Registry& reg, const std::string& target, const std::string& copy,
-                              const std::optional<std::string>& table, const Clock& clock);
+                              const std::optional<std::string>& table, const Clock& clock,
+                              bool retire_missing = false);
 
 }  // namespace canarytrap

@@ -59,6 +59,14 @@ struct PlantedRow {
   std::vector<std::string> values;
 };
 
+// What remove() did: the rows it deleted, and for each planted row (in the order given)
+// whether it was found and deleted. A planted row not found stays planted as far as the
+// registry knows: its placement is not retired.
+struct Removal {
+  std::size_t rows_removed = 0;
+  std::vector<bool> found;
+};
+
 struct TableSample {
   std::vector<ColumnInfo> columns;
   std::vector<TableRow> rows;  // up to the number asked for
@@ -85,8 +93,8 @@ class Target {
   // values, found at its key first and else by one pass over the table (keys move: VACUUM
   // renumbers rowids, an UPDATE moves a PostgreSQL ctid); a planted row without values goes
   // by its key only where that key is the table's primary key. Files go by values alone.
-  // Visible only after commit(). Returns how many rows went.
-  virtual Result<std::size_t> remove(const std::vector<PlantedRow>& rows) = 0;
+  // Visible only after commit().
+  virtual Result<Removal> remove(const std::vector<PlantedRow>& rows) = 0;
   virtual Status commit() = 0;
   virtual void rollback() = 0;
 };
