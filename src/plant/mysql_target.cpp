@@ -2,7 +2,10 @@
 // information_schema, every change in one InnoDB transaction.
 #include <mysql.h>
 
+#include <algorithm>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
@@ -151,22 +154,46 @@ class MysqlTarget final : public Target {
       names += quote_ident_mysql(columns_[i].name);
       used.push_back(i);
     }
+    // Many rows a statement (a round trip each, not one a row) where the keys the server
+    // assigns are known: a multi-row INSERT gets consecutive AUTO_INCREMENT values, a step of
+    // auto_increment_increment apart, unless innodb_autoinc_lock_mode is 2 (interleaved).
+    std::uint64_t step = 1;
+    bool batched = true;
+    if (std::any_of(columns_.begin(), columns_.end(), [](const ColumnInfo& c) { return c.database_assigned; })) {
+      auto modes = query("SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment");
+      if (!modes) return modes.status();
+      MYSQL_ROW m = mysql_fetch_row(modes->get());
+      batched = m != nullptr && m[0] != nullptr && std::string_view(m[0]) != "2";
+      if (m != nullptr && m[1] != nullptr) step = std::stoull(m[1]);
+    }
     std::vector<std::string> keys;
-    for (const TableRow& row : rows) {
-      std::string values;
-      for (std::size_t i : used) values += (values.empty() ? "" : ", ") + (row[i] ? literal(*row[i]) : "NULL");
-      auto r = exec("INSERT INTO " + quote_ident_mysql(table_) + " (" + names + ") VALUES (" + values + ")");
-      if (!r.ok()) return r.WithContext("inserting a canary row");
-      // The key: a lone primary key's value; a composite one's columns, for people to read
-      // ("pid=P000017, region=3"; remove() finds such rows by their values).
-      std::string key;
-      for (std::size_t i = 0; i < columns_.size(); ++i) {
-        if (!columns_[i].primary_key) continue;
-        const std::string v =
-            columns_[i].database_assigned ? std::to_string(mysql_insert_id(conn_.get())) : row[i].value_or("NULL");
-        key += primary_key_.size() == 1 ? v : (key.empty() ? "" : ", ") + columns_[i].name + "=" + v;
+    keys.reserve(rows.size());
+    for (std::size_t start = 0; start < rows.size();) {
+      // Up to 1,000 rows or 1 MB of SQL (max_allowed_packet is 16 MB by default).
+      std::string tuples;
+      std::size_t end = start;
+      while (end < rows.size() && (end == start || (batched && end - start < 1000 && tuples.size() < (1u << 20)))) {
+        std::string values;
+        for (std::size_t i : used) values += (values.empty() ? "" : ", ") + (rows[end][i] ? literal(*rows[end][i]) : "NULL");
+        tuples += (end == start ? "(" : ", (") + values + ")";
+        ++end;
       }
-      keys.push_back(key);
+      auto r = exec("INSERT INTO " + quote_ident_mysql(table_) + " (" + names + ") VALUES " + tuples);
+      if (!r.ok()) return r.WithContext("inserting canary rows");
+      const std::uint64_t first_id = mysql_insert_id(conn_.get());
+      for (std::size_t k = start; k < end; ++k) {
+        // The key: a lone primary key's value; a composite one's columns, for people to read
+        // ("pid=P000017, region=3"; remove() finds such rows by their values).
+        std::string key;
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+          if (!columns_[i].primary_key) continue;
+          const std::string v =
+              columns_[i].database_assigned ? std::to_string(first_id + (k - start) * step) : rows[k][i].value_or("NULL");
+          key += primary_key_.size() == 1 ? v : (key.empty() ? "" : ", ") + columns_[i].name + "=" + v;
+        }
+        keys.push_back(std::move(key));
+      }
+      start = end;
     }
     return keys;
   }
@@ -215,23 +242,36 @@ class MysqlTarget final : public Target {
       return std::nullopt;
     };
     const std::string table = quote_ident_mysql(table_);
+    // The rows at the recorded keys of a lone primary key, 500 at a time, the key read back as
+    // the plant recorded it.
+    std::unordered_map<std::string, std::size_t> planted_at;  // recorded key -> planted row
+    std::vector<std::string> keys;
     for (std::size_t i = 0; i < planted.size() && !key_column_.empty(); ++i) {
-      const PlantedRow& p = planted[i];
-      if (p.key.empty()) continue;
-      const std::string where = " WHERE " + quote_ident_mysql(key_column_) + " = " + literal(p.key);
-      auto at = query("SELECT * FROM " + table + where);
+      if (!planted[i].key.empty() && planted_at.emplace(planted[i].key, i).second) keys.push_back(planted[i].key);
+    }
+    const std::string key = key_column_.empty() ? "" : quote_ident_mysql(key_column_);
+    for (std::size_t start = 0; start < keys.size(); start += 500) {
+      std::string list;
+      for (std::size_t k = start; k < keys.size() && k < start + 500; ++k) list += (k == start ? "" : ", ") + literal(keys[k]);
+      auto at = query("SELECT CAST(" + key + " AS CHAR), t.* FROM " + table + " t WHERE " + key + " IN (" + list + ")");
       if (!at) return at.status();
-      MYSQL_ROW row = mysql_fetch_row(at->get());
-      // The row there holds a planted value (this canary's, or another's whose key moved).
-      std::optional<std::size_t> owner;
-      if (row != nullptr) {
-        owner = p.values.empty() ? std::optional(i)
-                                 : owner_of(row, mysql_fetch_lengths(at->get()), mysql_num_fields(at->get()), 0);
+      std::string doomed;  // keys of rows holding a planted value
+      const unsigned fields = mysql_num_fields(at->get());
+      while (MYSQL_ROW row = mysql_fetch_row(at->get())) {
+        const unsigned long* lengths = mysql_fetch_lengths(at->get());
+        if (row[0] == nullptr) continue;
+        const auto it = planted_at.find(std::string(row[0], lengths[0]));
+        if (it == planted_at.end()) continue;
+        // This canary's row, or another's whose key moved here: whoever's value it holds.
+        const std::size_t i = it->second;
+        const auto owner = planted[i].values.empty() ? std::optional(i) : owner_of(row, lengths, fields, 1);
+        if (!owner) continue;
+        removal.found[*owner] = true;
+        doomed += (doomed.empty() ? "" : ", ") + literal(it->first);
       }
-      if (!owner) continue;
-      CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + where));
+      if (doomed.empty()) continue;
+      CT_RETURN_IF_ERROR(exec("DELETE FROM " + table + " WHERE " + key + " IN (" + doomed + ")"));
       removal.rows_removed += static_cast<std::size_t>(mysql_affected_rows(conn_.get()));
-      removal.found[*owner] = true;
     }
     if (!some_left_to_search(planted, removal)) return removal;
     // The rest by one pass over the table, streamed; deleted by their primary key after it.

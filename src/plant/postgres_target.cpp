@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
@@ -110,26 +111,41 @@ class PostgresTarget final : public Target {
     return s;
   }
 
+  // Many rows a statement (a round trip each, not one a row: over a network that is most of
+  // the time). RETURNING gives the keys in the order of the VALUES rows, as PostgreSQL does
+  // for a multi-row INSERT ... VALUES.
   Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng&) override {
     CT_RETURN_IF_ERROR(begin());
-    std::string names, params;
+    std::string names;
     std::vector<std::size_t> used;
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i].database_assigned) continue;
-      if (!used.empty()) names += ", ", params += ", ";
+      if (!used.empty()) names += ", ";
       names += quote_ident(columns_[i].name);
-      params += "$" + std::to_string(used.size() + 1);
       used.push_back(i);
     }
     const std::string returning = key_column_.empty() ? "ctid::text" : quote_ident(key_column_) + "::text";
-    const std::string sql = "INSERT INTO " + qualified() + " (" + names + ") VALUES (" + params + ") RETURNING " + returning;
+    // At most 1,000 rows and 65,535 parameters (the protocol's limit) a statement.
+    const std::size_t per_statement = std::clamp<std::size_t>(65535 / std::max<std::size_t>(used.size(), 1), 1, 1000);
     std::vector<std::string> keys;
-    for (const TableRow& row : rows) {
+    keys.reserve(rows.size());
+    for (std::size_t start = 0; start < rows.size(); start += per_statement) {
+      const std::size_t n = std::min(per_statement, rows.size() - start);
+      std::string tuples;
       std::vector<std::optional<std::string>> values;
-      for (std::size_t i : used) values.push_back(row[i]);
-      auto r = query(sql, values);
-      if (!r) return r.status().WithContext("inserting a canary row");
-      keys.emplace_back(PQgetvalue(r->get(), 0, 0));
+      values.reserve(n * used.size());
+      for (std::size_t r = start; r < start + n; ++r) {
+        tuples += r == start ? "(" : ", (";
+        for (std::size_t c = 0; c < used.size(); ++c) {
+          values.push_back(rows[r][used[c]]);
+          tuples += (c ? ", $" : "$") + std::to_string(values.size());
+        }
+        tuples += ")";
+      }
+      auto r = query("INSERT INTO " + qualified() + " (" + names + ") VALUES " + tuples + " RETURNING " + returning, values);
+      if (!r) return r.status().WithContext("inserting canary rows");
+      if (PQntuples(r->get()) != static_cast<int>(n)) return Status::Internal(where_ + ": INSERT returned too few keys");
+      for (int i = 0; i < PQntuples(r->get()); ++i) keys.emplace_back(PQgetvalue(r->get(), i, 0));
     }
     return keys;
   }
@@ -194,23 +210,36 @@ class PostgresTarget final : public Target {
       }
       return std::nullopt;
     };
-    // The key compared as the column's own type, so that its index is used.
-    const std::string key = key_column_.empty() ? "ctid = $1::tid" : quote_ident(key_column_) + " = $1";
+    // The rows at the recorded keys, 500 at a time: the key compared as the column's own type,
+    // so that its index is used, and read back as text, as the plant recorded it.
+    const std::string key = key_column_.empty() ? "ctid" : quote_ident(key_column_);
+    const std::string cast = key_column_.empty() ? "::tid" : "";
+    std::unordered_map<std::string, std::size_t> planted_at;  // recorded key -> planted row
+    std::vector<std::string> keys;
     for (std::size_t i = 0; i < planted.size(); ++i) {
-      const PlantedRow& p = planted[i];
-      if (p.key.empty()) continue;
-      auto at = query("SELECT * FROM " + qualified() + " WHERE " + key, {p.key});
+      if (!planted[i].key.empty() && planted_at.emplace(planted[i].key, i).second) keys.push_back(planted[i].key);
+    }
+    for (std::size_t start = 0; start < keys.size(); start += 500) {
+      const std::vector<std::optional<std::string>> asked(keys.begin() + static_cast<long>(start),
+                                                          keys.begin() + static_cast<long>(std::min(start + 500, keys.size())));
+      std::string list;
+      for (std::size_t k = 0; k < asked.size(); ++k) list += (k ? ", $" : "$") + std::to_string(k + 1) + cast;
+      auto at = query("SELECT " + key + "::text, * FROM " + qualified() + " WHERE " + key + " IN (" + list + ")", asked);
       if (!at) return at.status();
-      // The row there holds a planted value (this canary's, or another's whose key moved).
-      std::optional<std::size_t> owner;
-      if (PQntuples(at->get()) == 1) {
-        owner = p.values.empty() ? (key_column_.empty() ? std::nullopt : std::optional(i)) : owner_of(at->get(), 0, 0);
+      std::vector<std::optional<std::string>> doomed;  // keys of rows holding a planted value
+      for (int r = 0; r < PQntuples(at->get()); ++r) {
+        const auto it = planted_at.find(PQgetvalue(at->get(), r, 0));
+        if (it == planted_at.end()) continue;
+        // This canary's row, or another's whose key moved here: whoever's value it holds. A
+        // row without values goes by a primary key only (a ctid may now be a real row's).
+        const std::size_t i = it->second;
+        const auto owner = planted[i].values.empty() ? (key_column_.empty() ? std::nullopt : std::optional(i))
+                                                     : owner_of(at->get(), r, 1);
+        if (!owner) continue;
+        removal.found[*owner] = true;
+        doomed.emplace_back(it->first);
       }
-      if (!owner) continue;
-      auto r = query("DELETE FROM " + qualified() + " WHERE " + key, {p.key});
-      if (!r) return r.status();
-      removal.rows_removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
-      removal.found[*owner] = true;
+      CT_RETURN_IF_ERROR(delete_rows(key, cast, doomed, removal));
     }
     if (!some_left_to_search(planted, removal)) return removal;
     // The rest by one pass over the table, through a cursor (a table need not fit in memory).
@@ -231,12 +260,24 @@ class PostgresTarget final : public Target {
     }
     auto close = query("CLOSE canarytrap_rows", {});
     if (!close) return close.status();
-    for (const auto& ctid : found) {
-      auto r = query("DELETE FROM " + qualified() + " WHERE ctid = $1::tid", {ctid});
-      if (!r) return r.status();
-      removal.rows_removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
+    for (std::size_t start = 0; start < found.size(); start += 500) {
+      const std::vector<std::optional<std::string>> ctids(found.begin() + static_cast<long>(start),
+                                                          found.begin() + static_cast<long>(std::min(start + 500, found.size())));
+      CT_RETURN_IF_ERROR(delete_rows("ctid", "::tid", ctids, removal));
     }
     return removal;
+  }
+
+  // Deletes the rows whose `key` is one of `keys` (at most a few hundred), in one statement.
+  Status delete_rows(const std::string& key, const std::string& cast, const std::vector<std::optional<std::string>>& keys,
+                     Removal& removal) {
+    if (keys.empty()) return Status::Ok();
+    std::string list;
+    for (std::size_t k = 0; k < keys.size(); ++k) list += (k ? ", $" : "$") + std::to_string(k + 1) + cast;
+    auto r = query("DELETE FROM " + qualified() + " WHERE " + key + " IN (" + list + ")", keys);
+    if (!r) return r.status();
+    removal.rows_removed += static_cast<std::size_t>(std::stoul(PQcmdTuples(r->get())));
+    return Status::Ok();
   }
 
   Status commit() override {
