@@ -1,4 +1,5 @@
 // Planting into real PostgreSQL and MariaDB servers (started by the ctest fixture).
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -295,6 +296,32 @@ TEST_F(DbPlantTest, PostgresChecksValuesThroughTheColumnsIndex) {
     EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_typed WHERE sfzh = '" + taken_ids[i] + "'")), "1");
   }
   EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_typed WHERE sjhm = " + taken_phones[0])), "1");
+}
+
+// 2,500 rows go in three multi-row INSERTs; each placement's key must name its own row.
+TEST_F(DbPlantTest, KeysOfRowsInsertedManyAStatementNameTheirOwnRows) {
+  pg_query("DROP TABLE IF EXISTS pg_many; CREATE TABLE pg_many (id SERIAL PRIMARY KEY, xm TEXT, sfzh TEXT, yx TEXT)");
+  mysql_query("DROP TABLE IF EXISTS my_many; CREATE TABLE my_many (id INT AUTO_INCREMENT PRIMARY KEY, xm VARCHAR(20), "
+              "sfzh CHAR(18), yx VARCHAR(100)) DEFAULT CHARSET=utf8mb4");
+  for (const std::string server : {"pg", "my"}) {
+    const std::string table = server + "_many";
+    auto r = plant_into(server == "pg" ? pg() : my(), table, server, 2500);
+    ASSERT_TRUE(r) << r.status().message();
+    auto active = active_in(server, server == "pg" ? pg() : my());
+    ASSERT_TRUE(active);
+    ASSERT_EQ(active->size(), 2500u);
+    std::map<std::string, std::string> email_at;  // row key -> e-mail address in that row
+    for (const auto& row : server == "pg" ? pg_query("SELECT id::text, yx FROM pg_many")
+                                          : mysql_query("SELECT CAST(id AS CHAR), yx FROM my_many")) {
+      email_at[*row[0]] = *row[1];
+    }
+    int right = 0;
+    for (const auto& p : *active) {
+      const auto it = email_at.find(p.row_key);
+      right += it != email_at.end() && std::find(p.values.begin(), p.values.end(), it->second) != p.values.end();
+    }
+    EXPECT_EQ(right, 2500) << server;
+  }
 }
 
 TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
