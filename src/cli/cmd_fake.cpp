@@ -1,8 +1,8 @@
 // canarytrap fake: print fake people, registering nothing. Needs no config.
 #include <charconv>
 #include <csignal>
-#include <optional>
 #include <cstdio>
+#include <optional>
 
 #include "canarytrap/fake/distinct_people.h"
 #include "canarytrap/fake/person_writer.h"

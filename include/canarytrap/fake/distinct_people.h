@@ -1,7 +1,7 @@
 // DistinctPeople: a run of fake people in which no identifying value repeats.
 //
 // A generator draws each person on their own, so over a run values repeat: a million en_US
-// people drawn by name frequency share some 15% of their e-mail addresses, and a table with
+// people drawn by name frequency repeat some 36,000 e-mail addresses, and a table with
 // UNIQUE(email), UNIQUE(ssn) or UNIQUE(phone) then refuses the import. DistinctPeople
 // remembers the ID number, SSN, phone, e-mail address and card number of every person it
 // hands out and draws again whoever would repeat one: only the e-mail address when that alone
@@ -37,7 +37,7 @@ class DistinctPeople {
                  std::size_t max_slots = std::size_t{1} << 26);
 
   // The next person, none of whose identifying values an earlier one had. Fails only when
-  // thousands of draws in a row all clash (the generator's value space is used up).
+  // 64 draws in a row all clash (the generator's value space is used up).
   Status next(Person& p);
 
   // Values remembered so far (for tests).

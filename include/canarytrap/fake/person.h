@@ -84,7 +84,7 @@ class PersonGenerator {
 
   virtual void next(Person& out) = 0;
   // Draws a new e-mail address for `p` (same name, other digits or style) after `attempt`
-  // (1, 2, ...) addresses in a row were taken: from the third on, each third adds a random
+  // (1, 2, ...) addresses in a row were taken: each attempt ends it with one more random
   // digit, so that even the commonest name finds a free address.
   virtual void redraw_email(Person& p, int attempt) = 0;
   virtual Locale locale() const = 0;
