@@ -103,7 +103,12 @@ class MysqlTarget final : public Target {
       const std::string_view key = row[5];
       c.primary_key = key == "PRI";
       c.unique = key == "PRI" || key == "UNI";  // UNI: a one-column UNIQUE index; PRI: see below
-      c.database_assigned = std::string_view(row[6]).find("auto_increment") != std::string_view::npos;
+      // AUTO_INCREMENT or a generated column ("VIRTUAL GENERATED", "STORED GENERATED";
+      // MySQL's "DEFAULT_GENERATED" is only an expression default): the server fills it.
+      const std::string extra = upper(row[6] ? row[6] : "");
+      c.database_assigned = extra.find("AUTO_INCREMENT") != std::string::npos ||
+                            extra.find("VIRTUAL") != std::string::npos || extra.find("STORED") != std::string::npos ||
+                            extra.find("PERSISTENT") != std::string::npos;
       const std::string_view data_type = row[7];
       c.integer = data_type.find("INT") != std::string_view::npos;
       if (row[8]) c.references = row[8];

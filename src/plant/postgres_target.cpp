@@ -57,7 +57,8 @@ class PostgresTarget final : public Target {
         "  AND k.table_schema = tc.table_schema JOIN information_schema.constraint_column_usage ccu "
         "  ON ccu.constraint_name = tc.constraint_name WHERE tc.table_schema = c.table_schema "
         "  AND tc.table_name = c.table_name AND k.column_name = c.column_name AND tc.constraint_type = 'FOREIGN KEY' "
-        "  LIMIT 1) "
+        "  LIMIT 1), "
+        "c.is_generated "
         "FROM information_schema.columns c WHERE c.table_schema = $1 AND c.table_name = $2 ORDER BY c.ordinal_position",
         {schema_, table_});
     if (!cols) return cols.status();
@@ -74,7 +75,9 @@ class PostgresTarget final : public Target {
       c.unique = PQgetvalue(r, i, 7)[0] == 't';  // a one-column UNIQUE constraint
       if (!PQgetisnull(r, i, 8)) c.references = PQgetvalue(r, i, 8);
       c.integer = c.declared_type == "INTEGER" || c.declared_type == "BIGINT" || c.declared_type == "SMALLINT";
-      c.database_assigned = std::string_view(PQgetvalue(r, i, 5)) == "YES" || dflt.rfind("nextval(", 0) == 0;
+      // An identity, a serial (nextval default) or a generated column: the server fills it.
+      c.database_assigned = std::string_view(PQgetvalue(r, i, 5)) == "YES" || dflt.rfind("nextval(", 0) == 0 ||
+                            std::string_view(PQgetvalue(r, i, 9)) == "ALWAYS";
       s.columns.push_back(std::move(c));
     }
     // A row is named by its primary key if that is one column, else by its ctid (which an

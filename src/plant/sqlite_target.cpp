@@ -21,15 +21,20 @@ class SqliteTarget final : public Target {
 
   Result<TableSample> describe(std::size_t max_rows) override {
     TableSample s;
-    auto info = sqlite::Stmt::prepare(db_, "PRAGMA table_info(" + quote_ident(table_) + ")");
+    // table_xinfo, not table_info: it lists generated columns too, which `SELECT *` returns
+    // (the sample's cells must line up with the columns) and an INSERT must leave out.
+    auto info = sqlite::Stmt::prepare(db_, "PRAGMA table_xinfo(" + quote_ident(table_) + ")");
     if (!info) return info.status();
     std::vector<std::pair<std::int64_t, std::string>> pk;  // (position in the key, column)
     for (;;) {
       auto row = info->step();
       if (!row) return row.status();
       if (!*row) break;
+      const std::int64_t hidden = info->int64(6);  // 1: a virtual table's hidden column; 2, 3: generated
+      if (hidden == 1) continue;
       ColumnInfo c;
       c.name = info->text(1);
+      c.database_assigned = hidden >= 2;
       c.declared_type = upper(info->text(2));
       c.not_null = info->int64(3) != 0;
       c.has_default = !info->is_null(4);

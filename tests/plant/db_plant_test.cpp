@@ -324,6 +324,21 @@ TEST_F(DbPlantTest, KeysOfRowsInsertedManyAStatementNameTheirOwnRows) {
   }
 }
 
+TEST_F(DbPlantTest, GeneratedColumnsAreLeftToTheServer) {
+  // The plant inserted a value into them: PostgreSQL and MariaDB refuse that.
+  pg_query("DROP TABLE IF EXISTS pg_generated; CREATE TABLE pg_generated (id SERIAL PRIMARY KEY, xm TEXT, "
+           "label TEXT GENERATED ALWAYS AS (xm || '!') STORED, sfzh TEXT, csrq DATE)");
+  mysql_query("DROP TABLE IF EXISTS my_generated; CREATE TABLE my_generated (id INT AUTO_INCREMENT PRIMARY KEY, "
+              "xm VARCHAR(20), label VARCHAR(30) AS (CONCAT(xm, '!')) VIRTUAL, sfzh CHAR(18), csrq DATE) "
+              "DEFAULT CHARSET=utf8mb4");
+  auto p = plant_into(pg(), "pg_generated", "prod-db", 10);
+  ASSERT_TRUE(p) << p.status().message();
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_generated WHERE label = xm || '!'")), "10");
+  auto m = plant_into(my(), "my_generated", "prod-db", 10);
+  ASSERT_TRUE(m) << m.status().message();
+  EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_generated WHERE label = CONCAT(xm, '!')")), "10");
+}
+
 TEST_F(DbPlantTest, MariadbPinyinTableThreeCopies) {
   make_my_persons("my_persons_pinyin");
   for (const char* copy : {"prod-db", "backup-2026-11", "vendor-acme-export"}) {

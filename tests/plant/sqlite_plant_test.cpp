@@ -423,6 +423,20 @@ TEST_F(SqlitePlantTest, ProfiledColumnsFollowTheWholeTableNotItsFirstRows) {
   }
 }
 
+TEST_F(SqlitePlantTest, GeneratedColumnsAreLeftToTheDatabase) {
+  // A generated column between the others: table_info leaves it out but SELECT * returns it,
+  // so every later column's profile read its left neighbour's values (zt got birth dates).
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, label TEXT GENERATED ALWAYS AS (xm || '!') VIRTUAL, "
+          "sfzh TEXT, csrq TEXT, zt TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) "
+          "INSERT INTO persons (xm, sfzh, csrq, zt) SELECT 'x' || i, 'id' || i, '1990-01-01', "
+          "CASE WHEN i % 2 THEN 'open' ELSE 'closed' END FROM n;");
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 20));
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 50 AND zt IN ('open', 'closed') AND label = xm || '!'")[0],
+            "20");
+}
+
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
   auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
   ASSERT_TRUE(n);
