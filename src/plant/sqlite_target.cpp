@@ -1,6 +1,8 @@
 // SQLite as a plant target: one IMMEDIATE transaction around every change.
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <string_view>
 #include <unordered_set>
@@ -75,13 +77,26 @@ class SqliteTarget final : public Target {
   // spread rowids, else (or if big gaps between rowids leave too few) by one pass. The same
   // rows for the same table each time.
   Status read_sample(TableSample& s, std::size_t max_rows) {
+    // How many sampled values of each column are of each storage class (SQLITE_INTEGER..NULL).
+    std::vector<std::array<std::size_t, 6>> classes(s.columns.size(), std::array<std::size_t, 6>{});
     const auto read_row = [&](const sqlite::Stmt& st, int first) {
       TableRow r;
       for (std::size_t i = 0; i < s.columns.size(); ++i) {
         const int col = first + static_cast<int>(i);
+        ++classes[i][static_cast<std::size_t>(sqlite3_column_type(st.get(), col))];
         r.push_back(st.is_null(col) ? Cell() : Cell(st.text(col)));
       }
       s.rows.push_back(std::move(r));
+    };
+    // Each column's commonest storage class but NULL (0: none seen), for insert().
+    const auto learn_storage = [&] {
+      storage_.assign(s.columns.size(), 0);
+      for (std::size_t i = 0; i < s.columns.size(); ++i) {
+        std::size_t most = 0;
+        for (int c : {SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB}) {
+          if (classes[i][static_cast<std::size_t>(c)] > most) most = classes[i][static_cast<std::size_t>(c)], storage_[i] = c;
+        }
+      }
     };
     const auto rows = static_cast<std::size_t>(s.row_count);
     if (!without_rowid_ && rows > max_rows) {
@@ -104,8 +119,12 @@ class SqliteTarget final : public Target {
         }
         at->reset();
       }
-      if (s.rows.size() >= max_rows / 2) return Status::Ok();
+      if (s.rows.size() >= max_rows / 2) {
+        learn_storage();
+        return Status::Ok();
+      }
       s.rows.clear();
+      classes.assign(s.columns.size(), std::array<std::size_t, 6>{});
     }
     auto all = sqlite::Stmt::prepare(db_, "SELECT * FROM " + quote_ident(table_));
     if (!all) return all.status();
@@ -119,6 +138,7 @@ class SqliteTarget final : public Target {
       read_row(*all, 0);
       ++next;
     }
+    learn_storage();
     return Status::Ok();
   }
 
@@ -144,10 +164,8 @@ class SqliteTarget final : public Target {
         const int index = static_cast<int>(p + 1);
         if (!cell) {
           st->bind_null(index);
-        } else if (columns_[used[p]].integer && fits_int64(*cell)) {
-          st->bind(index, static_cast<std::int64_t>(std::stoll(*cell)));
         } else {
-          st->bind(index, *cell);
+          bind_like_neighbours(*st, index, used[p], *cell);
         }
       }
       if (Status s = st->run(); !s.ok()) return s.WithContext(where_ + ": inserting a canary row");
@@ -162,6 +180,32 @@ class SqliteTarget final : public Target {
       }
     }
     return keys;
+  }
+
+  // Binds a cell as the storage class its column's sampled values have (INTEGER, REAL, TEXT
+  // or BLOB), where the cell can be one: a column without a type, of type ANY or BLOB keeps
+  // what it is given, and `typeof()` would tell a canary's '42' from its neighbours' 42 (a
+  // STRICT table refuses text for a BLOB column outright). Else as the declared type says.
+  void bind_like_neighbours(sqlite::Stmt& st, int index, std::size_t column, const std::string& v) {
+    const int storage = column < storage_.size() ? storage_[column] : 0;
+    if (storage == SQLITE_INTEGER || (storage == 0 && columns_[column].integer)) {
+      const bool canonical = fits_int64(v) && (v.size() == 1 || v[0] != '0');
+      if (canonical || (storage == 0 && fits_int64(v))) {
+        st.bind(index, static_cast<std::int64_t>(std::stoll(v)));
+        return;
+      }
+    } else if (storage == SQLITE_FLOAT) {
+      char* end = nullptr;
+      const double d = std::strtod(v.c_str(), &end);
+      if (!v.empty() && end == v.c_str() + v.size()) {
+        sqlite3_bind_double(st.get(), index, d);
+        return;
+      }
+    } else if (storage == SQLITE_BLOB) {
+      sqlite3_bind_blob(st.get(), index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+      return;
+    }
+    st.bind(index, v);
   }
 
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override {
@@ -403,6 +447,7 @@ class SqliteTarget final : public Target {
   std::string key_column_;  // a lone primary key column that is not the rowid; empty: the rowid
   std::vector<std::string> primary_key_;  // its columns, in key order
   bool without_rowid_ = false;
+  std::vector<int> storage_;  // per column: its sampled values' commonest storage class, 0 if none
   bool in_tx_ = false;
 };
 

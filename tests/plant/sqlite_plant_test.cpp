@@ -437,6 +437,29 @@ TEST_F(SqlitePlantTest, GeneratedColumnsAreLeftToTheDatabase) {
             "20");
 }
 
+TEST_F(SqlitePlantTest, CanaryCellsKeepTheirNeighboursStorageClass) {
+  // A column of type ANY or without a type keeps what it is given: canary cells given as text
+  // were told apart by typeof() ('42' beside 42); a STRICT table refused text for BLOB.
+  const auto db = dir_ / "people.db";
+  const std::string rows =
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) SELECT 'x' || i, 'id' || i, "
+      "'1990-01-01', i * 1.5, i, randomblob(8), i, i * 7 FROM n";
+  sql(db, "CREATE TABLE strict_persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT, score REAL, "
+          "visits INTEGER, avatar BLOB, extra ANY, code ANY) STRICT;"
+          "INSERT INTO strict_persons (xm, sfzh, csrq, score, visits, avatar, extra, code) " + rows + ";"
+          "CREATE TABLE loose_persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT, score, visits, avatar, "
+          "extra, code);"
+          "INSERT INTO loose_persons (xm, sfzh, csrq, score, visits, avatar, extra, code) " + rows + ";");
+  for (const std::string table : {"strict_persons", "loose_persons"}) {
+    auto r = plant_into("sqlite://" + db.string(), table, "prod-db", 20);
+    ASSERT_TRUE(r) << table << ": " << r.status().message();
+    EXPECT_EQ(column(db, "SELECT group_concat(DISTINCT typeof(score) || typeof(visits) || typeof(avatar) || "
+                         "typeof(extra) || typeof(code)) FROM " + table + " WHERE id > 50")[0],
+              "realintegerblobintegerinteger")
+        << table;
+  }
+}
+
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
   auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
   ASSERT_TRUE(n);
