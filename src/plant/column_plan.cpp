@@ -135,6 +135,46 @@ std::pair<std::size_t, std::size_t> last_digit_run(std::string_view v) {
 
 }  // namespace
 
+namespace {
+
+// The digit form of a profile's examples (see ColumnProfile::digit_form), and whether their
+// letters are lower-case.
+void learn_digit_form(ColumnProfile& p) {
+  std::map<std::string, std::vector<const std::string*>> by_shape;  // '#' for each digit
+  std::size_t with_letters = 0, lower = 0, shaped = 0;
+  for (const auto& e : p.examples) {
+    bool letters = false, upper = false;
+    std::string shape = e;
+    for (char& ch : shape) {
+      const auto u = static_cast<unsigned char>(ch);
+      if (std::isdigit(u)) ch = '#';
+      letters = letters || std::isalpha(u);
+      upper = upper || std::isupper(u);
+    }
+    with_letters += letters;
+    lower += letters && !upper;
+    if (letters || shape.find('#') == std::string::npos) continue;
+    ++shaped;
+    by_shape[shape].push_back(&e);
+  }
+  p.lower_case_letters = with_letters > 0 && lower == with_letters;
+  const std::vector<const std::string*>* best = nullptr;
+  for (const auto& [shape, values] : by_shape) {
+    if (best == nullptr || values.size() > best->size()) best = &values;
+  }
+  if (best == nullptr || best->size() * 2 < shaped) return;
+  p.digit_form = *best->front();
+  // Leading digits every value of the form has alike.
+  for (std::size_t i = 0; i < p.digit_form.size(); ++i) {
+    const char ch = p.digit_form[i];
+    if (ch < '0' || ch > '9') continue;
+    if (!std::all_of(best->begin(), best->end(), [&](const std::string* v) { return (*v)[i] == ch; })) break;
+    ++p.digit_form_fixed;
+  }
+}
+
+}  // namespace
+
 ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
   ColumnProfile p;
   p.empty_table = cells.empty();
@@ -190,6 +230,7 @@ ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
     p.numbers_padded = p.numbers_padded || (t - s > 1 && (*c)[s] == '0');
     numbered = true;
   }
+  learn_digit_form(p);
   // Positions where values all as long show at most 4 characters: a UUID's version and
   // variant. Told only from enough of them.
   const std::size_t width = p.examples.front().size();
@@ -253,8 +294,41 @@ bool MappingPlan::has_field(PersonField f) const {
 
 namespace {
 
+// `digits` in the profile's digit form, where it has room for exactly them (a phone's may be
+// a fixed prefix longer: +86, +1); nullopt where it has not.
+std::optional<std::string> in_digit_form(const ColumnProfile& profile, std::string_view digits, bool allow_prefix) {
+  const std::string& form = profile.digit_form;
+  const auto k = static_cast<std::size_t>(std::count_if(form.begin(), form.end(), [](char ch) { return ch >= '0' && ch <= '9'; }));
+  if (form.empty() || k < digits.size() || (k > digits.size() && (!allow_prefix || k - digits.size() > profile.digit_form_fixed))) {
+    return std::nullopt;
+  }
+  std::string out = form;
+  std::size_t kept = k - digits.size(), next = 0;
+  for (char& ch : out) {
+    if (ch < '0' || ch > '9') continue;
+    if (kept > 0) {
+      --kept;
+    } else {
+      ch = digits[next++];
+    }
+  }
+  return out;
+}
+
 Cell fill_field(const ColumnPlan& c, const Person& p) {
   const std::string& value = p[c.field];
+  if (c.field == PersonField::kPhone || c.field == PersonField::kSsn || c.field == PersonField::kCardNumber) {
+    std::string digits;
+    for (char ch : value) {
+      if (ch >= '0' && ch <= '9') digits += ch;
+    }
+    if (auto formed = in_digit_form(c.profile, digits, c.field == PersonField::kPhone)) return *formed;
+  }
+  if (c.field == PersonField::kIdNumber && c.profile.lower_case_letters) {
+    std::string lower = value;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return lower;
+  }
   if (c.field == PersonField::kGender) {
     // Speak the column's language: the first existing value that means this gender, else
     // for a numeric column the GB/T 2261.1 codes (1 male, 2 female).
@@ -375,6 +449,8 @@ Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
 }
 
 }  // namespace
+
+Cell MappingPlan::field_cell(std::size_t i, const Person& person) const { return fill_field(columns.at(i), person); }
 
 TableRow MappingPlan::fill(const Person& person, FastRng& rng) const {
   TableRow row;

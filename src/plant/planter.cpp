@@ -264,13 +264,16 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     for (int round = 0;; ++round) {
       std::set<std::size_t> clash;
       for (const auto& [column, field] : identifying) {
+        // As the column will hold them: in its neighbours' form (+86 138 0000 0001).
+        std::vector<std::string> cells(people.size());
+        for (std::size_t i = 0; i < people.size(); ++i) cells[i] = plan->field_cell(column, people[i]).value_or("");
         std::unordered_map<std::string_view, std::size_t> seen;
         seen.reserve(people.size());
         for (std::size_t i = 0; i < people.size(); ++i) {
-          if (!seen.emplace(people[i][field], i).second) clash.insert(i);
+          if (!seen.emplace(cells[i], i).second) clash.insert(i);
         }
         std::vector<std::string> values;
-        for (std::size_t i : suspects) values.push_back(people[i][field]);
+        for (std::size_t i : suspects) values.push_back(cells[i]);
         auto found = (*target)->existing(column, values);
         if (!found) return found.status();
         for (const auto& v : *found) {

@@ -460,6 +460,54 @@ TEST_F(SqlitePlantTest, CanaryCellsKeepTheirNeighboursStorageClass) {
   }
 }
 
+TEST_F(SqlitePlantTest, PhonesAndIdsTakeTheirNeighboursForm) {
+  // Phones written "+86 138 0000 0001", IDs with a lower-case x: canaries wrote 13800000001 and X.
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, sjhm TEXT, csrq TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+          "INSERT INTO persons (xm, sfzh, sjhm, csrq) SELECT 'x' || i, '1101051980010100' || printf('%02d', i) || "
+          "CASE WHEN i % 3 = 0 THEN 'x' ELSE '' END, '+86 13' || (i % 10) || ' ' || printf('%04d', i) || ' ' || "
+          "printf('%04d', 7 * i), '1980-01-01' FROM n;");
+  // A phone the table holds in that form is one the plant must not repeat: the dry run shows
+  // the first person the same seed draws; their phone goes into the table first.
+  auto dry = plant_into("sqlite://" + db.string(), "persons", "prod-db", 1, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(dry) << dry.status().message();
+  std::string taken;
+  for (std::size_t c = 0; c < dry->plan.columns.size(); ++c) {
+    if (dry->plan.columns[c].column.name == "sjhm") taken = *dry->rows.at(0).at(c);
+  }
+  ASSERT_EQ(taken.rfind("+86 1", 0), 0u) << taken;
+  sql(db, "INSERT INTO persons (xm, sfzh, sjhm, csrq) VALUES ('y', 'y', '" + taken + "', '1980-01-01');");
+  --seed_;
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 200));
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 31 AND sjhm GLOB '+86 1[0-9][0-9] [0-9][0-9][0-9][0-9] "
+                       "[0-9][0-9][0-9][0-9]'")[0],
+            "200");
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 31 AND sfzh GLOB '*X'")[0], "0");
+  EXPECT_GT(std::stoi(column(db, "SELECT count(*) FROM persons WHERE id > 31 AND sfzh GLOB '*x'")[0]), 0);
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE sjhm = '" + taken + "'")[0], "1");
+}
+
+TEST_F(SqlitePlantTest, EnUsPhonesSsnsAndCardsTakeTheirNeighboursForm) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, first_name TEXT, last_name TEXT, email TEXT, "
+          "phone TEXT, ssn TEXT, card_number TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) "
+          "INSERT INTO customers (first_name, last_name, email, phone, ssn, card_number) SELECT 'A' || i, 'B', "
+          "'a' || i || '@x.com', '(212) 555-' || printf('%04d', i), printf('%09d', 123450000 + i), "
+          "'4000 1234 5678 ' || printf('%04d', i) FROM n;");
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "customers", "prod-db", 200, {}, Locale::kEnUS));
+  const std::string canaries = " FROM customers WHERE customer_id > 30";
+  EXPECT_EQ(column(db, "SELECT count(*)" + canaries + " AND phone GLOB '([0-9][0-9][0-9]) [0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]'")[0],
+            "200");
+  EXPECT_EQ(column(db, "SELECT count(*)" + canaries + " AND ssn GLOB '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'")[0],
+            "200");
+  // Cards of 16 digits in groups of four; American Express (15 digits) as drawn.
+  EXPECT_EQ(column(db, "SELECT count(*)" + canaries + " AND (card_number GLOB '[0-9][0-9][0-9][0-9] [0-9][0-9][0-9][0-9] "
+                       "[0-9][0-9][0-9][0-9] [0-9][0-9][0-9][0-9]' OR length(card_number) = 15)")[0],
+            "200");
+}
+
 TEST(DensityPlannerTest, SeedCaseNeeds3993) {
   auto n = canaries_for_sample(750'000.0 / 1'000'000'000.0, 0.95);
   ASSERT_TRUE(n);

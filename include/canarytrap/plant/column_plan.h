@@ -5,7 +5,9 @@
 // from the existing rows (null rate, length, character shape, date format, the value set of
 // low-cardinality columns) and filled to match, so a canary row looks like its neighbours.
 // Mapped fields are adapted too: a gender column holding 1/2 or M/F gets 1/2 or M/F, a date
-// column in 1987/05/12 or 19870512 form gets that form.
+// column in 1987/05/12 or 19870512 form gets that form, phones, SSNs and card numbers the
+// neighbours' grouping and prefix ("+86 138 0000 0001", "(212) 555-0100"), an ID the
+// neighbours' lower-case x.
 //
 //   auto plan = plan_columns(sample, Locale::kZhCN, {{"sfzh", "id_number"}});
 //   TableRow row = plan->fill(person, rng);
@@ -41,6 +43,12 @@ struct ColumnProfile {
   // Values all of one length (16 or more seen): the positions where they show at most 4
   // characters (a UUID's version and variant), kept when such values are drawn anew.
   std::vector<bool> steady_positions;
+  // The form most values of digits and punctuation share ("+86 138 0000 0001", "(212)
+  // 555-0100", "4000 1234 5678 9010"), as one of them, if at least half of them share it;
+  // and how many of its leading digits every value of that form has alike (the "86" of +86).
+  std::string digit_form;
+  std::size_t digit_form_fixed = 0;
+  bool lower_case_letters = false;  // the values' letters are all lower-case (an ID's x)
   bool empty_table = false;
 
   static ColumnProfile build(const std::vector<Cell>& cells);
@@ -76,6 +84,8 @@ struct MappingPlan {
   Cell draw_unique(std::size_t i, FastRng& rng, int round) const;
   // Whether any column carries the person's e-mail (the smtp trigger) or photo URL.
   bool has_field(PersonField f) const;
+  // Column `i`'s cell for a mapped field, in the column's form (what fill() writes there).
+  Cell field_cell(std::size_t i, const Person& person) const;
 };
 
 // The number a value ends with, read from its last run of digits ("P000017" -> 17, "C-2021-
