@@ -133,10 +133,6 @@ std::pair<std::size_t, std::size_t> last_digit_run(std::string_view v) {
   return {start, end};
 }
 
-}  // namespace
-
-namespace {
-
 // The digit form of a profile's examples (see ColumnProfile::digit_form), and whether their
 // letters are lower-case.
 void learn_digit_form(ColumnProfile& p) {

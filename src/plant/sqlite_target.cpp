@@ -189,7 +189,10 @@ class SqliteTarget final : public Target {
   void bind_like_neighbours(sqlite::Stmt& st, int index, std::size_t column, const std::string& v) {
     const int storage = column < storage_.size() ? storage_[column] : 0;
     if (storage == SQLITE_INTEGER || (storage == 0 && columns_[column].integer)) {
-      const bool canonical = fits_int64(v) && (v.size() == 1 || v[0] != '0');
+      // An integer as SQLite writes one (a minus, no leading zero), or any digits where the
+      // declared type alone decides, as before.
+      const std::string_view magnitude = std::string_view(v).substr(!v.empty() && v[0] == '-' ? 1 : 0);
+      const bool canonical = fits_int64(magnitude) && (magnitude.size() == 1 || magnitude[0] != '0');
       if (canonical || (storage == 0 && fits_int64(v))) {
         st.bind(index, static_cast<std::int64_t>(std::stoll(v)));
         return;

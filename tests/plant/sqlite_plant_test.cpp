@@ -443,19 +443,19 @@ TEST_F(SqlitePlantTest, CanaryCellsKeepTheirNeighboursStorageClass) {
   const auto db = dir_ / "people.db";
   const std::string rows =
       "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50) SELECT 'x' || i, 'id' || i, "
-      "'1990-01-01', i * 1.5, i, randomblob(8), i, i * 7 FROM n";
+      "'1990-01-01', i * 1.5, i, randomblob(8), i, i * 7, -i FROM n";
   sql(db, "CREATE TABLE strict_persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT, score REAL, "
-          "visits INTEGER, avatar BLOB, extra ANY, code ANY) STRICT;"
-          "INSERT INTO strict_persons (xm, sfzh, csrq, score, visits, avatar, extra, code) " + rows + ";"
+          "visits INTEGER, avatar BLOB, extra ANY, code ANY, delta ANY) STRICT;"
+          "INSERT INTO strict_persons (xm, sfzh, csrq, score, visits, avatar, extra, code, delta) " + rows + ";"
           "CREATE TABLE loose_persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT, score, visits, avatar, "
-          "extra, code);"
-          "INSERT INTO loose_persons (xm, sfzh, csrq, score, visits, avatar, extra, code) " + rows + ";");
+          "extra, code, delta);"
+          "INSERT INTO loose_persons (xm, sfzh, csrq, score, visits, avatar, extra, code, delta) " + rows + ";");
   for (const std::string table : {"strict_persons", "loose_persons"}) {
     auto r = plant_into("sqlite://" + db.string(), table, "prod-db", 20);
     ASSERT_TRUE(r) << table << ": " << r.status().message();
     EXPECT_EQ(column(db, "SELECT group_concat(DISTINCT typeof(score) || typeof(visits) || typeof(avatar) || "
-                         "typeof(extra) || typeof(code)) FROM " + table + " WHERE id > 50")[0],
-              "realintegerblobintegerinteger")
+                         "typeof(extra) || typeof(code) || typeof(delta)) FROM " + table + " WHERE id > 50")[0],
+              "realintegerblobintegerintegerinteger")
         << table;
   }
 }
