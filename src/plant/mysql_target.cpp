@@ -6,7 +6,6 @@
 #include <memory>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "canarytrap/core/normalize.h"
 #include "targets.h"

@@ -220,13 +220,13 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
 
   // Columns whose values identify one person: a canary must not repeat a real one's (nor
   // another canary's in the same batch), or a leak of that person would look like a canary.
-  std::vector<std::pair<std::size_t, PersonField>> identifying;
+  std::vector<std::size_t> identifying;
   for (std::size_t c = 0; c < plan->columns.size(); ++c) {
     const ColumnPlan& col = plan->columns[c];
     if (col.kind != ColumnPlan::Kind::kField) continue;
     for (PersonField f : {PersonField::kIdNumber, PersonField::kPhone, PersonField::kSsn, PersonField::kCardNumber,
                           PersonField::kEmail}) {
-      if (col.field == f) identifying.emplace_back(c, f);
+      if (col.field == f) identifying.push_back(c);
     }
   }
 
@@ -263,7 +263,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     std::vector<std::vector<FingerprintValue>> prints(people.size());
     for (int round = 0;; ++round) {
       std::set<std::size_t> clash;
-      for (const auto& [column, field] : identifying) {
+      for (const std::size_t column : identifying) {
         // As the column will hold them: in its neighbours' form (+86 138 0000 0001).
         std::vector<std::string> cells(people.size());
         for (std::size_t i = 0; i < people.size(); ++i) cells[i] = plan->field_cell(column, people[i]).value_or("");
