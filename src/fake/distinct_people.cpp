@@ -10,8 +10,6 @@ namespace {
 // Draws in a row that may all clash before a run gives up: with values repeating at even
 // 50%, 64 clashes in a row happen once in 2^64 draws.
 constexpr int kMaxDraws = 64;
-// People drawn ahead, their slots prefetched.
-constexpr std::int64_t kBlock = 32;
 
 // (field, value) -> 64 well-mixed bits: the top ones pick the slot, the low 16 are the tag.
 std::uint64_t value_hash(PersonField field, std::string_view value) {
@@ -34,18 +32,21 @@ std::uint16_t tag_of(std::uint64_t hash) {
 DistinctPeople::DistinctPeople(std::unique_ptr<PersonGenerator> generator, std::int64_t expected,
                                std::size_t max_slots)
     : generator_(std::move(generator)) {
+  // What the generator cannot draw without replacement is remembered here.
+  const std::vector<PersonField> unrepeated = generator_->draw_without_replacement();
+  const auto& filled = locale_fields(generator_->locale());
   for (PersonField f : {PersonField::kIdNumber, PersonField::kSsn, PersonField::kPhone, PersonField::kCardNumber,
                         PersonField::kEmail}) {
-    const auto& filled = locale_fields(generator_->locale());
-    if (std::find(filled.begin(), filled.end(), f) != filled.end()) fields_.push_back(f);
+    if (std::find(filled.begin(), filled.end(), f) != filled.end() &&
+        std::find(unrepeated.begin(), unrepeated.end(), f) == unrepeated.end()) {
+      fields_.push_back(f);
+    }
   }
   // Three quarters full at the run's end at most, so that probes stay short.
   const auto values = static_cast<std::size_t>(std::max<std::int64_t>(expected, 1)) * fields_.size();
   const std::size_t slots = std::min(std::bit_ceil(std::max<std::size_t>(values / 3 * 4 + 4, 1024)),
                                      std::max<std::size_t>(std::bit_floor(max_slots), 1024));
   tags_.assign(slots, 0);
-  block_.resize(static_cast<std::size_t>(std::clamp<std::int64_t>(expected, 1, kBlock)));
-  next_in_block_ = block_.size();
   mask_ = slots - 1;
   shift_ = 64 - std::countr_zero(slots);
   limit_ = slots / 4 * 3;
@@ -71,37 +72,18 @@ void DistinctPeople::remember(std::uint64_t hash) {
   ++used_;
 }
 
-void DistinctPeople::draw_block() {
-  block_hashes_.resize(block_.size() * fields_.size());
-  std::uint64_t* h = block_hashes_.data();
-  for (Person& p : block_) {
-    generator_->next(p);
-    for (PersonField f : fields_) {
-      *h = value_hash(f, p[f]);
-      __builtin_prefetch(&tags_[*h >> shift_]);
-      ++h;
-    }
-  }
-  next_in_block_ = 0;
-}
-
 Status DistinctPeople::next(Person& p) {
-  if (next_in_block_ == block_.size()) draw_block();
-  const std::size_t b = next_in_block_++;
-  std::swap(p, block_[b]);  // the block's slot gets p's strings, to be drawn over
-  std::uint64_t* hashes = &block_hashes_[b * fields_.size()];
-  bool whole = false;   // draw the whole person again, not just the e-mail address
+  std::uint64_t hashes[kMaxFields];
+  bool whole = true;    // draw the whole person, not just the e-mail address
   int email_draws = 0;  // e-mail addresses in a row taken
   for (int draw = 0; draw < kMaxDraws; ++draw) {
-    if (draw > 0) {
-      if (whole) {
-        generator_->next(p);
-        email_draws = 0;
-      } else {
-        generator_->redraw_email(p, ++email_draws);
-      }
-      for (std::size_t i = 0; i < fields_.size(); ++i) hashes[i] = value_hash(fields_[i], p[fields_[i]]);
+    if (whole) {
+      generator_->next(p);
+      email_draws = 0;
+    } else {
+      generator_->redraw_email(p, ++email_draws);
     }
+    for (std::size_t i = 0; i < fields_.size(); ++i) hashes[i] = value_hash(fields_[i], p[fields_[i]]);
     whole = false;
     bool email_clash = false;
     for (std::size_t i = 0; i < fields_.size(); ++i) {

@@ -3,6 +3,9 @@
 // with a valid Luhn digit.
 #include "en_us.h"
 
+#include <optional>
+
+#include "canarytrap/fake/keyed_permutation.h"
 #include "canarytrap/fake/validators.h"
 #include "tables.h"
 
@@ -29,9 +32,10 @@ class EnUsGenerator final : public GeneratorBase {
     ascii_lower(last, p.family_latin);
     draw_birth_date(p);
     draw_ssn(p);
-    const Place& place = t_.places[t_.place_weights.pick(rng_)];
+    const std::uint32_t place_index = t_.place_weights.pick(rng_);
+    const Place& place = t_.places[place_index];
     draw_address(p, place);
-    draw_phone(p, place);
+    draw_phone(p, place_index);
     draw_email(p, 0);
     draw_card(p);
     draw_photo_url(p);
@@ -39,7 +43,49 @@ class EnUsGenerator final : public GeneratorBase {
 
   void redraw_email(Person& p, int attempt) override { draw_email(p, attempt); }
 
+  std::vector<PersonField> draw_without_replacement() override {
+    if (!unrepeated_) unrepeated_.emplace(t_, rng_);
+    return {PersonField::kSsn, PersonField::kPhone, PersonField::kCardNumber};
+  }
+
  private:
+  // Where each value space drawn without replacement is up to.
+  struct Unrepeated {
+    Unrepeated(const EnTables& t, FastRng& rng)
+        : ssn(kSsnAreas * kSsnGroups * kSsnSerials, rng), local_number(valid_exchanges().size() * 10000, rng) {
+      // Each area code starts at its own random place of the one shuffle of local numbers.
+      for (const Place& place : t.places) {
+        auto& cursors = local.emplace_back(place.area_codes.size());
+        for (ShuffleCursor& c : cursors) c.start = rng.next_u64() % local_number.size();
+      }
+      for (const CardRange& range : t.cards) {
+        std::uint64_t size = range.high - range.low + 1;
+        for (std::uint32_t d = range.prefix_digits + 1; d < range.length; ++d) size *= 10;
+        card.emplace_back(size, rng);
+      }
+      card_cursor.resize(t.cards.size());
+    }
+    static constexpr std::uint64_t kSsnAreas = 898, kSsnGroups = 99, kSsnSerials = 9999;  // 666 is no area
+    KeyedPermutation ssn;
+    ShuffleCursor ssn_cursor;
+    KeyedPermutation local_number;  // an exchange of valid_exchanges() and a line 0000-9999
+    std::vector<std::vector<ShuffleCursor>> local;  // per place, per area code
+    std::vector<KeyedPermutation> card;             // per card range: its prefixes and the digits after
+    std::vector<ShuffleCursor> card_cursor;
+  };
+
+  // Exchanges 200-999 but the N11 service codes and 555 (mostly unassigned or fictional).
+  static const std::vector<std::uint16_t>& valid_exchanges() {
+    static const std::vector<std::uint16_t> list = [] {
+      std::vector<std::uint16_t> v;
+      for (std::uint16_t e = 200; e <= 999; ++e) {
+        if (e % 100 != 11 && e != 555) v.push_back(e);
+      }
+      return v;
+    }();
+    return list;
+  }
+
   // The names are ASCII; std::tolower would ask the C locale for every byte.
   static void ascii_lower(std::string_view in, std::string& out) {
     out.assign(in);
@@ -50,6 +96,21 @@ class EnUsGenerator final : public GeneratorBase {
 
   void draw_ssn(Person& p) {
     std::string& ssn = p[PersonField::kSsn];
+    while (unrepeated_) {
+      const std::optional<std::uint64_t> next = unrepeated_->ssn_cursor.next(unrepeated_->ssn);
+      if (!next) break;
+      const std::uint64_t k = *next;
+      constexpr std::uint64_t kPerArea = Unrepeated::kSsnGroups * Unrepeated::kSsnSerials;
+      auto area = static_cast<std::uint32_t>(1 + k / kPerArea);
+      if (area >= 666) ++area;
+      ssn.clear();
+      append_digits(ssn, area, 3);
+      ssn += '-';
+      append_digits(ssn, static_cast<std::uint32_t>(1 + k % kPerArea / Unrepeated::kSsnSerials), 2);
+      ssn += '-';
+      append_digits(ssn, static_cast<std::uint32_t>(1 + k % Unrepeated::kSsnSerials), 4);
+      if (validate_ssn(ssn).ok()) return;  // not one of the famously misused numbers
+    }
     for (;;) {
       ssn.clear();
       std::uint32_t area = 1 + rng_.uniform(899);  // 001-899
@@ -80,8 +141,20 @@ class EnUsGenerator final : public GeneratorBase {
     address.assign(street).append(", ").append(place.city).append(", ").append(place.state).append(" ").append(zip);
   }
 
-  void draw_phone(Person& p, const Place& place) {
+  void draw_phone(Person& p, std::uint32_t place_index) {
+    const Place& place = t_.places[place_index];
     std::string& phone = p[PersonField::kPhone];
+    if (unrepeated_) {
+      const std::uint32_t a = rng_.uniform(static_cast<std::uint32_t>(place.area_codes.size()));
+      if (const auto k = unrepeated_->local[place_index][a].next(unrepeated_->local_number)) {
+        phone.assign(place.area_codes[a]);
+        phone += '-';
+        append_digits(phone, valid_exchanges()[*k / 10000], 3);
+        phone += '-';
+        append_digits(phone, static_cast<std::uint32_t>(*k % 10000), 4);
+        return;
+      }
+    }
     for (;;) {
       phone.assign(place.area_codes[rng_.uniform(static_cast<std::uint32_t>(place.area_codes.size()))]);
       phone += '-';
@@ -125,8 +198,21 @@ class EnUsGenerator final : public GeneratorBase {
   void draw_card(Person& p) {
     std::string& card = p[PersonField::kCardNumber];
     for (;;) {
-      const CardRange& range = t_.cards[t_.card_weights.pick(rng_)];
+      const std::uint32_t r = t_.card_weights.pick(rng_);
+      const CardRange& range = t_.cards[r];
       card.clear();
+      const std::optional<std::uint64_t> next = unrepeated_ ? unrepeated_->card_cursor[r].next(unrepeated_->card[r]) : std::nullopt;
+      if (next) {
+        const std::uint64_t k = *next;
+        const int rest = static_cast<int>(range.length - range.prefix_digits - 1);
+        std::uint64_t scale = 1;
+        for (int d = 0; d < rest; ++d) scale *= 10;
+        append_digits(card, range.low + static_cast<std::uint32_t>(k / scale), static_cast<int>(range.prefix_digits));
+        append_wide_digits(card, k % scale, rest);
+        card += luhn_check_digit(card);
+        if (validate_card_number(card).ok()) return;  // not a published test number
+        continue;
+      }
       append_digits(card, range.low + rng_.uniform(range.high - range.low + 1), static_cast<int>(range.prefix_digits));
       append_random_digits(card, static_cast<int>(range.length - range.prefix_digits - 1));
       card += luhn_check_digit(card);
@@ -135,6 +221,7 @@ class EnUsGenerator final : public GeneratorBase {
   }
 
   const EnTables& t_;
+  std::optional<Unrepeated> unrepeated_;  // set by draw_without_replacement()
 };
 
 }  // namespace

@@ -109,7 +109,10 @@ Status validate_card_number(std::string_view number) {
   if (d.size() < 13 || d.size() > 19) return invalid("card number", number, "must have 13-19 digits");
   if (!luhn_valid(d)) return invalid("card number", number, "Luhn check digit is wrong");
   for (auto t : kTestNumbers) {
-    if (d == t) return invalid("card number", number, "a published test number");
+    // The first digits first: a generator checks every number it draws against the list.
+    if (t.size() == d.size() && t[1] == d[1] && t[2] == d[2] && t == d) {
+      return invalid("card number", number, "a published test number");
+    }
   }
   return Status::Ok();
 }

@@ -3,6 +3,9 @@
 // number, whose date and sequence parity match birth date and gender (GB 11643-1999).
 #include "zh_cn.h"
 
+#include <optional>
+
+#include "canarytrap/fake/keyed_permutation.h"
 #include "canarytrap/fake/validators.h"
 #include "tables.h"
 
@@ -39,7 +42,22 @@ class ZhCnGenerator final : public GeneratorBase {
 
   void redraw_email(Person& p, int attempt) override { draw_email(p, attempt); }
 
+  std::vector<PersonField> draw_without_replacement() override {
+    if (!unrepeated_) unrepeated_.emplace(t_, rng_);
+    return {PersonField::kPhone};
+  }
+
  private:
+  // Where the mobile numbers drawn without replacement are up to: one shuffle of the eight
+  // digits after a carrier prefix, each prefix starting at its own random place in it.
+  struct Unrepeated {
+    Unrepeated(const ZhTables& t, FastRng& rng) : subscriber(100'000'000, rng), cursor(t.mobile_prefixes.size()) {
+      for (ShuffleCursor& c : cursor) c.start = rng.next_u64() % subscriber.size();
+    }
+    KeyedPermutation subscriber;
+    std::vector<ShuffleCursor> cursor;  // per prefix
+  };
+
   void draw_name(Person& p) {
     const NamePart& surname = t_.surnames[t_.surname_weights.pick(rng_)];
     const WeightedTable& pool = p.gender == Gender::kMale ? t_.given_male : t_.given_female;
@@ -100,7 +118,14 @@ class ZhCnGenerator final : public GeneratorBase {
 
   void draw_mobile(Person& p) {
     std::string& phone = p[PersonField::kPhone];
-    phone.assign(t_.mobile_prefixes[t_.mobile_prefix_weights.pick(rng_)]);
+    const std::uint32_t prefix = t_.mobile_prefix_weights.pick(rng_);
+    phone.assign(t_.mobile_prefixes[prefix]);
+    if (unrepeated_) {
+      if (const auto k = unrepeated_->cursor[prefix].next(unrepeated_->subscriber)) {
+        append_digits(phone, static_cast<std::uint32_t>(*k), 8);
+        return;
+      }
+    }
     append_random_digits(phone, 8);
   }
 
@@ -140,6 +165,7 @@ class ZhCnGenerator final : public GeneratorBase {
   }
 
   const ZhTables& t_;
+  std::optional<Unrepeated> unrepeated_;  // set by draw_without_replacement()
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <unordered_set>
 
 namespace canarytrap {
@@ -53,7 +54,51 @@ TEST(DistinctPeopleTest, NoIdentifyingValueRepeatsWhereTheGeneratorAloneRepeatsT
     for (std::size_t f = 0; f < after.size(); ++f) {
       EXPECT_EQ(after[f], 0) << locale_name(l) << " " << field_name(identifying(l)[f]);
     }
-    EXPECT_EQ(people.remembered(), kCount * identifying(l).size());
+    // Phones, SSNs and card numbers are drawn without replacement; the rest is remembered.
+    EXPECT_EQ(people.remembered(), kCount * (l == Locale::kZhCN ? 2u : 1u));
+  }
+}
+
+// Phones, SSNs and card numbers never repeat even when the table of remembered values is
+// full: they do not depend on it. Their digits still spread as a random draw's do.
+TEST(DistinctPeopleTest, ValuesDrawnWithoutReplacementNeedNoTable) {
+  constexpr int kCount = 200'000;
+  {
+    DistinctPeople people(make(Locale::kEnUS, 8), kCount, 1024);  // full after 768 values
+    std::unordered_set<std::string> ssns, phones, cards;
+    std::array<int, 10> ssn_first{}, exchange_first{}, line_last{}, card_before_check{};
+    Person p;
+    for (int i = 0; i < kCount; ++i) {
+      ASSERT_TRUE(people.next(p).ok());
+      const std::string &ssn = p[PersonField::kSsn], &phone = p[PersonField::kPhone], &card = p[PersonField::kCardNumber];
+      ASSERT_TRUE(ssns.insert(ssn).second) << ssn;
+      ASSERT_TRUE(phones.insert(phone).second) << phone;
+      ASSERT_TRUE(cards.insert(card).second) << card;
+      ++ssn_first[ssn[0] - '0'];
+      ++exchange_first[phone[4] - '0'];
+      ++line_last[phone.back() - '0'];
+      ++card_before_check[card[card.size() - 2] - '0'];
+    }
+    EXPECT_LE(people.remembered(), 768u);
+    // Areas 001-899: first digits 0-8 about equally often; exchanges 200-999; lines and
+    // card digits 0-9 (a shuffle counted up in order would pile into the first values).
+    for (int d = 0; d <= 8; ++d) EXPECT_NEAR(ssn_first[d], kCount / 9, kCount / 90) << d;
+    EXPECT_EQ(ssn_first[9], 0);
+    for (int d = 2; d <= 9; ++d) EXPECT_NEAR(exchange_first[d], kCount / 8, kCount / 80) << d;
+    for (int d = 0; d <= 9; ++d) EXPECT_NEAR(line_last[d], kCount / 10, kCount / 100) << d;
+    for (int d = 0; d <= 9; ++d) EXPECT_NEAR(card_before_check[d], kCount / 10, kCount / 100) << d;
+  }
+  {
+    DistinctPeople people(make(Locale::kZhCN, 8), kCount, 1024);
+    std::unordered_set<std::string> phones;
+    std::array<int, 10> last{};
+    Person p;
+    for (int i = 0; i < kCount; ++i) {
+      ASSERT_TRUE(people.next(p).ok());
+      ASSERT_TRUE(phones.insert(p[PersonField::kPhone]).second) << p[PersonField::kPhone];
+      ++last[p[PersonField::kPhone].back() - '0'];
+    }
+    for (int d = 0; d <= 9; ++d) EXPECT_NEAR(last[d], kCount / 10, kCount / 100) << d;
   }
 }
 

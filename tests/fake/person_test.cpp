@@ -94,27 +94,50 @@ TEST(ZhCnPersonTest, SurnamesFollowFrequency) {
   EXPECT_GT(counts["李"], 5'000);
 }
 
+// Drawn at random and without replacement alike.
 TEST(EnUsPersonTest, RecordsAreConsistentAndValid) {
-  auto gen = make(Locale::kEnUS, fixed(5));
-  const auto& t = fake::en_tables();
-  Person p;
-  for (int i = 0; i < 200'000; ++i) {
-    gen->next(p);
-    ASSERT_TRUE(validate_ssn(p[PersonField::kSsn]).ok()) << p[PersonField::kSsn];
-    ASSERT_TRUE(validate_nanp_phone(p[PersonField::kPhone]).ok()) << p[PersonField::kPhone];
-    ASSERT_TRUE(validate_card_number(p[PersonField::kCardNumber]).ok()) << p[PersonField::kCardNumber];
-    const fake::Place* place = nullptr;
-    for (const auto& candidate : t.places) {
-      if (candidate.city == p[PersonField::kCity] && candidate.state == p[PersonField::kState]) place = &candidate;
+  for (bool unrepeated : {false, true}) {
+    SCOPED_TRACE(unrepeated ? "drawn without replacement" : "drawn at random");
+    auto gen = make(Locale::kEnUS, fixed(5));
+    if (unrepeated) {
+      EXPECT_EQ(gen->draw_without_replacement(),
+                (std::vector<PersonField>{PersonField::kSsn, PersonField::kPhone, PersonField::kCardNumber}));
     }
-    ASSERT_NE(place, nullptr);
-    const std::string zip3 = p[PersonField::kZip].substr(0, 3);
-    ASSERT_NE(std::find(place->zip3.begin(), place->zip3.end(), zip3), place->zip3.end()) << zip3;
-    const std::string area = p[PersonField::kPhone].substr(0, 3);
-    ASSERT_NE(std::find(place->area_codes.begin(), place->area_codes.end(), area), place->area_codes.end()) << area;
-    ASSERT_EQ(p[PersonField::kName], p[PersonField::kFirstName] + " " + p[PersonField::kLastName]);
-    ASSERT_EQ(p[PersonField::kGender], p.gender == Gender::kMale ? "M" : "F");
+    const auto& t = fake::en_tables();
+    Person p;
+    for (int i = 0; i < 200'000; ++i) {
+      gen->next(p);
+      ASSERT_TRUE(validate_ssn(p[PersonField::kSsn]).ok()) << p[PersonField::kSsn];
+      ASSERT_TRUE(validate_nanp_phone(p[PersonField::kPhone]).ok()) << p[PersonField::kPhone];
+      ASSERT_TRUE(validate_card_number(p[PersonField::kCardNumber]).ok()) << p[PersonField::kCardNumber];
+      const fake::Place* place = nullptr;
+      for (const auto& candidate : t.places) {
+        if (candidate.city == p[PersonField::kCity] && candidate.state == p[PersonField::kState]) place = &candidate;
+      }
+      ASSERT_NE(place, nullptr);
+      const std::string zip3 = p[PersonField::kZip].substr(0, 3);
+      ASSERT_NE(std::find(place->zip3.begin(), place->zip3.end(), zip3), place->zip3.end()) << zip3;
+      const std::string area = p[PersonField::kPhone].substr(0, 3);
+      ASSERT_NE(std::find(place->area_codes.begin(), place->area_codes.end(), area), place->area_codes.end()) << area;
+      ASSERT_EQ(p[PersonField::kName], p[PersonField::kFirstName] + " " + p[PersonField::kLastName]);
+      ASSERT_EQ(p[PersonField::kGender], p.gender == Gender::kMale ? "M" : "F");
+    }
   }
+}
+
+TEST(ZhCnPersonTest, MobilesDrawnWithoutReplacementAreValid) {
+  auto gen = make(Locale::kZhCN, fixed(5));
+  EXPECT_EQ(gen->draw_without_replacement(), std::vector<PersonField>{PersonField::kPhone});
+  Person p;
+  std::map<std::string, int> prefixes;
+  for (int i = 0; i < 100'000; ++i) {
+    gen->next(p);
+    ASSERT_TRUE(validate_cn_mobile(p[PersonField::kPhone]).ok()) << p[PersonField::kPhone];
+    ++prefixes[p[PersonField::kPhone].substr(0, 3)];
+  }
+  // Still by the carriers' weights: many prefixes, none taking all.
+  EXPECT_GT(prefixes.size(), 20u);
+  for (const auto& [prefix, n] : prefixes) EXPECT_LT(n, 20'000) << prefix;
 }
 
 TEST(PersonGeneratorTest, SeedMakesOutputReproducible) {

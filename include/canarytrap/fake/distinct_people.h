@@ -2,18 +2,19 @@
 //
 // A generator draws each person on their own, so over a run values repeat: a million en_US
 // people drawn by name frequency repeat some 36,000 e-mail addresses, and a table with
-// UNIQUE(email), UNIQUE(ssn) or UNIQUE(phone) then refuses the import. DistinctPeople
-// remembers the ID number, SSN, phone, e-mail address and card number of every person it
-// hands out and draws again whoever would repeat one: only the e-mail address when that alone
-// clashes (the person stays), else the whole person.
+// UNIQUE(email), UNIQUE(ssn) or UNIQUE(phone) then refuses the import. DistinctPeople first
+// has the generator draw what it can without replacement (phones, SSNs, card numbers: see
+// PersonGenerator::draw_without_replacement), then remembers the rest (ID numbers, e-mail
+// addresses) of every person it hands out and draws again whoever would repeat one: only
+// the e-mail address when that alone clashes (the person stays), else the whole person.
 //
 // Values are remembered as 16-bit tags in an open-addressing table of at most 128 MiB, sized
 // for the run: the slot holds the hash's top bits, the tag 16 more, and a false match (about
 // one look-up in 10,000) only costs a redraw, so the run stays free of repeats. The table
-// stops taking values at three quarters full (about 12 million en_US or 16 million zh_CN
+// stops taking values at three quarters full (about 50 million en_US or 25 million zh_CN
 // people); people after that still repeat none of the remembered values, but may repeat one
-// another's. Each look-up is a cache miss: a block of people is drawn ahead and their slots
-// prefetched.
+// another's. Each look-up is a cache miss, the largest cost of a person left: hence as few
+// remembered fields as possible.
 //
 //   DistinctPeople people(std::move(gen), count);
 //   Person p;
@@ -48,14 +49,10 @@ class DistinctPeople {
   bool seen(std::uint64_t hash) const;
   void remember(std::uint64_t hash);
 
-  // Draws the next block of people and prefetches their values' slots.
-  void draw_block();
+  static constexpr std::size_t kMaxFields = 5;  // ID number, SSN, phone, card number, e-mail
 
   std::unique_ptr<PersonGenerator> generator_;
-  std::vector<PersonField> fields_;  // the identifying fields the locale fills
-  std::vector<Person> block_;
-  std::vector<std::uint64_t> block_hashes_;  // fields_.size() per person of block_
-  std::size_t next_in_block_ = 0;
+  std::vector<PersonField> fields_;  // what the locale fills and the generator may repeat
   std::vector<std::uint16_t, HugePageAllocator<std::uint16_t>> tags_;  // 0 = empty slot
   std::size_t mask_ = 0;
   int shift_ = 0;

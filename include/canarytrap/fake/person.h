@@ -88,6 +88,13 @@ class PersonGenerator {
   // digit, so that even the commonest name finds a free address.
   virtual void redraw_email(Person& p, int attempt) = 0;
   virtual Locale locale() const = 0;
+  // From now on draws the fields it can without replacement (each the next value of a
+  // keyed shuffle of the field's value space: phones per area code or carrier prefix, SSNs,
+  // card numbers per issuer range), so that no such value repeats within the run, and
+  // returns those fields. DistinctPeople then remembers only the others (ID numbers, whose
+  // space is one county's people born on one day, and e-mail addresses). A space drawn to
+  // its end, hundreds of millions of people on, is drawn from at random again.
+  virtual std::vector<PersonField> draw_without_replacement() { return {}; }
 };
 
 }  // namespace canarytrap
