@@ -3,6 +3,7 @@
 // with a valid Luhn digit.
 #include "en_us.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "canarytrap/fake/keyed_permutation.h"
@@ -208,7 +209,10 @@ class EnUsGenerator final : public GeneratorBase {
         std::uint64_t scale = 1;
         for (int d = 0; d < rest; ++d) scale *= 10;
         append_digits(card, range.low + static_cast<std::uint32_t>(k / scale), static_cast<int>(range.prefix_digits));
-        append_wide_digits(card, k % scale, rest);
+        const std::uint64_t after_prefix = k % scale;  // 11 to 14 digits: two 32-bit parts
+        constexpr std::uint64_t kBillion = 1'000'000'000;
+        if (rest > 9) append_digits(card, static_cast<std::uint32_t>(after_prefix / kBillion), rest - 9);
+        append_digits(card, static_cast<std::uint32_t>(after_prefix % kBillion), std::min(rest, 9));
         card += luhn_check_digit(card);
         if (validate_card_number(card).ok()) return;  // not a published test number
         continue;

@@ -25,15 +25,6 @@ void GeneratorBase::append_digits(std::string& out, std::uint32_t value, int wid
   out.append(buf, static_cast<std::size_t>(width));
 }
 
-void GeneratorBase::append_wide_digits(std::string& out, std::uint64_t value, int width) {
-  char buf[20];
-  for (int i = width - 1; i >= 0; --i) {
-    buf[i] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(buf, static_cast<std::size_t>(width));
-}
-
 void GeneratorBase::append_number(std::string& out, std::uint32_t value) {
   char buf[10];
   int i = 10;

@@ -11,10 +11,8 @@ class GeneratorBase : public PersonGenerator {
  protected:
   explicit GeneratorBase(GeneratorOptions options);
 
-  // Appends `value` as exactly `width` digits, zero-padded.
+  // Appends `value` as exactly `width` (at most 12) digits, zero-padded.
   static void append_digits(std::string& out, std::uint32_t value, int width);
-  // The same for up to 19 digits.
-  static void append_wide_digits(std::string& out, std::uint64_t value, int width);
   // Appends `value` in decimal, no padding (std::to_string without the temporary string).
   static void append_number(std::string& out, std::uint32_t value);
   // Appends `count` uniformly random digits.
