@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "dates.h"
 #include "fake/tables.h"
+#include "time_order.h"
 
 namespace canarytrap::data {
 extern const std::string_view plant_column_synonyms_tsv;
@@ -47,63 +49,6 @@ const std::map<std::string, Synonym>& synonyms() {
     return t;
   }();
   return table;
-}
-
-// ---- dates ----
-
-struct DateShape {
-  const char* format;  // strftime-like, only %Y %m %d %H %M %S and literal characters
-  std::size_t length;
-};
-// The first shape every value has wins: midnight before any time of day.
-constexpr DateShape kDateShapes[] = {{"%Y-%m-%d", 10},          {"%Y/%m/%d", 10},          {"%Y.%m.%d", 10},
-                                     {"%Y%m%d", 8},             {"%m/%d/%Y", 10},          {"%d/%m/%Y", 10},
-                                     {"%Y-%m-%d 00:00:00", 19}, {"%Y-%m-%d %H:%M:%S", 19}, {"%Y/%m/%d %H:%M:%S", 19},
-                                     {"%Y-%m-%dT%H:%M:%S", 19}};
-
-bool matches_date(std::string_view v, const DateShape& shape) {
-  if (v.size() != shape.length) return false;
-  std::size_t i = 0;
-  int month = 0, day = 0;
-  for (const char* f = shape.format; *f; ++f) {
-    if (*f == '%') {
-      ++f;
-      const std::size_t width = *f == 'Y' ? 4 : 2;
-      int value = 0;
-      for (std::size_t k = 0; k < width; ++k, ++i) {
-        if (i >= v.size() || !std::isdigit(static_cast<unsigned char>(v[i]))) return false;
-        value = value * 10 + (v[i] - '0');
-      }
-      if (*f == 'm') month = value;
-      if (*f == 'd') day = value;
-      if ((*f == 'H' && value > 23) || ((*f == 'M' || *f == 'S') && value > 59)) return false;
-    } else {
-      if (i >= v.size() || v[i] != *f) return false;
-      ++i;
-    }
-  }
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-// `time`: seconds into the day, for %H %M %S.
-std::string format_date(const char* format, int y, int m, int d, int time = 0) {
-  std::string out;
-  char buf[8];
-  for (const char* f = format; *f; ++f) {
-    if (*f == '%') {
-      ++f;
-      if (*f == 'Y') {
-        std::snprintf(buf, sizeof buf, "%04d", y);
-      } else {
-        const int v = *f == 'm' ? m : *f == 'd' ? d : *f == 'H' ? time / 3600 : *f == 'M' ? time / 60 % 60 : time % 60;
-        std::snprintf(buf, sizeof buf, "%02d", v);
-      }
-      out += buf;
-    } else {
-      out += *f;
-    }
-  }
-  return out;
 }
 
 // ---- gender ----
@@ -178,7 +123,7 @@ ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
   std::size_t nulls = 0;
   std::map<std::string, std::size_t> counts;
   bool first = true, all_digits = true;
-  std::vector<bool> date_ok(std::size(kDateShapes), true);
+  std::vector<bool> date_ok(std::size(table_dates::kDateShapes), true);
   for (const Cell& c : cells) {
     if (!c || c->empty()) {
       ++nulls;
@@ -189,19 +134,21 @@ ColumnProfile ColumnProfile::build(const std::vector<Cell>& cells) {
     p.max_length = std::max(p.max_length, len);
     first = false;
     all_digits = all_digits && std::all_of(c->begin(), c->end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-    for (std::size_t i = 0; i < std::size(kDateShapes); ++i) date_ok[i] = date_ok[i] && matches_date(*c, kDateShapes[i]);
+    for (std::size_t i = 0; i < std::size(table_dates::kDateShapes); ++i) {
+      date_ok[i] = date_ok[i] && table_dates::matches_date(*c, table_dates::kDateShapes[i]);
+    }
     ++counts[*c];
   }
   const std::size_t present = cells.size() - nulls;
   p.null_rate = static_cast<double>(nulls) / static_cast<double>(cells.size());
   if (present == 0) return p;
   p.digits = all_digits;
-  for (std::size_t i = 0; i < std::size(kDateShapes); ++i) {
+  for (std::size_t i = 0; i < std::size(table_dates::kDateShapes); ++i) {
     if (!date_ok[i]) continue;
-    p.date_format = kDateShapes[i].format;
+    p.date_format = table_dates::kDateShapes[i].format;
     // %m and %d are two characters standing for two digits, so the year sits in the value
     // where %Y sits in the format.
-    const std::size_t offset = std::string_view(kDateShapes[i].format).find("%Y");
+    const std::size_t offset = std::string_view(table_dates::kDateShapes[i].format).find("%Y");
     for (const Cell& c : cells) {
       if (!c || c->empty()) continue;
       const int y = std::stoi(c->substr(offset, 4));
@@ -278,7 +225,8 @@ std::string ColumnPlan::describe() const {
       return d;
     }
     case Kind::kProfiled:
-      return "profiled: " + profile.describe() + (column.unique && !column.references ? ", each value new" : "");
+      return "profiled: " + profile.describe() + (column.unique && !column.references ? ", each value new" : "") +
+             (follows ? ", never before " + follows_column : "");
   }
   return "";
 }
@@ -334,7 +282,7 @@ Cell fill_field(const ColumnPlan& c, const Person& p) {
     if (c.column.integer || c.profile.digits) return std::string(p.gender == Gender::kMale ? "1" : "2");
   }
   if (c.field == PersonField::kBirthDate && !c.profile.date_format.empty()) {
-    return format_date(c.profile.date_format.c_str(), p.birth_year, p.birth_month, p.birth_day);
+    return table_dates::format_date(c.profile.date_format.c_str(), p.birth_year, p.birth_month, p.birth_day);
   }
   return value;
 }
@@ -416,6 +364,12 @@ std::string schema_value(const ColumnInfo& col, FastRng& rng, int round) {
   return v;
 }
 
+// A date in the profile's years and form.
+std::string random_date(const ColumnProfile& p, FastRng& rng) {
+  return table_dates::format_date(p.date_format.c_str(), rng.between(p.min_year, p.max_year), rng.between(1, 12), rng.between(1, 28),
+                     rng.between(0, 86'399));
+}
+
 // A profiled column's value (unique ones: MappingPlan::draw_unique).
 Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
   const ColumnProfile& p = c.profile;
@@ -428,10 +382,7 @@ Cell fill_profiled(const ColumnPlan& c, FastRng& rng) {
     return col.declared_type.empty() && !col.json_number ? Cell("") : Cell();
   }
   if (!p.value_set.empty()) return p.value_set[rng.uniform(static_cast<std::uint32_t>(p.value_set.size()))];
-  if (!p.date_format.empty()) {
-    return format_date(p.date_format.c_str(), rng.between(p.min_year, p.max_year), rng.between(1, 12), rng.between(1, 28),
-                       rng.between(0, 86'399));
-  }
+  if (!p.date_format.empty()) return random_date(p, rng);
   if (p.digits && p.max_length > 0) {
     const int len = rng.between(static_cast<int>(std::max<std::size_t>(p.min_length, 1)), static_cast<int>(std::min<std::size_t>(p.max_length, 18)));
     std::string v(1, static_cast<char>('1' + rng.uniform(9)));
@@ -465,6 +416,7 @@ TableRow MappingPlan::fill(const Person& person, FastRng& rng) const {
       case ColumnPlan::Kind::kProfiled: row.push_back(unique_cell(i) ? draw_unique(i, rng, 0) : fill_profiled(c, rng)); break;
     }
   }
+  apply_time_order(*this, row, rng);
   return row;
 }
 
@@ -482,6 +434,7 @@ Cell MappingPlan::draw_unique(std::size_t i, FastRng& rng, int round) const {
     return col.declared_type.empty() && !col.json_number ? Cell("") : Cell();
   }
   if (p.examples.empty()) return schema_value(col, rng, round);
+  if (!p.date_format.empty()) return random_date(p, rng);  // a UNIQUE time column: a clash is drawn again
   const std::string& example = p.examples[rng.uniform(static_cast<std::uint32_t>(p.examples.size()))];
   // Codes numbered in sequence ("P000017", "CUST-2021-00042", 1001) get another number;
   // values whose digits lie in no order (UUIDs, hashes, tokens) and words get every
@@ -569,7 +522,11 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
     std::vector<Cell> cells;
     for (const auto& row : sample.rows) cells.push_back(i < row.size() ? row[i] : Cell());
     c.profile = ColumnProfile::build(cells);
-    if (c.column.declared_type.empty() && !c.column.unique) c.column.unique = looks_like_a_key(cells);
+    // Times to the second are all different too, and no key: drawn as dates (their digits
+    // redrawn as a code's would give "2015-01-0b 1a:79:47").
+    if (c.column.declared_type.empty() && !c.column.unique && c.profile.date_format.empty()) {
+      c.column.unique = looks_like_a_key(cells);
+    }
     std::optional<PersonField> field;
     bool age = false;
     if (auto o = overrides.find(c.column.name); o != overrides.end()) {
@@ -608,6 +565,7 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
     plan.columns.push_back(std::move(c));
   }
   choose_key_part(plan);
+  learn_time_order(plan, sample);
   return plan;
 }
 

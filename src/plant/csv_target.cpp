@@ -1,5 +1,5 @@
-// CSV and TSV files as plant targets: header kept, delimiter, quoting style and line
-// endings detected from the file and used for the canary rows.
+// CSV and TSV files as plant targets: header kept, delimiter, each column's quoting and the
+// line endings detected from the file and used for the canary rows.
 #include "file_target.h"
 #include "targets.h"
 
@@ -37,10 +37,7 @@ class CsvTarget final : public FileTarget {
       c.name = name.value_or("");
       columns_.push_back(std::move(c));
     }
-    // Quote every field if the file does (looking at the first records), else only as needed.
-    std::size_t fields = 0, quoted_fields = 0;
-    for (std::size_t r = 0; r < records_.size() && r < 100; ++r) count_quoting(records_[r], fields, quoted_fields);
-    quote_all_ = fields > 0 && quoted_fields == fields;
+    learn_quoting();
     return Status::Ok();
   }
 
@@ -93,7 +90,8 @@ class CsvTarget final : public FileTarget {
       if (i) out += delimiter_;
       const std::string value = row[i].value_or("");
       const bool needs = value.find_first_of(std::string("\"\r\n") + delimiter_) != std::string::npos;
-      if (quote_all_ || needs) {
+      const ColumnQuoting& q = i < quoting_.size() ? quoting_[i] : ColumnQuoting{};
+      if (needs || (value.empty() ? q.empty_quoted() : q.value_quoted())) {
         out += '"';
         for (char c : value) {
           if (c == '"') out += '"';
@@ -121,21 +119,45 @@ class CsvTarget final : public FileTarget {
     }
   }
 
-  void count_quoting(std::string_view record, std::size_t& fields, std::size_t& quoted_fields) const {
-    bool at_start = true, quoted = false;
-    for (char c : record) {
-      if (at_start && c != '\r' && c != '\n') {
-        ++fields;
-        if (c == '"') ++quoted_fields;
-        at_start = false;
+  // How a column's fields are written: quoted in most records or not, apart for empty ones
+  // (Python's QUOTE_NONNUMERIC and sqlite3's .mode csv quote text but not numbers; some
+  // writers quote an empty string but not a NULL).
+  struct ColumnQuoting {
+    std::size_t values = 0, quoted_values = 0, empties = 0, quoted_empties = 0;
+    bool value_quoted() const { return values > 0 && 2 * quoted_values >= values; }
+    bool empty_quoted() const { return empties > 0 ? 2 * quoted_empties >= empties : value_quoted(); }
+  };
+
+  // Each column's quoting, from records spread over the file: the 1,000 the planter's
+  // profile reads (so that a column it saw empty was seen empty here too).
+  void learn_quoting() {
+    for (std::size_t r : spread_positions(records_.size(), 1000)) {
+      std::string_view record = records_[r];
+      while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
+      std::size_t column = 0, field_start = 0;
+      bool quoted = false;
+      for (std::size_t i = 0; i <= record.size(); ++i) {
+        if (i < record.size() && record[i] == '"') quoted = !quoted;
+        if (i < record.size() && (quoted || record[i] != delimiter_)) continue;
+        const std::string_view field = record.substr(field_start, i - field_start);
+        if (quoting_.size() <= column) quoting_.resize(column + 1);
+        ColumnQuoting& q = quoting_[column];
+        const bool is_quoted = !field.empty() && field.front() == '"';
+        if (field.empty() || field == "\"\"") {
+          ++q.empties;
+          q.quoted_empties += is_quoted;
+        } else {
+          ++q.values;
+          q.quoted_values += is_quoted;
+        }
+        ++column;
+        field_start = i + 1;
       }
-      if (c == '"') quoted = !quoted;
-      if (!quoted && c == delimiter_) at_start = true;
     }
   }
 
   char delimiter_ = ',';
-  bool quote_all_ = false;
+  std::vector<ColumnQuoting> quoting_;  // by column
 };
 
 }  // namespace

@@ -63,6 +63,13 @@ struct ColumnPlan {
   Kind kind = Kind::kProfiled;
   PersonField field = PersonField::kName;
   ColumnProfile profile;
+  // A profiled date column never earlier than another in the rows the sample shows
+  // (updated_at and created_at, shipped_at and ordered_at): the other's index and name, and
+  // the gaps in seconds seen between the two. A canary row's value here is the other's plus
+  // one of those gaps, so that the two agree as its neighbours' do.
+  std::optional<std::size_t> follows;
+  std::string follows_column;
+  std::vector<std::int64_t> gaps;
 
   std::string describe() const;
 };

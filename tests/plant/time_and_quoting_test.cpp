@@ -1,0 +1,140 @@
+// Canary rows whose dates agree with one another as their neighbours' do, and CSV rows
+// quoted column by column as the file's are.
+#include <sstream>
+
+#include "plant/dates.h"
+#include "plant/plant_fixture.h"
+
+namespace canarytrap::testing {
+namespace {
+
+using TimeOrderTest = PlantTest;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+TEST(PlantDatesTest, SecondsRoundTripInEveryForm) {
+  for (const auto& shape : table_dates::kDateShapes) {
+    for (const std::int64_t t : {0LL, 951'782'400LL /* 2000-02-29 */, 1'795'548'183LL, -86'400LL * 365 * 20 + 3'723}) {
+      const std::string v = table_dates::format_seconds(shape.format, t);
+      ASSERT_TRUE(table_dates::matches_date(v, shape)) << v;
+      const auto back = table_dates::date_seconds(v, shape.format);
+      ASSERT_TRUE(back) << v;
+      // Forms without a time of day keep the day only.
+      const bool has_time = std::string_view(shape.format).find("%H") != std::string_view::npos;
+      const std::int64_t day = t >= 0 ? t / 86'400 : -((-t + 86'399) / 86'400);
+      EXPECT_EQ(*back, has_time ? t : day * 86'400) << v;
+    }
+  }
+  EXPECT_EQ(*table_dates::date_seconds("2024-02-29 12:00:00", "%Y-%m-%d %H:%M:%S"), 1'709'208'000);
+  EXPECT_FALSE(table_dates::date_seconds("2023-02-29", "%Y-%m-%d"));
+  EXPECT_FALSE(table_dates::date_seconds("2015-01-0b", "%Y-%m-%d"));
+  EXPECT_FALSE(table_dates::date_seconds("2015-01-01 00:00:00", "%Y-%m-%d"));
+}
+
+// updated_at is never before created_at in any real row, and is 0-30 days after it: so in
+// every canary row, at one of the gaps the table shows.
+TEST_F(TimeOrderTest, ALaterDateStaysLaterByAGapItsNeighboursShow) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT, updated_at TEXT, "
+          "checked_on TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
+          "INSERT INTO persons (xm, sfzh, created_at, updated_at, checked_on) SELECT 'x' || i, 'x' || i, "
+          "datetime(1420070400 + i * 631152, 'unixepoch'), "
+          "datetime(1420070400 + i * 631152 + (i * 7919 % 31) * 86400, 'unixepoch'), "
+          // not ordered with either: a random day of 2015-2024
+          "date(1420070400 + (i * 104729 % 3650) * 86400, 'unixepoch') FROM n;");
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 300);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->plan.columns[4].describe(), "profiled: dates like %Y-%m-%d %H:%M:%S, never before created_at");
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 500 AND updated_at >= created_at AND "
+                       "updated_at = datetime(updated_at) AND "
+                       "(julianday(updated_at) - julianday(created_at)) * 86400 IN "
+                       "(SELECT (julianday(updated_at) - julianday(created_at)) * 86400 FROM persons WHERE id <= 500)")[0],
+            "300");
+  // The canaries' own times are drawn, not copied: many different ones.
+  EXPECT_GT(std::stoi(column(db, "SELECT count(DISTINCT created_at) FROM persons WHERE id > 500")[0]), 290);
+  // A column with no order to keep is drawn on its own: before created_at in some rows.
+  EXPECT_GT(std::stoi(column(db, "SELECT count(*) FROM persons WHERE id > 500 AND checked_on < date(created_at)")[0]), 30);
+}
+
+TEST_F(TimeOrderTest, OneRowOutOfOrderMeansNoOrder) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT, updated_at TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) "
+          "INSERT INTO persons (xm, sfzh, created_at, updated_at) SELECT 'x' || i, 'x' || i, "
+          "datetime(1420070400 + i * 631152, 'unixepoch'), "
+          "datetime(1420070400 + i * 631152 + CASE WHEN i = 150 THEN -86400 ELSE 86400 END, 'unixepoch') FROM n;");
+  PlantRequest req;
+  req.target = "sqlite://" + db.string();
+  req.table = "persons";
+  req.copy = "prod-db";
+  req.count = 1;
+  req.dry_run = true;
+  req.seed = 1;
+  auto r = plant(*reg_, settings_, req, clock_);
+  ASSERT_TRUE(r) << r.status().message();
+  ASSERT_EQ(r->plan.columns.size(), 5u);
+  EXPECT_FALSE(r->plan.columns[4].follows) << r->plan.columns[4].describe();
+  EXPECT_EQ(r->plan.columns[4].describe().find("never before"), std::string::npos);
+}
+
+// As Python's csv.QUOTE_NONNUMERIC and sqlite3's .mode csv write: text quoted, numbers not,
+// NULL empty and unquoted; times to the second all different (no key).
+TEST_F(TimeOrderTest, CsvRowsAreQuotedColumnByColumnAndTheirTimesAreTimes) {
+  const auto file = dir_ / "export.csv";
+  std::string original = "id,xm,sfzh,sjhm,note,created_at,updated_at\n";
+  for (int i = 1; i <= 400; ++i) {
+    const std::int64_t created = 1'420'070'400 + i * 631'152;
+    original += std::to_string(i) + ",\"name" + std::to_string(i) + "\",\"11010519800101" + std::to_string(1000 + i) +
+                "\"," + std::to_string(13800001000LL + i) + "," + (i % 4 ? "\"vip\"" : "") + ",\"" +
+                table_dates::format_seconds("%Y-%m-%d %H:%M:%S", created) + "\",\"" +
+                table_dates::format_seconds("%Y-%m-%d %H:%M:%S", created + (i * 7919 % 31) * 86'400) + "\"\n";
+  }
+  write_file(file, original);
+  auto r = plant_into(file.string(), "", "vendor", 50);
+  ASSERT_TRUE(r) << r.status().message();
+  int canaries = 0;
+  for (const auto& line : lines_of(read_file(file))) {
+    if (line.find("@") != std::string::npos) FAIL() << "no e-mail column here: " << line;
+    if (line.rfind("id,", 0) == 0) continue;
+    const auto id = std::stoi(line.substr(0, line.find(',')));
+    if (id <= 400) continue;
+    ++canaries;
+    // id unquoted, name and ID quoted, phone unquoted, note quoted or empty, both times quoted.
+    std::vector<std::string> fields;
+    std::string field;
+    bool quoted = false;
+    for (char c : line) {
+      if (c == '"') quoted = !quoted;
+      if (c == ',' && !quoted) {
+        fields.push_back(field);
+        field.clear();
+      } else {
+        field += c;
+      }
+    }
+    fields.push_back(field);
+    ASSERT_EQ(fields.size(), 7u) << line;
+    EXPECT_NE(fields[0].front(), '"') << line;
+    EXPECT_EQ(fields[1].front(), '"') << line;
+    EXPECT_EQ(fields[2].front(), '"') << line;
+    EXPECT_NE(fields[3].front(), '"') << line;
+    EXPECT_TRUE(fields[4].empty() || fields[4] == "\"vip\"") << line;
+    ASSERT_EQ(fields[5].size(), 21u) << line;
+    ASSERT_EQ(fields[6].size(), 21u) << line;
+    const auto created = table_dates::date_seconds(fields[5].substr(1, 19), "%Y-%m-%d %H:%M:%S");
+    const auto updated = table_dates::date_seconds(fields[6].substr(1, 19), "%Y-%m-%d %H:%M:%S");
+    ASSERT_TRUE(created && updated) << line;
+    EXPECT_GE(*updated, *created) << line;
+    EXPECT_LE(*updated - *created, 30 * 86'400) << line;
+  }
+  EXPECT_EQ(canaries, 50);
+}
+
+}  // namespace
+}  // namespace canarytrap::testing
