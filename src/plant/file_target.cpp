@@ -8,9 +8,11 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 #include <unordered_set>
 
 #include "canarytrap/core/files.h"
+#include "dates.h"
 #include "targets.h"
 
 namespace canarytrap::plant {
@@ -42,13 +44,60 @@ Status FileTarget::stage(const std::string& output) {
   return Status::Ok();
 }
 
+void FileTarget::place_by_date(std::size_t column, std::string date_format) {
+  date_column_ = column;
+  date_format_ = std::move(date_format);
+}
+
+std::vector<std::pair<std::uint32_t, std::int64_t>> FileTarget::positions_for(const std::vector<TableRow>& rows,
+                                                                             FastRng& rng) {
+  const auto n = static_cast<std::uint32_t>(records_.size());
+  std::vector<std::pair<std::uint32_t, std::int64_t>> at;
+  // A record's date, or the nearest readable one after it (a record may leave it empty).
+  const auto date_at = [&](std::uint32_t k) -> std::optional<std::int64_t> {
+    for (std::uint32_t j = k; j < n && j < k + 16; ++j) {
+      const TableRow cells = cells_of(records_[j]);
+      if (*date_column_ < cells.size() && cells[*date_column_]) {
+        if (auto t = table_dates::date_seconds(*cells[*date_column_], date_format_.c_str())) return t;
+      }
+    }
+    return std::nullopt;
+  };
+  for (const TableRow& row : rows) {
+    std::optional<std::int64_t> t;
+    if (date_column_ && *date_column_ < row.size() && row[*date_column_]) {
+      t = table_dates::date_seconds(*row[*date_column_], date_format_.c_str());
+    }
+    if (!t) {
+      at.emplace_back(rng.uniform(n + 1), 0);
+      continue;
+    }
+    // The first record dated after it (the records are in date order, bar a few).
+    std::uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+      const std::uint32_t mid = lo + (hi - lo) / 2;
+      const auto d = date_at(mid);
+      if (d && *d <= *t) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    at.emplace_back(lo, *t);  // rows going to one place go in date order
+  }
+  return at;
+}
+
 Result<std::vector<std::string>> FileTarget::insert(const std::vector<TableRow>& rows, FastRng& rng) {
   // Each new record goes before existing record number positions[i] (0..n): interleaved,
   // never simply appended.
   const auto n = static_cast<std::uint32_t>(records_.size());
+  const auto at = positions_for(rows, rng);
   std::vector<std::pair<std::uint32_t, std::size_t>> positions;  // (position, index into rows)
-  for (std::size_t i = 0; i < rows.size(); ++i) positions.emplace_back(rng.uniform(n + 1), i);
-  std::sort(positions.begin(), positions.end());
+  for (std::size_t i = 0; i < rows.size(); ++i) positions.emplace_back(at[i].first, i);
+  std::sort(positions.begin(), positions.end(), [&](const auto& a, const auto& b) {
+    return std::tie(a.first, at[a.second].second, a.second) < std::tie(b.first, at[b.second].second, b.second);
+  });
 
   std::string out(header_);
   out.reserve(content_.size() + rows.size() * 256);

@@ -1,5 +1,5 @@
 // What CSV and JSON Lines targets share: the file read whole, split into records, new
-// records interleaved at random positions, the result staged beside the original and renamed
+// records interleaved at random positions (or where their dates sort, in a file in date order), the result staged beside the original and renamed
 // over it on commit. Private to the plant module.
 #pragma once
 
@@ -16,6 +16,7 @@ class FileTarget : public Target {
   ~FileTarget() override;
 
   Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) override;
+  void place_by_date(std::size_t column, std::string date_format) override;
   Result<Removal> remove(const std::vector<PlantedRow>& rows) override;
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override;
   Result<std::optional<std::string>> largest(std::size_t column) override;
@@ -33,6 +34,10 @@ class FileTarget : public Target {
   virtual TableRow cells_of(std::string_view record) = 0;
 
   Status stage(const std::string& output);
+  // Where each of `rows` goes: before existing record number first (0..n), at random, or
+  // where its date sorts when place_by_date() was called; second orders rows going to one
+  // place (their dates).
+  std::vector<std::pair<std::uint32_t, std::int64_t>> positions_for(const std::vector<TableRow>& rows, FastRng& rng);
 
   TargetUri uri_;
   std::string where_;
@@ -44,6 +49,8 @@ class FileTarget : public Target {
 
  private:
   std::filesystem::path staged_;
+  std::optional<std::size_t> date_column_;  // place_by_date()
+  std::string date_format_;
 };
 
 // Reads a whole file for a target, with errors naming it.

@@ -13,6 +13,8 @@
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/trigger_values.h"
+#include "dates.h"
+#include "time_order.h"
 
 namespace canarytrap {
 
@@ -106,6 +108,28 @@ Status learn_largest_numbers(MappingPlan& plan, Target& target, std::int64_t cou
   return Status::Ok();
 }
 
+// Dates that grow with the table's order: a database adds rows after its newest, so they
+// continue from the newest the table holds (asked of it where the form sorts as text, year
+// first; a sample seldom holds the newest); a file gets each row where its dates sort.
+Status place_in_time(MappingPlan& plan, Target& target, bool database) {
+  for (std::size_t c = 0; c < plan.columns.size(); ++c) {
+    ColumnPlan& col = plan.columns[c];
+    if (!col.grows) continue;
+    if (!database) {
+      target.place_by_date(c, col.profile.date_format);
+      return Status::Ok();  // one column orders a file
+    }
+    if (col.profile.date_format.rfind("%Y", 0) != 0) continue;
+    auto largest = target.largest(c);
+    if (!largest) return largest.status();
+    if (!*largest) continue;
+    if (const auto t = table_dates::date_seconds(**largest, col.profile.date_format.c_str())) {
+      col.newest = std::max(col.newest, *t);
+    }
+  }
+  return Status::Ok();
+}
+
 // The cells of unique profiled columns (a code, a UUID, a composite key's part) in rows
 // [from, end): none may equal another planted row's or one of the target's. Clashing cells
 // are drawn again, from wider ranges each round; `taken` holds the plant's values so far.
@@ -167,6 +191,9 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     plan->today_day = static_cast<int>(static_cast<unsigned>(today.day()));
   }
   CT_RETURN_IF_ERROR(learn_largest_numbers(*plan, **target, req.count));
+  const bool database =
+      uri->kind == TargetKind::kSqlite || uri->kind == TargetKind::kPostgres || uri->kind == TargetKind::kMysql;
+  CT_RETURN_IF_ERROR(place_in_time(*plan, **target, database));
   if (!carries_a_canary_value(*plan)) {
     return Status::InvalidArgument("no column of " + uri->redacted +
                                    " maps to a canary value (email, photo_url, id_number, phone, ssn, card_number, or "
@@ -196,6 +223,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
     }
+    if (database) date_as_newest_rows(*plan, report.rows, to_unix_micros(clock.now()) / 1'000'000, rng);
     // Sample rows as a plant would write them: no value a row of the target holds already.
     std::vector<std::unordered_set<std::string>> taken(plan->columns.size());
     CT_RETURN_IF_ERROR(draw_unique_cells(*plan, **target, report.rows, 0, taken, rng));
@@ -362,6 +390,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
                          });
   }
 
+  if (database) date_as_newest_rows(*plan, report.rows, to_unix_micros(now) / 1'000'000, rng);
   // The target is written while the last batch goes into the registry.
   const auto target_start = Steady::now();
   auto keys = (*target)->insert(report.rows, rng);

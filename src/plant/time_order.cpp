@@ -1,6 +1,7 @@
 #include "time_order.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "dates.h"
 
@@ -13,6 +14,17 @@ namespace {
 
 // Fewer rows with both dates than this prove no order.
 constexpr std::size_t kMinPairs = 10;
+// A column grows with the rows' order when at least this share of consecutive sampled
+// values do not go back (a few rows edited or imported late are allowed), among at least
+// kMinGrowing values of which at least half are distinct (not a status date shared by all).
+constexpr double kGrowingShare = 0.95;
+constexpr std::size_t kMinGrowing = 20;
+
+// A uniform draw from [0, n) for n up to 2^63.
+std::int64_t below(FastRng& rng, std::int64_t n) {
+  if (n <= 1) return 0;
+  return static_cast<std::int64_t>(rng.next_u64() % static_cast<std::uint64_t>(n));
+}
 
 bool orderable(const ColumnPlan& c) {
   return c.kind == ColumnPlan::Kind::kProfiled && !c.profile.date_format.empty() && !c.column.references &&
@@ -22,6 +34,50 @@ bool orderable(const ColumnPlan& c) {
 std::optional<std::int64_t> seconds_of(const Cell& cell, const ColumnPlan& c) {
   if (!cell || cell->empty()) return std::nullopt;
   return date_seconds(*cell, c.profile.date_format.c_str());
+}
+
+// Whether the column's values in the sample grow with the rows' order; if so, sets grows,
+// oldest, newest and seconds_per_row.
+void learn_growth(ColumnPlan& c, std::size_t column, const TableSample& sample) {
+  std::vector<std::int64_t> times;
+  for (const TableRow& row : sample.rows) {
+    if (column >= row.size()) continue;
+    if (const auto t = seconds_of(row[column], c)) times.push_back(*t);
+  }
+  if (times.size() < kMinGrowing) return;
+  std::size_t forward = 0;
+  for (std::size_t i = 1; i < times.size(); ++i) forward += times[i] >= times[i - 1];
+  if (static_cast<double>(forward) < kGrowingShare * static_cast<double>(times.size() - 1)) return;
+  std::vector<std::int64_t> sorted = times;
+  std::sort(sorted.begin(), sorted.end());
+  const auto distinct = static_cast<std::size_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
+  if (2 * distinct < times.size() || sorted.front() == sorted[distinct - 1]) return;
+  c.grows = true;
+  c.oldest = sorted.front();
+  c.newest = sorted[distinct - 1];
+  // The sample is spread over the whole table: its span took the table's rows.
+  const auto rows = std::max<std::int64_t>(sample.row_count, static_cast<std::int64_t>(times.size()));
+  c.seconds_per_row = static_cast<double>(times.back() - times.front()) / static_cast<double>(std::max<std::int64_t>(rows - 1, 1));
+}
+
+// Rewrites each column that follows another from that one's value plus a gap, the one
+// followed first. A column follows at most one other and the relation has no cycle (a row
+// where one is later breaks the reverse order; equal columns follow the one to their left),
+// so settling depth-first gives every column its final value.
+void settle_followers(const MappingPlan& plan, TableRow& row, FastRng& rng) {
+  std::vector<char> settled(plan.columns.size(), 0);
+  const auto settle = [&](auto&& self, std::size_t i) -> void {
+    if (settled[i]) return;
+    settled[i] = 1;
+    const ColumnPlan& c = plan.columns[i];
+    if (!c.follows || c.gaps.empty() || i >= row.size() || *c.follows >= row.size()) return;
+    self(self, *c.follows);
+    const auto base = seconds_of(row[*c.follows], plan.columns[*c.follows]);
+    if (!base || !row[i] || row[i]->empty()) return;  // no date to follow, or this one left empty
+    const std::int64_t gap = c.gaps[rng.uniform(static_cast<std::uint32_t>(c.gaps.size()))];
+    row[i] = format_seconds(c.profile.date_format.c_str(), *base + gap);
+  };
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) settle(settle, i);
 }
 
 }  // namespace
@@ -63,26 +119,49 @@ void learn_time_order(MappingPlan& plan, const TableSample& sample) {
       }
     }
   }
+  // A column that follows another moves with it; only the others can grow on their own.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (orderable(plan.columns[i]) && !plan.columns[i].follows) learn_growth(plan.columns[i], i, sample);
+  }
 }
 
 void apply_time_order(const MappingPlan& plan, TableRow& row, FastRng& rng) {
-  // A column follows at most one other and the relation has no cycle (a row where one is
-  // later breaks the reverse order; equal columns follow the earlier one), so settling
-  // each column's chain first, depth-first, gives every column its final value.
-  std::vector<char> settled(plan.columns.size(), 0);
-  const auto settle = [&](auto&& self, std::size_t i) -> void {
-    if (settled[i]) return;
-    settled[i] = 1;
+  for (std::size_t i = 0; i < plan.columns.size() && i < row.size(); ++i) {
     const ColumnPlan& c = plan.columns[i];
-    if (!c.follows || c.gaps.empty() || i >= row.size() || *c.follows >= row.size()) return;
-    self(self, *c.follows);
-    const ColumnPlan& base = plan.columns[*c.follows];
-    const auto t = seconds_of(row[*c.follows], base);
-    if (!t || !row[i] || row[i]->empty()) return;  // no date to follow, or this one left empty
-    const std::int64_t gap = c.gaps[rng.uniform(static_cast<std::uint32_t>(c.gaps.size()))];
-    row[i] = format_seconds(c.profile.date_format.c_str(), *t + gap);
-  };
-  for (std::size_t i = 0; i < plan.columns.size(); ++i) settle(settle, i);
+    if (c.grows && row[i] && !row[i]->empty()) {
+      row[i] = format_seconds(c.profile.date_format.c_str(), c.oldest + below(rng, c.newest - c.oldest + 1));
+    }
+  }
+  settle_followers(plan, row, rng);
+}
+
+void date_as_newest_rows(const MappingPlan& plan, std::vector<TableRow>& rows, std::int64_t now, FastRng& rng) {
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    const ColumnPlan& c = plan.columns[i];
+    if (!c.grows) continue;
+    // Arrivals at the table's pace: exponential gaps of mean seconds_per_row (at least a
+    // second), in row order.
+    std::vector<std::int64_t> times;
+    double t = static_cast<double>(c.newest);
+    const double mean = std::max(c.seconds_per_row, 1.0);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const double u = (static_cast<double>(rng.next_u64() >> 11) + 0.5) / 9007199254740992.0;  // (0, 1)
+      t += std::max(1.0, -mean * std::log(u));
+      times.push_back(static_cast<std::int64_t>(t));
+    }
+    // Rows dated after the plant would be from the future: squeeze them in before now.
+    if (!times.empty() && times.back() > now && c.newest < now) {
+      const double scale = static_cast<double>(now - c.newest) / static_cast<double>(times.back() - c.newest);
+      for (auto& x : times) x = c.newest + static_cast<std::int64_t>(static_cast<double>(x - c.newest) * scale);
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (i < rows[r].size() && rows[r][i] && !rows[r][i]->empty()) {
+        rows[r][i] = format_seconds(c.profile.date_format.c_str(), times[r]);
+      }
+    }
+  }
+  // The columns that follow the growing ones, again from their new values.
+  for (TableRow& row : rows) settle_followers(plan, row, rng);
 }
 
 }  // namespace canarytrap

@@ -1,13 +1,19 @@
-// Dates in a canary row that agree with one another as the neighbours' do.
+// Dates in a canary row that agree with one another and with the table's order as the
+// neighbours' do.
 //
 // Drawn each on its own, a canary's updated_at could fall before its created_at, which no
-// real row shows and a one-line query finds. learn_time_order() finds the profiled date
-// columns that never come before another in the sample (sets ColumnPlan::follows and gaps);
-// apply_time_order() then rewrites such a column of a filled row as the earlier column's
-// value plus a gap seen in the sample. Private to the plant module.
+// real row shows and a one-line query finds; and in a table appended to for years, a new
+// row dated 2016 after rows of 2024 stands out as much. learn_time_order() finds the
+// profiled date columns that never come before another in the sample (ColumnPlan::follows,
+// gaps) and those that grow with the sample's order (ColumnPlan::grows). apply_time_order()
+// draws a growing column's value within the table's span and rewrites a following column as
+// the earlier one's value plus a gap seen in the sample. date_as_newest_rows() then gives
+// rows a database will add after its newest the times such rows would have. Private to the
+// plant module.
 //
-//   learn_time_order(plan, sample);          // once, in plan_columns()
-//   apply_time_order(plan, row, rng);        // each row, in MappingPlan::fill()
+//   learn_time_order(plan, sample);                     // once, in plan_columns()
+//   apply_time_order(plan, row, rng);                   // each row, in MappingPlan::fill()
+//   date_as_newest_rows(plan, rows, now, rng);          // a database's rows, in insert order
 #pragma once
 
 #include "canarytrap/fake/fast_rng.h"
@@ -17,5 +23,9 @@ namespace canarytrap {
 
 void learn_time_order(MappingPlan& plan, const TableSample& sample);
 void apply_time_order(const MappingPlan& plan, TableRow& row, FastRng& rng);
+// Growing columns of `rows`, in order: after the column's newest, `seconds_per_row` apart
+// on average, and never after `now` (Unix seconds) unless the newest already is; their
+// following columns again from them.
+void date_as_newest_rows(const MappingPlan& plan, std::vector<TableRow>& rows, std::int64_t now, FastRng& rng);
 
 }  // namespace canarytrap

@@ -83,6 +83,90 @@ TEST_F(TimeOrderTest, OneRowOutOfOrderMeansNoOrder) {
   EXPECT_EQ(r->plan.columns[4].describe().find("never before"), std::string::npos);
 }
 
+// A table appended to since 2015: its new rows come after its newest, so the canaries'
+// created_at continue from the newest at the table's pace, in id order, before the plant's
+// time (the fixture's clock: 2026-11-24), and updated_at still follows each.
+TEST_F(TimeOrderTest, ADatabaseGrowingInTimeGetsCanariesAfterItsNewestRow) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT, updated_at TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+          "INSERT INTO persons (xm, sfzh, created_at, updated_at) SELECT 'x' || i, 'x' || i, "
+          "datetime(1420070400 + i * 63115, 'unixepoch'), "
+          "datetime(1420070400 + i * 63115 + (i * 7919 % 31) * 86400, 'unixepoch') FROM n;");
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 200);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_TRUE(r->plan.columns[3].grows) << r->plan.columns[3].describe();
+  EXPECT_FALSE(r->plan.columns[4].grows);  // it follows created_at instead
+  const auto newest = column(db, "SELECT max(created_at) FROM persons WHERE id <= 5000")[0];
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 5000 AND created_at > '" + newest +
+                       "' AND created_at < '2026-11-25' AND updated_at >= created_at AND "
+                       "created_at = datetime(created_at)")[0],
+            "200");
+  // In id order, and at about the table's pace (63,115 s a row): 200 rows within months.
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons a JOIN persons b ON b.id = a.id + 1 "
+                       "WHERE a.id >= 5000 AND b.created_at < a.created_at")[0],
+            "0");
+  const double days = std::stod(column(db, "SELECT julianday(max(created_at)) - julianday('" + newest +
+                                               "') FROM persons")[0]);
+  EXPECT_GT(days, 200 * 63115 / 86400.0 / 3);
+  EXPECT_LT(days, 200 * 63115 / 86400.0 * 3);
+}
+
+// A table last written in 2016 whose pace would carry 200 rows past today: squeezed in
+// before the plant's time instead.
+TEST_F(TimeOrderTest, NewestRowsNeverComeFromTheFuture) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100) "
+          "INSERT INTO persons (xm, sfzh, created_at) SELECT 'x' || i, 'x' || i, "
+          "date(946684800 + i * 5000000, 'unixepoch') FROM n;");  // 2000-2015, 58 days a row
+  ASSERT_TRUE(plant_into("sqlite://" + db.string(), "persons", "prod-db", 200));
+  EXPECT_EQ(column(db, "SELECT count(*) FROM persons WHERE id > 100 AND created_at > "
+                       "(SELECT max(created_at) FROM persons WHERE id <= 100) AND created_at <= '2026-11-24'")[0],
+            "200");
+}
+
+// A file in created_at order keeps it: each canary row goes where its time sorts, all over
+// the file, not at its end.
+TEST_F(TimeOrderTest, AFileInDateOrderStaysInDateOrder) {
+  const auto file = dir_ / "export.csv";
+  std::string original = "xm,sfzh,created_at\n";
+  for (int i = 1; i <= 2000; ++i) {
+    original += "name" + std::to_string(i) + ",11010519800101" + std::to_string(1000 + i) + "," +
+                table_dates::format_seconds("%Y-%m-%d %H:%M:%S", 1'420'070'400 + i * 63'115) + "\n";
+  }
+  write_file(file, original);
+  auto r = plant_into(file.string(), "", "vendor", 100);
+  ASSERT_TRUE(r) << r.status().message();
+  std::int64_t previous = 0;
+  int line_number = 0, canaries = 0, canaries_in_first_half = 0;
+  for (const auto& line : lines_of(read_file(file))) {
+    if (line_number++ == 0) continue;
+    const auto t = table_dates::date_seconds(line.substr(line.rfind(',') + 1), "%Y-%m-%d %H:%M:%S");
+    ASSERT_TRUE(t) << line;
+    EXPECT_GE(*t, previous) << line;
+    previous = *t;
+    if (line.rfind("name", 0) != 0) {
+      ++canaries;
+      canaries_in_first_half += line_number <= 1050;
+    }
+  }
+  EXPECT_EQ(canaries, 100);
+  EXPECT_GT(canaries_in_first_half, 25);
+}
+
+// Dates that go back now and then (a tenth of the rows imported late) are no order to keep.
+TEST_F(TimeOrderTest, DatesOftenOutOfOrderDoNotGrow) {
+  const auto db = dir_ / "people.db";
+  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT);"
+          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+          "INSERT INTO persons (xm, sfzh, created_at) SELECT 'x' || i, 'x' || i, "
+          "datetime(1420070400 + CASE WHEN i % 10 = 0 THEN 0 ELSE i * 63115 END, 'unixepoch') FROM n;");
+  auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 1, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_FALSE(r->plan.columns[3].grows) << r->plan.columns[3].describe();
+}
+
 // As Python's csv.QUOTE_NONNUMERIC and sqlite3's .mode csv write: text quoted, numbers not,
 // NULL empty and unquoted; times to the second all different (no key).
 TEST_F(TimeOrderTest, CsvRowsAreQuotedColumnByColumnAndTheirTimesAreTimes) {

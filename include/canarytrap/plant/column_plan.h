@@ -70,6 +70,14 @@ struct ColumnPlan {
   std::optional<std::size_t> follows;
   std::string follows_column;
   std::vector<std::int64_t> gaps;
+  // A profiled date column that grows with the table's order (the created_at of a table
+  // appended to): its oldest and newest value in seconds, and the time between two rows
+  // on average. A canary row gets a time of those years in a file (placed where it sorts),
+  // and in a database, whose new rows come after its newest, a time after the newest at
+  // the table's own pace (see time_order.h).
+  bool grows = false;
+  std::int64_t oldest = 0, newest = 0;
+  double seconds_per_row = 0;
 
   std::string describe() const;
 };
