@@ -10,13 +10,6 @@ namespace {
 
 using FilePlantTest = PlantTest;
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
 std::string csv_rows(int n, const std::string& sep, bool quote_all) {
   std::string out;
   for (int i = 0; i < n; ++i) {

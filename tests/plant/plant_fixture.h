@@ -4,10 +4,22 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include "canarytrap/plant/planter.h"
 #include "support/temp_dir.h"
 
 namespace canarytrap::testing {
+
+// A text's lines, without their line ends.
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
 
 class FixedClock final : public Clock {
  public:

@@ -1,21 +1,25 @@
 // Canary rows whose dates agree with one another as their neighbours' do, and CSV rows
 // quoted column by column as the file's are.
-#include <sstream>
-
 #include "plant/dates.h"
 #include "plant/plant_fixture.h"
 
 namespace canarytrap::testing {
 namespace {
 
-using TimeOrderTest = PlantTest;
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
+class TimeOrderTest : public PlantTest {
+ protected:
+  // A persons table of `n` rows, one made every `step` seconds from 2015 on, each updated
+  // 0-30 days after it was made, and each checked on a day of 2015-2024 in no order.
+  void people_table(const std::filesystem::path& db, int n, int step) {
+    const std::string made = "1420070400 + i * " + std::to_string(step);
+    sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT, updated_at TEXT, "
+            "checked_on TEXT);"
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " + std::to_string(n) + ") "
+            "INSERT INTO persons (xm, sfzh, created_at, updated_at, checked_on) SELECT 'x' || i, 'x' || i, "
+            "datetime(" + made + ", 'unixepoch'), datetime(" + made + " + (i * 7919 % 31) * 86400, 'unixepoch'), "
+            "date(1420070400 + (i * 104729 % 3650) * 86400, 'unixepoch') FROM n;");
+  }
+};
 
 TEST(PlantDatesTest, SecondsRoundTripInEveryForm) {
   for (const auto& shape : table_dates::kDateShapes) {
@@ -40,14 +44,7 @@ TEST(PlantDatesTest, SecondsRoundTripInEveryForm) {
 // every canary row, at one of the gaps the table shows.
 TEST_F(TimeOrderTest, ALaterDateStaysLaterByAGapItsNeighboursShow) {
   const auto db = dir_ / "people.db";
-  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT, updated_at TEXT, "
-          "checked_on TEXT);"
-          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) "
-          "INSERT INTO persons (xm, sfzh, created_at, updated_at, checked_on) SELECT 'x' || i, 'x' || i, "
-          "datetime(1420070400 + i * 631152, 'unixepoch'), "
-          "datetime(1420070400 + i * 631152 + (i * 7919 % 31) * 86400, 'unixepoch'), "
-          // not ordered with either: a random day of 2015-2024
-          "date(1420070400 + (i * 104729 % 3650) * 86400, 'unixepoch') FROM n;");
+  people_table(db, 500, 631152);
   auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 300);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_EQ(r->plan.columns[4].describe(), "profiled: dates like %Y-%m-%d %H:%M:%S, never before created_at");
@@ -88,11 +85,7 @@ TEST_F(TimeOrderTest, OneRowOutOfOrderMeansNoOrder) {
 // time (the fixture's clock: 2026-11-24), and updated_at still follows each.
 TEST_F(TimeOrderTest, ADatabaseGrowingInTimeGetsCanariesAfterItsNewestRow) {
   const auto db = dir_ / "people.db";
-  sql(db, "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, created_at TEXT, updated_at TEXT);"
-          "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
-          "INSERT INTO persons (xm, sfzh, created_at, updated_at) SELECT 'x' || i, 'x' || i, "
-          "datetime(1420070400 + i * 63115, 'unixepoch'), "
-          "datetime(1420070400 + i * 63115 + (i * 7919 % 31) * 86400, 'unixepoch') FROM n;");
+  people_table(db, 5000, 63115);
   auto r = plant_into("sqlite://" + db.string(), "persons", "prod-db", 200);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_TRUE(r->plan.columns[3].grows) << r->plan.columns[3].describe();
