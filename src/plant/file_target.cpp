@@ -49,27 +49,32 @@ void FileTarget::place_by_date(std::size_t column, std::string date_format) {
   date_format_ = std::move(date_format);
 }
 
-std::vector<std::pair<std::uint32_t, std::int64_t>> FileTarget::positions_for(const std::vector<TableRow>& rows,
-                                                                             FastRng& rng) {
-  const auto n = static_cast<std::uint32_t>(records_.size());
-  std::vector<std::pair<std::uint32_t, std::int64_t>> at;
+std::vector<std::pair<std::uint32_t, std::size_t>> FileTarget::positions_for(const std::vector<TableRow>& rows,
+                                                                            FastRng& rng) {
+  const auto n = static_cast<std::uint32_t>(record_count());
   // A record's date, or the nearest readable one after it (a record may leave it empty).
   const auto date_at = [&](std::uint32_t k) -> std::optional<std::int64_t> {
     for (std::uint32_t j = k; j < n && j < k + 16; ++j) {
-      const TableRow cells = cells_of(records_[j]);
+      const TableRow cells = record_cells(j);
       if (*date_column_ < cells.size() && cells[*date_column_]) {
         if (auto t = table_dates::date_seconds(*cells[*date_column_], date_format_.c_str())) return t;
       }
     }
     return std::nullopt;
   };
-  for (const TableRow& row : rows) {
+  struct Place {
+    std::uint32_t before;
+    std::int64_t time;  // orders rows going to one place
+    std::size_t row;
+  };
+  std::vector<Place> places;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
     std::optional<std::int64_t> t;
-    if (date_column_ && *date_column_ < row.size() && row[*date_column_]) {
-      t = table_dates::date_seconds(*row[*date_column_], date_format_.c_str());
+    if (date_column_ && *date_column_ < rows[r].size() && rows[r][*date_column_]) {
+      t = table_dates::date_seconds(*rows[r][*date_column_], date_format_.c_str());
     }
     if (!t) {
-      at.emplace_back(rng.uniform(n + 1), 0);
+      places.push_back({rng.uniform(n + 1), 0, r});
       continue;
     }
     // The first record dated after it (the records are in date order, bar a few).
@@ -83,21 +88,20 @@ std::vector<std::pair<std::uint32_t, std::int64_t>> FileTarget::positions_for(co
         hi = mid;
       }
     }
-    at.emplace_back(lo, *t);  // rows going to one place go in date order
+    places.push_back({lo, *t, r});
   }
-  return at;
+  std::sort(places.begin(), places.end(),
+            [](const Place& a, const Place& b) { return std::tie(a.before, a.time, a.row) < std::tie(b.before, b.time, b.row); });
+  std::vector<std::pair<std::uint32_t, std::size_t>> out;
+  for (const Place& p : places) out.emplace_back(p.before, p.row);
+  return out;
 }
 
 Result<std::vector<std::string>> FileTarget::insert(const std::vector<TableRow>& rows, FastRng& rng) {
   // Each new record goes before existing record number positions[i] (0..n): interleaved,
   // never simply appended.
   const auto n = static_cast<std::uint32_t>(records_.size());
-  const auto at = positions_for(rows, rng);
-  std::vector<std::pair<std::uint32_t, std::size_t>> positions;  // (position, index into rows)
-  for (std::size_t i = 0; i < rows.size(); ++i) positions.emplace_back(at[i].first, i);
-  std::sort(positions.begin(), positions.end(), [&](const auto& a, const auto& b) {
-    return std::tie(a.first, at[a.second].second, a.second) < std::tie(b.first, at[b.second].second, b.second);
-  });
+  const auto positions = positions_for(rows, rng);  // (position, index into rows), in order
 
   std::string out(header_);
   out.reserve(content_.size() + rows.size() * 256);

@@ -32,12 +32,16 @@ class FileTarget : public Target {
   virtual std::string serialize(const TableRow& row) = 0;
   // The cells of one existing record.
   virtual TableRow cells_of(std::string_view record) = 0;
+  // How many records the file holds, and the cells of record k (SQL dumps keep their rows
+  // apart from records_).
+  virtual std::size_t record_count() const { return records_.size(); }
+  virtual TableRow record_cells(std::size_t k) { return cells_of(records_[k]); }
 
   Status stage(const std::string& output);
-  // Where each of `rows` goes: before existing record number first (0..n), at random, or
-  // where its date sorts when place_by_date() was called; second orders rows going to one
-  // place (their dates).
-  std::vector<std::pair<std::uint32_t, std::int64_t>> positions_for(const std::vector<TableRow>& rows, FastRng& rng);
+  // Where each of `rows` goes, in the order they are to be written: (record number it goes
+  // before, 0..n; index into rows), at random, or where its date sorts when place_by_date()
+  // was called (rows going to one place in date order).
+  std::vector<std::pair<std::uint32_t, std::size_t>> positions_for(const std::vector<TableRow>& rows, FastRng& rng);
 
   TargetUri uri_;
   std::string where_;

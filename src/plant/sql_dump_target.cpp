@@ -66,6 +66,9 @@ class SqlDumpTarget final : public FileTarget {
     return find_data();
   }
 
+  std::size_t record_count() const override { return spans_.size(); }
+  TableRow record_cells(std::size_t k) override { return cells_at(k); }
+
   Result<TableSample> describe(std::size_t max_rows) override {
     TableSample s;
     s.columns = columns_;
@@ -94,10 +97,7 @@ class SqlDumpTarget final : public FileTarget {
       keys.push_back(pk_ != npos_ ? *filled[r][pk_] : std::string());
     }
     // Positions among the existing records: insert before record k (k < n) or after the last.
-    const auto n = static_cast<std::uint32_t>(spans_.size());
-    std::vector<std::pair<std::uint32_t, std::size_t>> at;
-    for (std::size_t r = 0; r < filled.size(); ++r) at.emplace_back(rng.uniform(n + 1), r);
-    std::sort(at.begin(), at.end());
+    const auto at = positions_for(filled, rng);
     std::vector<std::pair<std::size_t, std::string>> splices;  // (offset, text)
     for (const auto& [pos, r] : at) splices.emplace_back(splice_point(pos), render(filled[r], pos));
     std::stable_sort(splices.begin(), splices.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -112,7 +112,7 @@ class SqlDumpTarget final : public FileTarget {
     out.append(content_, from, std::string::npos);
     CT_RETURN_IF_ERROR(stage(out));
     if (pk_ == npos_) {
-      for (std::size_t r = 0; r < keys.size(); ++r) keys[r] = "record " + std::to_string(at[r].first + 1);
+      for (const auto& [pos, r] : at) keys[r] = "record " + std::to_string(pos + 1);
     }
     return keys;
   }

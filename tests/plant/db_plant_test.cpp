@@ -482,6 +482,47 @@ TEST_F(DumpPlantTest, CompositeKeysRestoreFromBothDumps) {
   EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_dump_pk2")), "70");
 }
 
+// A COPY block in created_at order stays in it: each canary row goes where its time sorts
+// (all over the block), and its updated_at keeps to created_at as the table's do.
+TEST_F(DumpPlantTest, ACopyBlockInDateOrderStaysInDateOrder) {
+  pg_query("DROP TABLE IF EXISTS pg_dump_dated; CREATE TABLE pg_dump_dated (xm TEXT, sfzh CHAR(18), "
+           "created_at TIMESTAMP(0), updated_at TIMESTAMP(0)); INSERT INTO pg_dump_dated SELECT 'x' || i, "
+           "lpad(i::text, 18, '0'), to_timestamp(1420070400 + i * 63115) AT TIME ZONE 'UTC', "
+           "to_timestamp(1420070400 + i * 63115 + (i * 7919 % 31) * 86400) AT TIME ZONE 'UTC' "
+           "FROM generate_series(1, 2000) i");
+  const auto file = dir_ / "dated.sql";
+  run_ok(pg_tool("pg_dump") + " '" + pg() + "' -t pg_dump_dated -f '" + file.string() + "'");
+  auto r = plant_into(file.string(), "pg_dump_dated", "pg-dump", 100, {{"sfzh", "id_number"}});
+  ASSERT_TRUE(r) << r.status().message();
+  pg_query("DROP TABLE pg_dump_dated");
+  run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + file.string() + "'");
+  // COPY writes the rows in the file's order: read back by ctid, none earlier than the one
+  // before; canaries (names not x...) in the first half too; updated_at never first.
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM (SELECT created_at, lag(created_at) OVER (ORDER BY ctid) AS prev "
+                           "FROM pg_dump_dated) t WHERE created_at < prev")),
+            "0");
+  EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_dump_dated WHERE xm NOT LIKE 'x%' AND updated_at >= created_at")),
+            "100");
+  EXPECT_GT(std::stoi(first(pg_query("SELECT count(*) FROM (SELECT xm, row_number() OVER (ORDER BY ctid) AS n "
+                                     "FROM pg_dump_dated) t WHERE xm NOT LIKE 'x%' AND n <= 1050"))),
+            25);
+  // The table has no key: each canary's placement says which record it went before
+  // ("record K": the K-th of the dump's own rows follows it), its own position, not another's.
+  std::map<std::string, int> own_rows_before;  // ID number -> the dump's rows before the canary
+  int own = 0;
+  for (const auto& row : pg_query("SELECT sfzh, xm LIKE 'x%' FROM pg_dump_dated ORDER BY ctid")) {
+    if (*row[1] == "t") {
+      ++own;
+    } else {
+      own_rows_before[*row[0]] = own;
+    }
+  }
+  ASSERT_EQ(r->row_keys.size(), 100u);
+  for (std::size_t i = 0; i < r->rows.size(); ++i) {
+    EXPECT_EQ(r->row_keys[i], "record " + std::to_string(own_rows_before.at(*r->rows[i][1]) + 1)) << i;
+  }
+}
+
 TEST_F(DumpPlantTest, DumpWithoutTheTableIsOneClearError) {
   const auto file = dir_ / "other.sql";
   write_file(file, "CREATE TABLE other (a int);\nINSERT INTO other VALUES (1);\n");
