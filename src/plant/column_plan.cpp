@@ -226,7 +226,7 @@ std::string ColumnPlan::describe() const {
     }
     case Kind::kProfiled:
       return "profiled: " + profile.describe() + (column.unique && !column.references ? ", each value new" : "") +
-             (follows ? ", never before " + follows_column : "") + (grows ? ", growing with the rows' order" : "");
+             (follows ? ", never before " + follows_column : "") + (grows ? (newest_first ? ", newest first" : ", growing with the rows' order") : "");
   }
   return "";
 }

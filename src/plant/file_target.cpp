@@ -44,9 +44,10 @@ Status FileTarget::stage(const std::string& output) {
   return Status::Ok();
 }
 
-void FileTarget::place_by_date(std::size_t column, std::string date_format) {
+void FileTarget::place_by_date(std::size_t column, std::string date_format, bool newest_first) {
   date_column_ = column;
   date_format_ = std::move(date_format);
+  newest_first_ = newest_first;
 }
 
 std::vector<std::pair<std::uint32_t, std::size_t>> FileTarget::positions_for(const std::vector<TableRow>& rows,
@@ -77,18 +78,19 @@ std::vector<std::pair<std::uint32_t, std::size_t>> FileTarget::positions_for(con
       places.push_back({rng.uniform(n + 1), 0, r});
       continue;
     }
-    // The first record dated after it (the records are in date order, bar a few).
+    // The first record dated after it (before it, newest first): the records are in date
+    // order, bar a few.
     std::uint32_t lo = 0, hi = n;
     while (lo < hi) {
       const std::uint32_t mid = lo + (hi - lo) / 2;
       const auto d = date_at(mid);
-      if (d && *d <= *t) {
+      if (d && (newest_first_ ? *d >= *t : *d <= *t)) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    places.push_back({lo, *t, r});
+    places.push_back({lo, newest_first_ ? -*t : *t, r});
   }
   std::sort(places.begin(), places.end(),
             [](const Place& a, const Place& b) { return std::tie(a.before, a.time, a.row) < std::tie(b.before, b.time, b.row); });

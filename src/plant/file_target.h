@@ -16,7 +16,7 @@ class FileTarget : public Target {
   ~FileTarget() override;
 
   Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) override;
-  void place_by_date(std::size_t column, std::string date_format) override;
+  void place_by_date(std::size_t column, std::string date_format, bool newest_first) override;
   Result<Removal> remove(const std::vector<PlantedRow>& rows) override;
   Result<std::vector<std::string>> existing(std::size_t column, const std::vector<std::string>& values) override;
   Result<std::optional<std::string>> largest(std::size_t column) override;
@@ -55,6 +55,7 @@ class FileTarget : public Target {
   std::filesystem::path staged_;
   std::optional<std::size_t> date_column_;  // place_by_date()
   std::string date_format_;
+  bool newest_first_ = false;
 };
 
 // Reads a whole file for a target, with errors naming it.

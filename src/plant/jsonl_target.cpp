@@ -1,5 +1,5 @@
 // JSON Lines files as plant targets: one object per line; keys (in first-seen order) are the
-// columns; numbers stay numbers.
+// columns; numbers stay numbers; new lines spaced and escaped as the file's are.
 #include <nlohmann/json.hpp>
 
 #include "file_target.h"
@@ -49,6 +49,7 @@ class JsonlTarget final : public FileTarget {
       }
     }
     if (columns_.empty()) return Status::InvalidArgument(where_ + ": no JSON objects to learn the columns from");
+    learn_style();
     return Status::Ok();
   }
 
@@ -77,20 +78,55 @@ class JsonlTarget final : public FileTarget {
   }
 
   std::string serialize(const TableRow& row) override {
-    ordered_json j = ordered_json::object();
+    const auto dump = [&](const ordered_json& v) { return v.dump(-1, ' ', ascii_only_, ordered_json::error_handler_t::replace); };
+    std::string out = "{";
     for (std::size_t i = 0; i < columns_.size() && i < row.size(); ++i) {
       const Cell& c = row[i];
+      ordered_json value;
       if (!c) {
-        j[columns_[i].name] = nullptr;
+        value = nullptr;
       } else if (columns_[i].json_number) {
         ordered_json n = ordered_json::parse(*c, nullptr, false);
-        j[columns_[i].name] = n.is_number() ? n : ordered_json(*c);
+        value = n.is_number() ? n : ordered_json(*c);
       } else {
-        j[columns_[i].name] = *c;
+        value = *c;
+      }
+      if (i) out += spaced_items_ ? ", " : ",";
+      out += dump(ordered_json(columns_[i].name));
+      out += spaced_keys_ ? ": " : ":";
+      out += dump(value);
+    }
+    return out + "}" + line_ending_;
+  }
+
+ private:
+  // How the file's writer spaced and escaped its objects: Python's json.dumps writes
+  // {"a": 1, "b": "\u5f20"} by default, most others {"a":1,"b":"张"}; a canary line in the
+  // other style would be the odd one out.
+  void learn_style() {
+    std::size_t colons = 0, spaced_colons = 0, commas = 0, spaced_commas = 0, escapes = 0, raw = 0;
+    for (std::size_t r : spread_positions(records_.size(), 1000)) {
+      const std::string_view line = records_[r];
+      for (std::size_t i = 0; i + 1 < line.size(); ++i) {
+        if (line[i] == '"' && line[i + 1] == ':') {
+          ++colons;
+          spaced_colons += i + 2 < line.size() && line[i + 2] == ' ';
+        } else if (line[i] == ',' && (line[i + 1] == '"' || (line[i + 1] == ' ' && i + 2 < line.size() && line[i + 2] == '"'))) {
+          ++commas;
+          spaced_commas += line[i + 1] == ' ';
+        } else if (line[i] == '\\' && line[i + 1] == 'u') {
+          ++escapes;
+          ++i;  // "\\u" is an escaped backslash and a u, rare enough to ignore
+        }
+        raw += static_cast<unsigned char>(line[i]) >= 0x80;
       }
     }
-    return j.dump(-1, ' ', false, ordered_json::error_handler_t::replace) + line_ending_;
+    spaced_keys_ = 2 * spaced_colons > colons;
+    spaced_items_ = 2 * spaced_commas > commas;
+    ascii_only_ = escapes > 0 && raw == 0;
   }
+
+  bool spaced_keys_ = false, spaced_items_ = false, ascii_only_ = false;
 };
 
 }  // namespace

@@ -116,7 +116,7 @@ Status place_in_time(MappingPlan& plan, Target& target, bool database) {
     ColumnPlan& col = plan.columns[c];
     if (!col.grows) continue;
     if (!database) {
-      target.place_by_date(c, col.profile.date_format);
+      target.place_by_date(c, col.profile.date_format, col.newest_first);
       return Status::Ok();  // one column orders a file
     }
     if (col.profile.date_format.rfind("%Y", 0) != 0) continue;

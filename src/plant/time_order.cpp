@@ -45,19 +45,25 @@ void learn_growth(ColumnPlan& c, std::size_t column, const TableSample& sample) 
     if (const auto t = seconds_of(row[column], c)) times.push_back(*t);
   }
   if (times.size() < kMinGrowing) return;
-  std::size_t forward = 0;
-  for (std::size_t i = 1; i < times.size(); ++i) forward += times[i] >= times[i - 1];
-  if (static_cast<double>(forward) < kGrowingShare * static_cast<double>(times.size() - 1)) return;
+  std::size_t forward = 0, backward = 0;
+  for (std::size_t i = 1; i < times.size(); ++i) {
+    forward += times[i] >= times[i - 1];
+    backward += times[i] <= times[i - 1];
+  }
+  const double enough = kGrowingShare * static_cast<double>(times.size() - 1);
+  const bool newest_first = static_cast<double>(backward) >= enough;
+  if (static_cast<double>(forward) < enough && !newest_first) return;
   std::vector<std::int64_t> sorted = times;
   std::sort(sorted.begin(), sorted.end());
   const auto distinct = static_cast<std::size_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin());
   if (2 * distinct < times.size() || sorted.front() == sorted[distinct - 1]) return;
   c.grows = true;
+  c.newest_first = newest_first;
   c.oldest = sorted.front();
   c.newest = sorted[distinct - 1];
   // The sample is spread over the whole table: its span took the table's rows.
   const auto rows = std::max<std::int64_t>(sample.row_count, static_cast<std::int64_t>(times.size()));
-  c.seconds_per_row = static_cast<double>(times.back() - times.front()) / static_cast<double>(std::max<std::int64_t>(rows - 1, 1));
+  c.seconds_per_row = static_cast<double>(c.newest - c.oldest) / static_cast<double>(std::max<std::int64_t>(rows - 1, 1));
 }
 
 // Rewrites each column that follows another from that one's value plus a gap, the one
@@ -138,7 +144,9 @@ void apply_time_order(const MappingPlan& plan, TableRow& row, FastRng& rng) {
 void date_as_newest_rows(const MappingPlan& plan, std::vector<TableRow>& rows, std::int64_t now, FastRng& rng) {
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
     const ColumnPlan& c = plan.columns[i];
-    if (!c.grows) continue;
+    // A table in its newest-first order has its rows added at the end all the same: no
+    // time there agrees with both neighbours, and the drawn one stays.
+    if (!c.grows || c.newest_first) continue;
     // Arrivals at the table's pace: exponential gaps of mean seconds_per_row (at least a
     // second), in row order.
     std::vector<std::int64_t> times;

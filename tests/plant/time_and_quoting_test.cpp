@@ -1,5 +1,8 @@
 // Canary rows whose dates agree with one another as their neighbours' do, and CSV rows
 // quoted column by column as the file's are.
+#include <algorithm>
+#include <limits>
+
 #include "plant/dates.h"
 #include "plant/plant_fixture.h"
 
@@ -148,6 +151,37 @@ TEST_F(TimeOrderTest, AFileInDateOrderStaysInDateOrder) {
   EXPECT_GT(canaries_in_first_half, 25);
 }
 
+// An export newest first stays newest first.
+TEST_F(TimeOrderTest, AFileNewestFirstStaysNewestFirst) {
+  const auto file = dir_ / "export.jsonl";
+  std::string original;
+  for (int i = 2000; i >= 1; --i) {
+    original += "{\"xm\": \"name" + std::to_string(i) + "\", \"sfzh\": \"11010519800101" + std::to_string(1000 + i) +
+                "\", \"registered\": \"" + table_dates::format_seconds("%Y-%m-%d", 1'420'070'400 + i * 86'400) + "\"}\n";
+  }
+  write_file(file, original);
+  auto r = plant_into(file.string(), "", "vendor", 100);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_TRUE(r->plan.columns[2].newest_first) << r->plan.columns[2].describe();
+  std::int64_t previous = std::numeric_limits<std::int64_t>::max();
+  int canaries = 0, canaries_in_first_half = 0, line_number = 0;
+  for (const auto& line : lines_of(read_file(file))) {
+    ++line_number;
+    const auto at = line.find("\"registered\":");
+    ASSERT_NE(at, std::string::npos) << line;
+    const auto t = table_dates::date_seconds(line.substr(line.find('"', at + 13) + 1, 10), "%Y-%m-%d");
+    ASSERT_TRUE(t) << line;
+    EXPECT_LE(*t, previous) << line;
+    previous = *t;
+    if (line.find("\"name") == std::string::npos) {
+      ++canaries;
+      canaries_in_first_half += line_number <= 1050;
+    }
+  }
+  EXPECT_EQ(canaries, 100);
+  EXPECT_GT(canaries_in_first_half, 25);
+}
+
 // Dates that go back now and then (a tenth of the rows imported late) are no order to keep.
 TEST_F(TimeOrderTest, DatesOftenOutOfOrderDoNotGrow) {
   const auto db = dir_ / "people.db";
@@ -211,6 +245,35 @@ TEST_F(TimeOrderTest, CsvRowsAreQuotedColumnByColumnAndTheirTimesAreTimes) {
     EXPECT_LE(*updated - *created, 30 * 86'400) << line;
   }
   EXPECT_EQ(canaries, 50);
+}
+
+// JSON Lines as Python's json.dumps writes them by default (", " and ": ", non-ASCII as
+// \u escapes) get canary lines written the same way; compact UTF-8 ones compact UTF-8 lines.
+TEST_F(TimeOrderTest, JsonLinesKeepTheFilesSpacingAndEscapes) {
+  for (const bool python : {true, false}) {
+    SCOPED_TRACE(python ? "json.dumps" : "compact");
+    const auto file = dir_ / (python ? "python.jsonl" : "compact.jsonl");
+    std::string original;
+    for (int i = 1; i <= 300; ++i) {
+      const std::string name = python ? "\\u5f20\\u4e09" + std::to_string(i) : "张三" + std::to_string(i);
+      const std::string sep = python ? ", " : ",", colon = python ? ": " : ":";
+      original += "{\"xm\"" + colon + "\"" + name + "\"" + sep + "\"sfzh\"" + colon + "\"11010519800101" +
+                  std::to_string(1000 + i) + "\"" + sep + "\"n\"" + colon + std::to_string(i % 7) + "}\n";
+    }
+    write_file(file, original);
+    ASSERT_TRUE(plant_into(file.string(), "", python ? "vendor-py" : "vendor-c", 20));
+    int canaries = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (line.find("11010519800101") != std::string::npos) continue;
+      ++canaries;
+      EXPECT_EQ(line.rfind(python ? "{\"xm\": \"\\u" : "{\"xm\":\"", 0), 0u) << line;
+      EXPECT_NE(line.find(python ? "\", \"sfzh\": \"" : "\",\"sfzh\":\""), std::string::npos) << line;
+      EXPECT_EQ(std::any_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }),
+                !python)
+          << line;
+    }
+    EXPECT_EQ(canaries, 20);
+  }
 }
 
 }  // namespace

@@ -76,6 +76,7 @@ struct ColumnPlan {
   // and in a database, whose new rows come after its newest, a time after the newest at
   // the table's own pace (see time_order.h).
   bool grows = false;
+  bool newest_first = false;  // grows from the last row to the first (an export newest first)
   std::int64_t oldest = 0, newest = 0;
   double seconds_per_row = 0;
 

@@ -83,11 +83,12 @@ class Target {
   // or record number). Visible only after commit().
   virtual Result<std::vector<std::string>> insert(const std::vector<TableRow>& rows, FastRng& rng) = 0;
   // Files: rows go where their dates in column `column` (written in `date_format`) sort
-  // among the records, which are in that column's order, rather than at random. Databases
-  // add rows after their newest anyway, and ignore it.
-  virtual void place_by_date(std::size_t column, std::string date_format) {
+  // among the records, which are in that column's order (oldest or `newest_first`), rather
+  // than at random. Databases add rows after their newest anyway, and ignore it.
+  virtual void place_by_date(std::size_t column, std::string date_format, bool newest_first) {
     (void)column;
     (void)date_format;
+    (void)newest_first;
   }
   // Which of `values` the table already holds in column `column` (an index into the
   // described columns): a canary must never repeat a real person's ID or phone number.
