@@ -1,7 +1,8 @@
 // Canary rows whose dates agree with one another as their neighbours' do, and CSV rows
 // quoted column by column as the file's are.
 #include <algorithm>
-#include <limits>
+#include <functional>
+#include <optional>
 
 #include "plant/dates.h"
 #include "plant/plant_fixture.h"
@@ -21,6 +22,31 @@ class TimeOrderTest : public PlantTest {
             "INSERT INTO persons (xm, sfzh, created_at, updated_at, checked_on) SELECT 'x' || i, 'x' || i, "
             "datetime(" + made + ", 'unixepoch'), datetime(" + made + " + (i * 7919 % 31) * 86400, 'unixepoch'), "
             "date(1420070400 + (i * 104729 % 3650) * 86400, 'unixepoch') FROM n;");
+  }
+
+  // The planted file's lines (after `skip` header lines) keep their times' order, oldest or
+  // newest first, and 100 of them are canaries (not `real`), more than 25 in the first half
+  // of 2,100 lines: placed all over the file, not at its end.
+  void expect_in_order_all_over(const std::filesystem::path& file, std::size_t skip, bool newest_first,
+                                const std::function<std::optional<std::int64_t>(const std::string&)>& time_of,
+                                const std::function<bool(const std::string&)>& real) {
+    std::optional<std::int64_t> previous;
+    int canaries = 0, canaries_in_first_half = 0;
+    const auto lines = lines_of(read_file(file));
+    for (std::size_t n = skip; n < lines.size(); ++n) {
+      const auto t = time_of(lines[n]);
+      ASSERT_TRUE(t) << lines[n];
+      if (previous) {
+        EXPECT_TRUE(newest_first ? *t <= *previous : *t >= *previous) << lines[n];
+      }
+      previous = t;
+      if (!real(lines[n])) {
+        ++canaries;
+        canaries_in_first_half += n - skip < 1050;
+      }
+    }
+    EXPECT_EQ(canaries, 100);
+    EXPECT_GT(canaries_in_first_half, 25);
   }
 };
 
@@ -134,21 +160,12 @@ TEST_F(TimeOrderTest, AFileInDateOrderStaysInDateOrder) {
   write_file(file, original);
   auto r = plant_into(file.string(), "", "vendor", 100);
   ASSERT_TRUE(r) << r.status().message();
-  std::int64_t previous = 0;
-  int line_number = 0, canaries = 0, canaries_in_first_half = 0;
-  for (const auto& line : lines_of(read_file(file))) {
-    if (line_number++ == 0) continue;
-    const auto t = table_dates::date_seconds(line.substr(line.rfind(',') + 1), "%Y-%m-%d %H:%M:%S");
-    ASSERT_TRUE(t) << line;
-    EXPECT_GE(*t, previous) << line;
-    previous = *t;
-    if (line.rfind("name", 0) != 0) {
-      ++canaries;
-      canaries_in_first_half += line_number <= 1050;
-    }
-  }
-  EXPECT_EQ(canaries, 100);
-  EXPECT_GT(canaries_in_first_half, 25);
+  expect_in_order_all_over(
+      file, 1, false,
+      [](const std::string& line) {
+        return table_dates::date_seconds(line.substr(line.rfind(',') + 1), "%Y-%m-%d %H:%M:%S");
+      },
+      [](const std::string& line) { return line.rfind("name", 0) == 0; });
 }
 
 // An export newest first stays newest first.
@@ -163,23 +180,14 @@ TEST_F(TimeOrderTest, AFileNewestFirstStaysNewestFirst) {
   auto r = plant_into(file.string(), "", "vendor", 100);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_TRUE(r->plan.columns[2].newest_first) << r->plan.columns[2].describe();
-  std::int64_t previous = std::numeric_limits<std::int64_t>::max();
-  int canaries = 0, canaries_in_first_half = 0, line_number = 0;
-  for (const auto& line : lines_of(read_file(file))) {
-    ++line_number;
-    const auto at = line.find("\"registered\":");
-    ASSERT_NE(at, std::string::npos) << line;
-    const auto t = table_dates::date_seconds(line.substr(line.find('"', at + 13) + 1, 10), "%Y-%m-%d");
-    ASSERT_TRUE(t) << line;
-    EXPECT_LE(*t, previous) << line;
-    previous = *t;
-    if (line.find("\"name") == std::string::npos) {
-      ++canaries;
-      canaries_in_first_half += line_number <= 1050;
-    }
-  }
-  EXPECT_EQ(canaries, 100);
-  EXPECT_GT(canaries_in_first_half, 25);
+  expect_in_order_all_over(
+      file, 0, true,
+      [](const std::string& line) -> std::optional<std::int64_t> {
+        const auto at = line.find("\"registered\":");
+        if (at == std::string::npos) return std::nullopt;
+        return table_dates::date_seconds(line.substr(line.find('"', at + 13) + 1, 10), "%Y-%m-%d");
+      },
+      [](const std::string& line) { return line.find("\"name") != std::string::npos; });
 }
 
 // Dates that go back now and then (a tenth of the rows imported late) are no order to keep.
