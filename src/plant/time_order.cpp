@@ -71,6 +71,10 @@ void learn_growth(ColumnPlan& c, std::size_t column, const TableSample& sample) 
 // where one is later breaks the reverse order; equal columns follow the one to their left),
 // so settling depth-first gives every column its final value.
 void settle_followers(const MappingPlan& plan, TableRow& row, FastRng& rng) {
+  // Most tables have no such column: no work per row for them.
+  if (std::none_of(plan.columns.begin(), plan.columns.end(), [](const ColumnPlan& c) { return c.follows.has_value(); })) {
+    return;
+  }
   std::vector<char> settled(plan.columns.size(), 0);
   const auto settle = [&](auto&& self, std::size_t i) -> void {
     if (settled[i]) return;

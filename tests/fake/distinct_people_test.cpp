@@ -5,21 +5,12 @@
 #include <array>
 #include <unordered_set>
 
+#include "fake/fake_fixture.h"
+
 namespace canarytrap {
 namespace {
 
-GeneratorOptions seeded(std::uint64_t seed) {
-  GeneratorOptions o;
-  o.seed = seed;
-  o.mail_domains = {"mail.example.net"};
-  return o;
-}
-
-std::unique_ptr<PersonGenerator> make(Locale l, std::uint64_t seed) {
-  auto g = PersonGenerator::create(l, seeded(seed));
-  EXPECT_TRUE(g) << g.status().message();
-  return std::move(*g);
-}
+std::unique_ptr<PersonGenerator> make(Locale l, std::uint64_t seed) { return testing::make(l, testing::fixed(seed)); }
 
 std::vector<PersonField> identifying(Locale l) {
   if (l == Locale::kZhCN) return {PersonField::kIdNumber, PersonField::kPhone, PersonField::kEmail};

@@ -7,26 +7,14 @@
 #include <set>
 
 #include "canarytrap/fake/validators.h"
+#include "fake/fake_fixture.h"
 #include "fake/tables.h"
 
 namespace canarytrap {
 namespace {
 
-GeneratorOptions fixed(std::uint64_t seed) {
-  GeneratorOptions o;
-  o.seed = seed;
-  o.mail_domains = {"mail.example.net"};
-  o.today_year = 2026;
-  o.today_month = 11;
-  o.today_day = 24;
-  return o;
-}
-
-std::unique_ptr<PersonGenerator> make(Locale l, GeneratorOptions o) {
-  auto g = PersonGenerator::create(l, std::move(o));
-  EXPECT_TRUE(g) << g.status().message();
-  return std::move(*g);
-}
+using testing::fixed;
+using testing::make;
 
 TEST(ZhCnPersonTest, AMillionIdsPassGb11643AndMatchTheirRecord) {
   auto gen = make(Locale::kZhCN, fixed(7));
