@@ -226,7 +226,8 @@ std::string ColumnPlan::describe() const {
     }
     case Kind::kProfiled:
       return "profiled: " + profile.describe() + (column.unique && !column.references ? ", each value new" : "") +
-             (follows ? ", never before " + follows_column : "") + (grows ? (newest_first ? ", newest first" : ", growing with the rows' order") : "");
+             (follows ? ", never before " + follows_column : "") + (grows ? (newest_first ? ", newest first" : ", growing with the rows' order") : "") +
+             (min_age ? ", from age " + std::to_string(*min_age) : "");
   }
   return "";
 }
@@ -416,7 +417,7 @@ TableRow MappingPlan::fill(const Person& person, FastRng& rng) const {
       case ColumnPlan::Kind::kProfiled: row.push_back(unique_cell(i) ? draw_unique(i, rng, 0) : fill_profiled(c, rng)); break;
     }
   }
-  apply_time_order(*this, row, rng);
+  apply_time_order(*this, person, row, rng);
   return row;
 }
 

@@ -1,6 +1,7 @@
 #include "time_order.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "dates.h"
@@ -34,6 +35,71 @@ bool orderable(const ColumnPlan& c) {
 std::optional<std::int64_t> seconds_of(const Cell& cell, const ColumnPlan& c) {
   if (!cell || cell->empty()) return std::nullopt;
   return date_seconds(*cell, c.profile.date_format.c_str());
+}
+
+// The civil date of `seconds` since 1970 (UTC).
+std::chrono::year_month_day civil_date(std::int64_t seconds) {
+  const std::int64_t day = seconds >= 0 ? seconds / 86'400 : -((-seconds + 86'399) / 86'400);
+  return std::chrono::year_month_day{std::chrono::sys_days{std::chrono::days{day}}};
+}
+
+std::int64_t seconds_of_day(std::chrono::sys_days d) { return static_cast<std::int64_t>(d.time_since_epoch().count()) * 86'400; }
+
+// The start of the day someone born on year/month/day turns `age` (a 29 February birthday
+// turns it on 1 March in other years).
+std::int64_t birthday_at(int year, int month, int day, int age) {
+  using namespace std::chrono;
+  const year_month_day d{std::chrono::year{year + age}, std::chrono::month{static_cast<unsigned>(month)},
+                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (d.ok()) return seconds_of_day(sys_days{d});
+  return seconds_of_day(sys_days{std::chrono::year{year + age} / March / 1});
+}
+
+// Whole years between a birth date and `at`.
+int age_on(const std::chrono::year_month_day& birth, std::int64_t at) {
+  const auto d = civil_date(at);
+  const bool before_birthday = d.month() < birth.month() || (d.month() == birth.month() && d.day() < birth.day());
+  return static_cast<int>(d.year()) - static_cast<int>(birth.year()) - (before_birthday ? 1 : 0);
+}
+
+// The span a column's canary dates are drawn from: its oldest to newest value when it grows,
+// else its profile's years (as random_date draws them).
+std::int64_t earliest_of(const ColumnPlan& c) {
+  if (c.grows) return c.oldest;
+  return seconds_of_day(std::chrono::sys_days{std::chrono::year{c.profile.min_year} / std::chrono::January / 1});
+}
+std::int64_t latest_of(const ColumnPlan& c) {
+  if (c.grows) return c.newest;
+  return seconds_of_day(std::chrono::sys_days{std::chrono::year{c.profile.max_year} / std::chrono::December / 31}) + 86'399;
+}
+
+// The youngest age each profiled date column shows beside the birth date (ColumnPlan::
+// min_age), for the columns that follow no other (those are later still).
+void learn_min_ages(MappingPlan& plan, const TableSample& sample) {
+  std::optional<std::size_t> birth;
+  for (std::size_t i = 0; i < plan.columns.size() && !birth; ++i) {
+    const ColumnPlan& c = plan.columns[i];
+    if (c.kind == ColumnPlan::Kind::kField && c.field == PersonField::kBirthDate && !c.profile.date_format.empty()) birth = i;
+  }
+  if (!birth) return;
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    // A column of a few dates (a batch's) keeps to them: no date of its own to draw.
+    if (!orderable(c) || c.follows || !c.profile.value_set.empty()) continue;
+    std::optional<int> youngest;
+    std::size_t pairs = 0;
+    for (const TableRow& row : sample.rows) {
+      if (row.size() <= std::max(i, *birth)) continue;
+      const auto born = seconds_of(row[*birth], plan.columns[*birth]);
+      const auto at = seconds_of(row[i], c);
+      if (!born || !at) continue;
+      const int age = age_on(civil_date(*born), *at);
+      youngest = youngest ? std::min(*youngest, age) : age;
+      ++pairs;
+    }
+    // A date before some birth (a column of other people's dates) bounds nothing.
+    if (pairs >= kMinPairs && *youngest >= 0) c.min_age = youngest;
+  }
 }
 
 // Whether the column's values in the sample grow with the rows' order; if so, sets grows,
@@ -133,16 +199,35 @@ void learn_time_order(MappingPlan& plan, const TableSample& sample) {
   for (std::size_t i = 0; i < n; ++i) {
     if (orderable(plan.columns[i]) && !plan.columns[i].follows) learn_growth(plan.columns[i], i, sample);
   }
+  learn_min_ages(plan, sample);
 }
 
-void apply_time_order(const MappingPlan& plan, TableRow& row, FastRng& rng) {
+void apply_time_order(const MappingPlan& plan, const Person& person, TableRow& row, FastRng& rng) {
   for (std::size_t i = 0; i < plan.columns.size() && i < row.size(); ++i) {
     const ColumnPlan& c = plan.columns[i];
-    if (c.grows && row[i] && !row[i]->empty()) {
-      row[i] = format_seconds(c.profile.date_format.c_str(), c.oldest + below(rng, c.newest - c.oldest + 1));
+    if (!row[i] || row[i]->empty() || (!c.grows && !c.min_age)) continue;
+    // The first moment this person may have a date here; a growing column's time is drawn
+    // from then on, another column's drawn again from then on only if it came out earlier.
+    // (If no date of the span allows it, old_enough() was false and the span stands.)
+    std::int64_t from = earliest_of(c);
+    const std::int64_t to = latest_of(c);
+    if (c.min_age) {
+      const std::int64_t birthday = birthday_at(person.birth_year, person.birth_month, person.birth_day, *c.min_age);
+      if (birthday <= to) from = std::max(from, birthday);
     }
+    if (!c.grows) {
+      const auto drawn = seconds_of(row[i], c);
+      if (!drawn || *drawn >= from) continue;
+    }
+    row[i] = format_seconds(c.profile.date_format.c_str(), from + below(rng, to - from + 1));
   }
   settle_followers(plan, row, rng);
+}
+
+bool MappingPlan::old_enough(const Person& person) const {
+  return std::all_of(columns.begin(), columns.end(), [&](const ColumnPlan& c) {
+    return !c.min_age || birthday_at(person.birth_year, person.birth_month, person.birth_day, *c.min_age) <= latest_of(c);
+  });
 }
 
 void date_as_newest_rows(const MappingPlan& plan, std::vector<TableRow>& rows, std::int64_t now, FastRng& rng) {

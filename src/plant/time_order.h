@@ -8,11 +8,12 @@
 // gaps) and those that grow with the sample's order (ColumnPlan::grows). apply_time_order()
 // draws a growing column's value within the table's span and rewrites a following column as
 // the earlier one's value plus a gap seen in the sample. date_as_newest_rows() then gives
-// rows a database will add after its newest the times such rows would have. Private to the
-// plant module.
+// rows a database will add after its newest the times such rows would have. Beside a birth
+// date, a date column also keeps the youngest age the sample shows at it (ColumnPlan::
+// min_age; MappingPlan::old_enough() is defined here too). Private to the plant module.
 //
 //   learn_time_order(plan, sample);                     // once, in plan_columns()
-//   apply_time_order(plan, row, rng);                   // each row, in MappingPlan::fill()
+//   apply_time_order(plan, person, row, rng);           // each row, in MappingPlan::fill()
 //   date_as_newest_rows(plan, rows, now, rng);          // a database's rows, in insert order
 #pragma once
 
@@ -22,7 +23,7 @@
 namespace canarytrap {
 
 void learn_time_order(MappingPlan& plan, const TableSample& sample);
-void apply_time_order(const MappingPlan& plan, TableRow& row, FastRng& rng);
+void apply_time_order(const MappingPlan& plan, const Person& person, TableRow& row, FastRng& rng);
 // Growing columns of `rows`, in order: after the column's newest, `seconds_per_row` apart
 // on average, and never after `now` (Unix seconds) unless the newest already is; their
 // following columns again from them.

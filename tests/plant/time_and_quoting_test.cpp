@@ -1,6 +1,7 @@
 // Canary rows whose dates agree with one another as their neighbours' do, and CSV rows
 // quoted column by column as the file's are.
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <optional>
 
@@ -49,6 +50,34 @@ class TimeOrderTest : public PlantTest {
     EXPECT_GT(canaries_in_first_half, 25);
   }
 };
+
+// People born 1946-2004, each registered (created_at, 2012-2022) on or after their 18th
+// birthday, as a table of adults' accounts is: rows of name, ID, birth date, created_at, in
+// name order or, with `by_time`, in created_at order.
+std::vector<std::array<std::string, 4>> adult_rows(int n, bool by_time) {
+  std::vector<std::array<std::string, 4>> rows;
+  std::uint64_t x = 88172645463325252ull;
+  const auto next = [&x](std::uint64_t below) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return static_cast<std::int64_t>(x % below);
+  };
+  for (int i = 0; i < n; ++i) {
+    const int year = 1946 + static_cast<int>(next(59)), month = 1 + static_cast<int>(next(12)),
+              day = 1 + static_cast<int>(next(28));
+    const std::string birth = table_dates::format_date("%Y-%m-%d", year, month, day);
+    const std::int64_t adult = *table_dates::date_seconds(table_dates::format_date("%Y-%m-%d", year + 18, month, day), "%Y-%m-%d");
+    const std::int64_t from = std::max<std::int64_t>(adult, 1'325'376'000 /* 2012 */), to = 1'672'531'199;  // 2022
+    rows.push_back({"name" + std::to_string(100000 + i), "x" + std::to_string(i), birth,
+                    table_dates::format_seconds("%Y-%m-%d %H:%M:%S", from + next(static_cast<std::uint64_t>(to - from)))});
+  }
+  if (by_time) std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a[3] < b[3]; });
+  return rows;
+}
+
+// Whole years between a birth date (%Y-%m-%d) and a date (starting %Y-%m-%d).
+int age_on(const std::string& birth, const std::string& date) {
+  return std::stoi(date.substr(0, 4)) - std::stoi(birth.substr(0, 4)) - (date.substr(5, 5) < birth.substr(5, 5) ? 1 : 0);
+}
 
 TEST(PlantDatesTest, SecondsRoundTripInEveryForm) {
   for (const auto& shape : table_dates::kDateShapes) {
@@ -282,6 +311,70 @@ TEST_F(TimeOrderTest, JsonLinesKeepTheFilesSpacingAndEscapes) {
     }
     EXPECT_EQ(canaries, 20);
   }
+}
+
+// Nobody in the table was registered before 18: no canary is either, in a file in no
+// order of time, in a file in time order (each canary where its time sorts) or in a database
+// whose new rows come after its newest (2022; the generator's youngest are 14 then).
+TEST_F(TimeOrderTest, CanariesAreNoYoungerAtTheirDatesThanAnyNeighbour) {
+  struct Case {
+    std::string name;
+    bool by_time, database;
+  };
+  for (const Case& c : {Case{"name order", false, false}, Case{"time order", true, false}, Case{"database", true, true}}) {
+    SCOPED_TRACE(c.name);
+    const auto rows = adult_rows(3000, c.by_time);
+    std::string target;
+    if (c.database) {
+      const auto db = dir_ / ("adults-" + c.name.substr(0, 1) + ".db");
+      std::string insert = "CREATE TABLE persons (id INTEGER PRIMARY KEY, xm TEXT, sfzh TEXT, csrq TEXT, created_at TEXT);";
+      for (const auto& r : rows) insert += "INSERT INTO persons (xm, sfzh, csrq, created_at) VALUES ('" + r[0] + "', '" + r[1] + "', '" + r[2] + "', '" + r[3] + "');";
+      sql(db, "BEGIN;" + insert + "COMMIT;");
+      target = "sqlite://" + db.string();
+    } else {
+      const auto file = dir_ / ("adults-" + c.name.substr(0, 1) + ".csv");
+      std::string text = "xm,sfzh,csrq,created_at\n";
+      for (const auto& r : rows) text += r[0] + "," + r[1] + "," + r[2] + "," + r[3] + "\n";
+      write_file(file, text);
+      target = file.string();
+    }
+    auto r = plant_into(target, c.database ? "persons" : "", "adults-" + c.name.substr(0, 1), 400);
+    ASSERT_TRUE(r) << r.status().message();
+    const ColumnPlan& created = r->plan.columns[c.database ? 4 : 3];
+    EXPECT_NE(created.describe().find(", from age 18"), std::string::npos) << created.describe();
+    std::vector<std::array<std::string, 2>> canaries;  // birth date, created_at
+    if (c.database) {
+      for (const auto& line : column(target.substr(9), "SELECT csrq || ',' || created_at FROM persons WHERE id > 3000")) {
+        canaries.push_back({line.substr(0, line.find(',')), line.substr(line.find(',') + 1)});
+      }
+    } else {
+      for (const auto& line : lines_of(read_file(target))) {
+        if (line.rfind("name", 0) == 0 || line.rfind("xm,", 0) == 0) continue;
+        const auto third = line.find(',', line.find(',') + 1);
+        canaries.push_back({line.substr(third + 1, 10), line.substr(third + 12)});
+      }
+    }
+    ASSERT_EQ(canaries.size(), 400u);
+    int young = 0;
+    for (const auto& [birth, created] : canaries) young += age_on(birth, created) < 18;
+    EXPECT_EQ(young, 0);
+  }
+}
+
+// A date some row shows before its person's birth (a column of other people's dates, or a
+// few wrong rows) bounds no age.
+TEST_F(TimeOrderTest, ADateBeforeABirthBoundsNoAge) {
+  auto rows = adult_rows(200, false);
+  rows[100][3] = "1940-01-01 00:00:00";
+  const auto file = dir_ / "mixed.csv";
+  std::string text = "xm,sfzh,csrq,created_at\n";
+  for (const auto& r : rows) text += r[0] + "," + r[1] + "," + r[2] + "," + r[3] + "\n";
+  write_file(file, text);
+  auto r = plant_into(file.string(), "", "vendor", 1, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(r) << r.status().message();
+  ASSERT_EQ(r->plan.columns.size(), 4u);
+  EXPECT_EQ(r->plan.columns[2].describe(), "<- birth_date as %Y-%m-%d");
+  EXPECT_FALSE(r->plan.columns[3].min_age) << r->plan.columns[3].describe();
 }
 
 }  // namespace

@@ -79,6 +79,12 @@ struct ColumnPlan {
   bool newest_first = false;  // grows from the last row to the first (an export newest first)
   std::int64_t oldest = 0, newest = 0;
   double seconds_per_row = 0;
+  // A profiled date column beside the birth date that follows no other: the youngest age,
+  // in whole years, any sampled row shows at its date (people registered at 18 or older).
+  // A canary row is dated at that age or older, and its person drawn again if no date of
+  // the column's span allows it: a canary registered at 9 where nobody else is under 18
+  // stands out to a one-line query.
+  std::optional<int> min_age;
 
   std::string describe() const;
 };
@@ -102,6 +108,10 @@ struct MappingPlan {
   bool has_field(PersonField f) const;
   // Column `i`'s cell for a mapped field, in the column's form (what fill() writes there).
   Cell field_cell(std::size_t i, const Person& person) const;
+  // Whether fill() can date `person`'s row in every column with a min_age: some date of the
+  // column's span falls on or after their birthday of that age. The planter draws people
+  // until one is.
+  bool old_enough(const Person& person) const;
 };
 
 // The number a value ends with, read from its last run of digits ("P000017" -> 17, "C-2021-
