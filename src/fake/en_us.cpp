@@ -4,7 +4,10 @@
 #include "en_us.h"
 
 #include <algorithm>
+#include <cctype>
+#include <map>
 #include <optional>
+#include <string>
 
 #include "canarytrap/fake/keyed_permutation.h"
 #include "canarytrap/fake/validators.h"
@@ -16,12 +19,30 @@ namespace {
 
 class EnUsGenerator final : public GeneratorBase {
  public:
-  explicit EnUsGenerator(GeneratorOptions options) : GeneratorBase(std::move(options)), t_(en_tables()) {}
+  explicit EnUsGenerator(GeneratorOptions options) : GeneratorBase(std::move(options)), t_(en_tables()) {
+    // Each state named in options_.regions: its places by population, built once.
+    std::map<std::string, std::uint32_t, std::less<>> state_index;
+    for (std::string r : options_.regions) {
+      for (char& c : r) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      auto it = state_index.find(r);
+      if (it == state_index.end()) {
+        WeightedTable places;
+        for (std::uint32_t i = 0; i < t_.places.size(); ++i) {
+          if (t_.places[i].state == r) places.add(i, std::max<std::uint32_t>(t_.places[i].population, 1));
+        }
+        if (places.empty()) continue;  // not a state code the tables know
+        places.finish();
+        it = state_index.emplace(r, static_cast<std::uint32_t>(state_places_.size())).first;
+        state_places_.push_back(std::move(places));
+      }
+      regions_.push_back(it->second);
+    }
+  }
 
   Locale locale() const override { return Locale::kEnUS; }
 
   void next(Person& p) override {
-    p.gender = rng_.uniform(2) == 0 ? Gender::kMale : Gender::kFemale;
+    p.gender = draw_gender();
     p[PersonField::kGender].assign(p.gender == Gender::kMale ? "M" : "F");
     const auto& pool = p.gender == Gender::kMale ? t_.given_male : t_.given_female;
     const std::string_view first = t_.given[pool.pick(rng_)];
@@ -33,7 +54,9 @@ class EnUsGenerator final : public GeneratorBase {
     ascii_lower(last, p.family_latin);
     draw_birth_date(p);
     draw_ssn(p);
-    const std::uint32_t place_index = t_.place_weights.pick(rng_);
+    const std::uint32_t place_index =
+        regions_.empty() ? t_.place_weights.pick(rng_)
+                         : state_places_[regions_[rng_.uniform(static_cast<std::uint32_t>(regions_.size()))]].pick(rng_);
     const Place& place = t_.places[place_index];
     draw_address(p, place);
     draw_phone(p, place_index);
@@ -225,6 +248,8 @@ class EnUsGenerator final : public GeneratorBase {
   }
 
   const EnTables& t_;
+  std::vector<WeightedTable> state_places_;  // the places of each state of options_.regions
+  std::vector<std::uint32_t> regions_;       // options_.regions known, as indexes into state_places_
   std::optional<Unrepeated> unrepeated_;  // set by draw_without_replacement()
 };
 

@@ -1,5 +1,6 @@
 #include "generator_base.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace canarytrap::fake {
@@ -13,6 +14,23 @@ GeneratorBase::GeneratorBase(GeneratorOptions options) : rng_(FastRng::make(opti
     options_.today_year = static_cast<int>(today.year());
     options_.today_month = static_cast<int>(static_cast<unsigned>(today.month()));
     options_.today_day = static_cast<int>(static_cast<unsigned>(today.day()));
+  }
+  // More people born on one day than chance gives among a table's sample (a few hundred to
+  // a thousand births over decades): a placeholder, copied exactly.
+  constexpr std::size_t kPlaceholderRepeats = 5;
+  auto& births = options_.birth_days;
+  std::sort(births.begin(), births.end());
+  birth_day_exact_.assign(births.size(), false);
+  for (std::size_t i = 0; i < births.size();) {
+    std::size_t j = i;
+    while (j < births.size() && births[j] == births[i]) ++j;
+    if (j - i >= kPlaceholderRepeats) std::fill(birth_day_exact_.begin() + static_cast<std::ptrdiff_t>(i), birth_day_exact_.begin() + static_cast<std::ptrdiff_t>(j), true);
+    i = j;
+  }
+  for (std::size_t i = 0; i < births.size(); ++i) {
+    if (birth_day_exact_[i]) continue;
+    birth_span_first_ = std::min(birth_span_first_, births[i]);
+    birth_span_last_ = std::max(birth_span_last_, births[i]);
   }
 }
 
@@ -46,13 +64,43 @@ void GeneratorBase::append_random_digits(std::string& out, int count) {
   }
 }
 
+Gender GeneratorBase::draw_gender() {
+  if (options_.male_share) {
+    return rng_.uniform(1'000'000) < static_cast<std::uint32_t>(std::clamp(*options_.male_share, 0.0, 1.0) * 1e6)
+               ? Gender::kMale
+               : Gender::kFemale;
+  }
+  return rng_.uniform(2) == 0 ? Gender::kMale : Gender::kFemale;
+}
+
 void GeneratorBase::draw_birth_date(Person& p) {
   using namespace std::chrono;
-  // Ages 18 to 80 (the first of this month 18 years ago is never in the future).
-  const sys_days newest{year{options_.today_year - 18} / options_.today_month / 1};
-  const sys_days oldest{year{options_.today_year - 80} / 1 / 1};
-  const auto span = static_cast<std::uint32_t>((newest - oldest).count());
-  const year_month_day ymd{oldest + days(rng_.uniform(span))};
+  year_month_day ymd;
+  if (const auto& births = options_.birth_days; !births.empty()) {
+    // Within the births' own span (a table of people born 1998-2004 has nobody of 2005): a
+    // day drawn past either end is drawn again, and after 8 tries one of theirs is taken.
+    auto k = rng_.uniform(static_cast<std::uint32_t>(births.size()));
+    std::int64_t day = births[k];
+    for (int attempt = 0; attempt < 8 && !birth_day_exact_[k]; ++attempt) {
+      const std::int64_t near = births[k] + static_cast<std::int64_t>(rng_.uniform(365)) - 182;
+      if (near >= birth_span_first_ && near <= birth_span_last_) {
+        day = near;
+        break;
+      }
+      k = rng_.uniform(static_cast<std::uint32_t>(births.size()));
+      day = births[k];
+    }
+    const sys_days today{year{options_.today_year} / options_.today_month / options_.today_day};
+    day = std::clamp<std::int64_t>(day, sys_days{year{1900} / 1 / 1}.time_since_epoch().count(),
+                                   today.time_since_epoch().count());
+    ymd = year_month_day{sys_days{days{day}}};
+  } else {
+    // Ages 18 to 80 (the first of this month 18 years ago is never in the future).
+    const sys_days newest{year{options_.today_year - 18} / options_.today_month / 1};
+    const sys_days oldest{year{options_.today_year - 80} / 1 / 1};
+    const auto span = static_cast<std::uint32_t>((newest - oldest).count());
+    ymd = year_month_day{oldest + days(rng_.uniform(span))};
+  }
   p.birth_year = static_cast<int>(ymd.year());
   p.birth_month = static_cast<int>(static_cast<unsigned>(ymd.month()));
   p.birth_day = static_cast<int>(static_cast<unsigned>(ymd.day()));

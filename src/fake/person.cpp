@@ -1,7 +1,11 @@
 #include "canarytrap/fake/person.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "canarytrap/core/normalize.h"
 #include "en_us.h"
+#include "tables.h"
 #include "zh_cn.h"
 
 namespace canarytrap {
@@ -51,6 +55,19 @@ Result<std::unique_ptr<PersonGenerator>> PersonGenerator::create(Locale locale, 
   }
   if (locale == Locale::kZhCN) return fake::make_zh_cn_generator(std::move(options));
   return fake::make_en_us_generator(std::move(options));
+}
+
+bool is_known_region(Locale locale, std::string_view region) {
+  if (locale == Locale::kZhCN) {
+    const auto& t = fake::zh_tables();
+    return t.county_by_code.contains(region) ||
+           std::any_of(t.provinces.begin(), t.provinces.end(), [&](const fake::Province& p) { return p.self.name == region; });
+  }
+  if (region.size() != 2) return false;
+  const char state[2] = {static_cast<char>(std::toupper(static_cast<unsigned char>(region[0]))),
+                         static_cast<char>(std::toupper(static_cast<unsigned char>(region[1])))};
+  const auto& places = fake::en_tables().places;
+  return std::any_of(places.begin(), places.end(), [&](const fake::Place& p) { return p.state == std::string_view(state, 2); });
 }
 
 }  // namespace canarytrap

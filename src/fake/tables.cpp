@@ -149,7 +149,7 @@ EnTables load_en() {
   }
   for (const auto& row : parse_tsv(data::en_places_tsv)) {
     t.place_weights.add(static_cast<std::uint32_t>(t.places.size()), to_u32(row[4]));
-    t.places.push_back({row[0], row[1], split_commas(row[2]), split_commas(row[3])});
+    t.places.push_back({row[0], row[1], split_commas(row[2]), split_commas(row[3]), to_u32(row[4])});
   }
   for (const auto& row : parse_tsv(data::en_streets_tsv)) {
     (row[0] == "name" ? t.street_names : t.street_suffixes).push_back(row[1]);

@@ -82,6 +82,7 @@ const ZhTables& zh_tables();
 struct Place {
   std::string_view state, city;
   std::vector<std::string_view> zip3, area_codes;
+  std::uint32_t population = 0;
 };
 struct CardRange {
   std::string_view network;

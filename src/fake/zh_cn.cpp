@@ -3,6 +3,7 @@
 // number, whose date and sequence parity match birth date and gender (GB 11643-1999).
 #include "zh_cn.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "canarytrap/fake/keyed_permutation.h"
@@ -15,26 +16,42 @@ namespace {
 
 class ZhCnGenerator final : public GeneratorBase {
  public:
-  explicit ZhCnGenerator(GeneratorOptions options) : GeneratorBase(std::move(options)), t_(zh_tables()) {}
+  explicit ZhCnGenerator(GeneratorOptions options) : GeneratorBase(std::move(options)), t_(zh_tables()) {
+    for (const std::string& r : options_.regions) {
+      if (const auto it = t_.county_by_code.find(r); it != t_.county_by_code.end()) {
+        regions_.push_back({true, it->second});
+        continue;
+      }
+      for (std::uint32_t i = 0; i < t_.provinces.size(); ++i) {
+        if (t_.provinces[i].self.name == r) regions_.push_back({false, i});
+      }
+    }
+  }
 
   Locale locale() const override { return Locale::kZhCN; }
 
   void next(Person& p) override {
-    p.gender = rng_.uniform(2) == 0 ? Gender::kMale : Gender::kFemale;
+    p.gender = draw_gender();
     p[PersonField::kGender].assign(p.gender == Gender::kMale ? "男" : "女");
     draw_name(p);
     draw_birth_date(p);
 
-    const Ethnicity& ethnicity = t_.ethnicities[t_.ethnicity_weights.pick(rng_)];
-    p[PersonField::kEthnicity].assign(ethnicity.name);
-    const std::uint32_t province_index =
-        ethnicity.provinces.empty() ? t_.province_by_population.pick(rng_)
-                                    : ethnicity.provinces[rng_.uniform(static_cast<std::uint32_t>(ethnicity.provinces.size()))];
-    const Province& province = t_.provinces[province_index];
-    const County& county =
-        t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
-    draw_address(p, province, county);
-    draw_id(p, county);
+    const County* county = nullptr;
+    if (!regions_.empty()) {
+      county = &region_county();
+      p[PersonField::kEthnicity].assign(ethnicity_in(county->province).name);
+    } else {
+      const Ethnicity& ethnicity = t_.ethnicities[t_.ethnicity_weights.pick(rng_)];
+      p[PersonField::kEthnicity].assign(ethnicity.name);
+      const std::uint32_t province_index =
+          ethnicity.provinces.empty() ? t_.province_by_population.pick(rng_)
+                                      : ethnicity.provinces[rng_.uniform(static_cast<std::uint32_t>(ethnicity.provinces.size()))];
+      const Province& province = t_.provinces[province_index];
+      county = &t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
+    }
+    const Province& province = t_.provinces[county->province];
+    draw_address(p, province, *county);
+    draw_id(p, *county);
     draw_mobile(p);
     draw_email(p, 0);
     draw_photo_url(p);
@@ -57,6 +74,29 @@ class ZhCnGenerator final : public GeneratorBase {
     KeyedPermutation subscriber;
     std::vector<ShuffleCursor> cursor;  // per prefix
   };
+
+  // A county of options_.regions: the one named, or one of the named province's.
+  struct Region {
+    bool county;         // index is a county's, else a province's
+    std::uint32_t index;
+  };
+  const County& region_county() {
+    const Region& r = regions_[rng_.uniform(static_cast<std::uint32_t>(regions_.size()))];
+    if (r.county) return t_.counties[r.index];
+    const Province& province = t_.provinces[r.index];
+    return t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
+  }
+
+  // An ethnic group by census share among those living in the province (a group with no
+  // provinces listed, the Han, lives everywhere); after 16 draws of groups living elsewhere,
+  // the first that lives everywhere.
+  const Ethnicity& ethnicity_in(std::uint32_t province) {
+    for (int attempt = 0; attempt < 16; ++attempt) {
+      const Ethnicity& e = t_.ethnicities[t_.ethnicity_weights.pick(rng_)];
+      if (e.provinces.empty() || std::find(e.provinces.begin(), e.provinces.end(), province) != e.provinces.end()) return e;
+    }
+    return *std::find_if(t_.ethnicities.begin(), t_.ethnicities.end(), [](const Ethnicity& e) { return e.provinces.empty(); });
+  }
 
   void draw_name(Person& p) {
     const NamePart& surname = t_.surnames[t_.surname_weights.pick(rng_)];
@@ -165,6 +205,7 @@ class ZhCnGenerator final : public GeneratorBase {
   }
 
   const ZhTables& t_;
+  std::vector<Region> regions_;  // options_.regions known to the tables
   std::optional<Unrepeated> unrepeated_;  // set by draw_without_replacement()
 };
 

@@ -7,6 +7,7 @@
 
 #include "dates.h"
 #include "fake/tables.h"
+#include "table_people.h"
 #include "time_order.h"
 
 namespace canarytrap::data {
@@ -54,15 +55,6 @@ const std::map<std::string, Synonym>& synonyms() {
 // ---- gender ----
 
 // Values that mean male / female in the wild (GB/T 2261.1 codes 1 and 2 among them).
-bool means_male(std::string_view v) {
-  static const std::set<std::string, std::less<>> kMale = {"m", "male", "man", "男", "1"};
-  return kMale.contains(normalize_column_name(v));
-}
-bool means_female(std::string_view v) {
-  static const std::set<std::string, std::less<>> kFemale = {"f", "female", "woman", "女", "2", "0"};
-  return kFemale.contains(normalize_column_name(v));
-}
-
 std::size_t utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -222,6 +214,7 @@ std::string ColumnPlan::describe() const {
         for (const auto& v : seen) d += (d.back() == '{' ? "" : ", ") + v;
         d += "}";
       }
+      for (const auto& learned : people_learned) d += ", " + learned;
       return d;
     }
     case Kind::kProfiled:
@@ -278,7 +271,7 @@ Cell fill_field(const ColumnPlan& c, const Person& p) {
     // Speak the column's language: the first existing value that means this gender, else
     // for a numeric column the GB/T 2261.1 codes (1 male, 2 female).
     for (const auto& v : c.profile.examples) {
-      if (p.gender == Gender::kMale ? means_male(v) : means_female(v)) return v;
+      if (gender_of(v) == p.gender) return v;
     }
     if (c.column.integer || c.profile.digits) return std::string(p.gender == Gender::kMale ? "1" : "2");
   }
@@ -567,6 +560,7 @@ Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
   }
   choose_key_part(plan);
   learn_time_order(plan, sample);
+  learn_table_people(plan, sample, locale);
   return plan;
 }
 

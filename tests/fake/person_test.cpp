@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -143,6 +144,137 @@ TEST(PersonGeneratorTest, SeedMakesOutputReproducible) {
       differ += pa.values != pc.values;
     }
     EXPECT_EQ(differ, 100);
+  }
+}
+
+// A plant passes the births of a table's people: a students' table (born 1998-09 to
+// 2004-08) with a placeholder 1900-01-01 for 10 of 210 people gets canaries born in that
+// span and, about as often, on the placeholder itself, never between or beyond.
+TEST(PersonGeneratorTest, BirthDatesNearTheGivenOnesWithinTheirSpan) {
+  using namespace std::chrono;
+  const auto day_of = [](int y, unsigned m, unsigned d) {
+    return static_cast<std::int32_t>(sys_days{year{y} / m / d}.time_since_epoch().count());
+  };
+  const std::int32_t first = day_of(1998, 9, 1), last = day_of(2004, 8, 29), placeholder = day_of(1900, 1, 1);
+  GeneratorOptions o = fixed(3);
+  for (int i = 0; i < 200; ++i) o.birth_days.push_back(first + (last - first) * i / 199);
+  for (int i = 0; i < 10; ++i) o.birth_days.push_back(placeholder);
+  for (Locale l : {Locale::kZhCN, Locale::kEnUS}) {
+    auto gen = make(l, o);
+    Person p;
+    int on_placeholder = 0;
+    std::set<int> years;
+    for (int i = 0; i < 20'000; ++i) {
+      gen->next(p);
+      const std::int32_t born = day_of(p.birth_year, static_cast<unsigned>(p.birth_month), static_cast<unsigned>(p.birth_day));
+      on_placeholder += born == placeholder;
+      ASSERT_TRUE(born == placeholder || (born >= first && born <= last)) << p[PersonField::kBirthDate];
+      if (born != placeholder) years.insert(p.birth_year);
+      if (l == Locale::kZhCN) {
+        ASSERT_TRUE(validate_resident_id(p[PersonField::kIdNumber], 2026, 11, 24).ok()) << p[PersonField::kIdNumber];
+        std::string digits = p[PersonField::kBirthDate];
+        digits.erase(std::remove(digits.begin(), digits.end(), '-'), digits.end());
+        ASSERT_EQ(p[PersonField::kIdNumber].substr(6, 8), digits);
+      }
+    }
+    EXPECT_GT(on_placeholder, 20'000 * 10 / 210 / 2);
+    EXPECT_LT(on_placeholder, 20'000 * 10 / 210 * 2);
+    EXPECT_EQ(years, (std::set<int>{1998, 1999, 2000, 2001, 2002, 2003, 2004}));
+  }
+  // Births from a table dated into the future (a wrong clock) stop at today.
+  GeneratorOptions future = fixed(4);
+  const std::int32_t today = day_of(2026, 11, 24);
+  for (int i = -50; i < 50; ++i) future.birth_days.push_back(today + i);
+  auto gen = make(Locale::kZhCN, future);
+  Person p;
+  for (int i = 0; i < 5'000; ++i) {
+    gen->next(p);
+    ASSERT_TRUE(validate_resident_id(p[PersonField::kIdNumber], 2026, 11, 24).ok()) << p[PersonField::kIdNumber];
+  }
+}
+
+// A plant passes where a table's people live: they live there, as often as given, and
+// their IDs, addresses, phones and ethnic groups agree with it. Entries the tables do not
+// know change nothing.
+TEST(PersonGeneratorTest, PeopleLiveInTheGivenRegions) {
+  GeneratorOptions zh = fixed(8);
+  for (int i = 0; i < 30; ++i) zh.regions.push_back("310104");  // 徐汇区, 上海市
+  for (int i = 0; i < 10; ++i) zh.regions.push_back("浙江省");
+  zh.regions.push_back("999999");
+  auto gen = make(Locale::kZhCN, zh);
+  Person p;
+  int xuhui = 0;
+  for (int i = 0; i < 20'000; ++i) {
+    gen->next(p);
+    const std::string& id = p[PersonField::kIdNumber];
+    ASSERT_TRUE(validate_resident_id(id, 2026, 11, 24).ok()) << id;
+    if (id.substr(0, 6) == "310104") {
+      ++xuhui;
+      ASSERT_EQ(p[PersonField::kProvince], "上海市");
+      ASSERT_EQ(p[PersonField::kDistrict], "徐汇区");
+    } else {
+      ASSERT_EQ(id.substr(0, 2), "33") << id;
+      ASSERT_EQ(p[PersonField::kProvince], "浙江省");
+    }
+    ASSERT_EQ(p[PersonField::kAddress].rfind(p[PersonField::kProvince], 0), 0u) << p[PersonField::kAddress];
+    // Nobody of a group the census puts only elsewhere (壮族: 广西, 云南, 广东).
+    ASSERT_NE(p[PersonField::kEthnicity], "壮族");
+    ASSERT_NE(p[PersonField::kEthnicity], "维吾尔族");
+  }
+  EXPECT_GT(xuhui, 20'000 * 30 / 40 - 600);
+  EXPECT_LT(xuhui, 20'000 * 30 / 40 + 600);
+
+  GeneratorOptions en = fixed(8);
+  en.regions = {"CA", "tx", "tx", "ZZ"};
+  auto us = make(Locale::kEnUS, en);
+  std::map<std::string, int> states;
+  for (int i = 0; i < 20'000; ++i) {
+    us->next(p);
+    ASSERT_TRUE(validate_nanp_phone(p[PersonField::kPhone]).ok()) << p[PersonField::kPhone];
+    ++states[p[PersonField::kState]];
+  }
+  EXPECT_EQ(states.size(), 2u);
+  EXPECT_GT(states["TX"], states["CA"] * 3 / 2);
+  EXPECT_TRUE(is_known_region(Locale::kEnUS, "ca"));
+  EXPECT_FALSE(is_known_region(Locale::kEnUS, "ZZ"));
+  EXPECT_TRUE(is_known_region(Locale::kZhCN, "310104"));
+  EXPECT_TRUE(is_known_region(Locale::kZhCN, "上海市"));
+  EXPECT_FALSE(is_known_region(Locale::kZhCN, "999999"));
+
+  // Only unknown entries: anywhere, as without any.
+  GeneratorOptions unknown = fixed(8);
+  unknown.regions = {"ZZ"};
+  auto anywhere = make(Locale::kEnUS, unknown);
+  states.clear();
+  for (int i = 0; i < 5'000; ++i) {
+    anywhere->next(p);
+    ++states[p[PersonField::kState]];
+  }
+  EXPECT_GT(states.size(), 30u);
+}
+
+// A plant passes the share of men among a table's people: names, ID parity and the gender
+// field follow it.
+TEST(PersonGeneratorTest, MenAndWomenInTheGivenShare) {
+  for (Locale l : {Locale::kZhCN, Locale::kEnUS}) {
+    for (const double share : {0.0, 0.8}) {
+      GeneratorOptions o = fixed(6);
+      o.male_share = share;
+      auto gen = make(l, o);
+      Person p;
+      int men = 0;
+      for (int i = 0; i < 10'000; ++i) {
+        gen->next(p);
+        men += p.gender == Gender::kMale;
+        if (l == Locale::kZhCN) {
+          ASSERT_EQ((p[PersonField::kIdNumber][16] - '0') % 2 == 1, p.gender == Gender::kMale);
+          ASSERT_EQ(p[PersonField::kGender], p.gender == Gender::kMale ? "男" : "女");
+        } else {
+          ASSERT_EQ(p[PersonField::kGender], p.gender == Gender::kMale ? "M" : "F");
+        }
+      }
+      EXPECT_NEAR(men, 10'000 * share, 250) << locale_name(l) << " " << share;
+    }
   }
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <set>
 
 #include "plant/dates.h"
 #include "plant/plant_fixture.h"
@@ -299,9 +300,13 @@ TEST_F(TimeOrderTest, JsonLinesKeepTheFilesSpacingAndEscapes) {
     }
     write_file(file, original);
     ASSERT_TRUE(plant_into(file.string(), "", python ? "vendor-py" : "vendor-c", 20));
+    // (The canaries' IDs start 11010519800101 too: the table's people all live in 110105
+    // and were born on 1980-01-01.)
+    const auto real_lines = lines_of(original);
+    const std::set<std::string> real(real_lines.begin(), real_lines.end());
     int canaries = 0;
     for (const auto& line : lines_of(read_file(file))) {
-      if (line.find("11010519800101") != std::string::npos) continue;
+      if (real.contains(line)) continue;
       ++canaries;
       EXPECT_EQ(line.rfind(python ? "{\"xm\": \"\\u" : "{\"xm\":\"", 0), 0u) << line;
       EXPECT_NE(line.find(python ? "\", \"sfzh\": \"" : "\",\"sfzh\":\""), std::string::npos) << line;
@@ -373,7 +378,7 @@ TEST_F(TimeOrderTest, ADateBeforeABirthBoundsNoAge) {
   auto r = plant_into(file.string(), "", "vendor", 1, {}, Locale::kZhCN, true);
   ASSERT_TRUE(r) << r.status().message();
   ASSERT_EQ(r->plan.columns.size(), 4u);
-  EXPECT_EQ(r->plan.columns[2].describe(), "<- birth_date as %Y-%m-%d");
+  EXPECT_EQ(r->plan.columns[2].describe(), "<- birth_date as %Y-%m-%d, births near the table's");
   EXPECT_FALSE(r->plan.columns[3].min_age) << r->plan.columns[3].describe();
 }
 

@@ -75,7 +75,26 @@ struct GeneratorOptions {
   std::vector<std::string> mail_domains = {};  // default: example.com, example.net, example.org
   std::string photo_base_url = "";             // default: https://img.example.com
   int today_year = 0, today_month = 0, today_day = 0;  // default: the system date (UTC)
+  // The birth dates (days since 1970-01-01) of the people a plant writes beside, a table's
+  // own: each person's is drawn within 182 days of one of them and within their span, so
+  // that canaries are of their neighbours' ages (a students' table's, a pensioners'). A day
+  // that is the birth date of 5 or more of them (a placeholder such as 1900-01-01) is kept
+  // as it is. Never before 1900 or after today. Empty: ages 18 to 80, evenly.
+  std::vector<std::int32_t> birth_days = {};
+  // Where the people a plant writes beside live, a table's own, an entry a person: zh_CN
+  // six-digit division codes (a resident ID's first digits) or province names (上海市),
+  // en_US state codes (CA). Each person lives in one of them, picked as often as it is
+  // given (a county itself; a province's counties evenly; a state's places by population),
+  // and their address, ID and phone agree with it; a zh_CN ethnic group drawn to live
+  // elsewhere is drawn again. Unknown entries are ignored; none known: anywhere, by
+  // population.
+  std::vector<std::string> regions = {};
+  // The share of men (0 to 1) among the people a plant writes beside; nullopt: half.
+  std::optional<double> male_share = std::nullopt;
 };
+
+// Whether a generator of `locale` would place people in `region` (GeneratorOptions::regions).
+bool is_known_region(Locale locale, std::string_view region);
 
 class PersonGenerator {
  public:

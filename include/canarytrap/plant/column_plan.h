@@ -85,6 +85,9 @@ struct ColumnPlan {
   // the column's span allows it: a canary registered at 9 where nobody else is under 18
   // stands out to a one-line query.
   std::optional<int> min_age;
+  // What canaries take after the sampled people's values in this column, for --dry-run
+  // ("births near the table's": MappingPlan::birth_days, male_share, regions).
+  std::vector<std::string> people_learned;
 
   std::string describe() const;
 };
@@ -92,6 +95,18 @@ struct ColumnPlan {
 struct MappingPlan {
   std::vector<ColumnPlan> columns;
   int today_year = 1970, today_month = 1, today_day = 1;  // the plant's date (UTC), for ages
+  // The sampled people's birth dates, days since 1970 (from a birth date column, else from
+  // the date inside resident ID numbers), when at least 20: canaries are drawn near them
+  // (GeneratorOptions::birth_days), so that a students' table gets students. Empty: none.
+  std::vector<std::int32_t> birth_days;
+  // Where the sampled people live, an entry a row (GeneratorOptions::regions), when at least
+  // 20 the generator knows: the division codes starting resident IDs, else the province
+  // column's values, else the state column's. Canaries are drawn there, so that a Shanghai
+  // hospital's table gets Shanghai people. Empty: anywhere.
+  std::vector<std::string> regions;
+  // The share of men among the sampled people (from the gender column, else from resident
+  // IDs), when at least 20 show it: a maternity ward's table gets women. nullopt: half.
+  std::optional<double> male_share;
 
   // One canary row for `person`, cells in column order.
   TableRow fill(const Person& person, FastRng& rng) const;

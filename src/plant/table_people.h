@@ -1,0 +1,27 @@
+// What a table's people are like, for drawing canaries like them: when they were born, how
+// many are men and where they live (MappingPlan::birth_days, male_share, regions;
+// GeneratorOptions passes them on).
+//
+// A fake person is 18 to 80 and lives anywhere in the country, by population; a table of
+// students, pensioners or one city's patients is nothing like that, and a filter on the
+// birth year or the province alone would pick out most canaries. Private to the plant
+// module.
+//
+//   learn_table_people(plan, sample, locale);   // once, in plan_columns()
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "canarytrap/fake/person.h"
+#include "canarytrap/plant/column_plan.h"
+
+namespace canarytrap {
+
+void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale locale);
+
+// The gender a gender column's value stands for (男, F, female, 1 and 2 as GB/T 2261.1 has
+// them, 0 for female where 1 is male); nullopt for anything else.
+std::optional<Gender> gender_of(std::string_view value);
+
+}  // namespace canarytrap

@@ -1,0 +1,113 @@
+// Canaries of the table's people's ages, genders and places (src/plant/table_people.cpp).
+#include <algorithm>
+#include <iterator>
+
+#include "plant/dates.h"
+#include "plant/plant_fixture.h"
+#include "plant/table_people.h"
+
+namespace canarytrap::testing {
+namespace {
+
+using TablePeopleTest = PlantTest;
+
+// A students' table (born 1998-09 to 2004-08) gets students, not people of 18 to 80: a
+// birth year filter would otherwise have picked out nine canaries in ten. Learned from the
+// birth date column, or, where there is none, from the dates inside the resident IDs.
+TEST_F(TablePeopleTest, CanariesAreBornWhenTheTablesPeopleWere) {
+  for (const bool from_ids : {false, true}) {
+    SCOPED_TRACE(from_ids ? "from the IDs" : "from the birth dates");
+    const auto file = dir_ / (from_ids ? "students-ids.csv" : "students.csv");
+    std::string text = from_ids ? "xm,sfzh\n" : "xm,csrq\n";
+    std::string first = "9999", last = "0000";
+    for (int i = 0; i < 1000; ++i) {
+      const std::string born = table_dates::format_seconds("%Y%m%d", 904'608'000 /* 1998-09-01 */ + i * 189'043);
+      first = std::min(first, born), last = std::max(last, born);
+      text += "name" + std::to_string(i) + "," +
+              (from_ids ? "110105" + born + std::to_string(100 + i % 900) + "X"
+                        : born.substr(0, 4) + "-" + born.substr(4, 2) + "-" + born.substr(6, 2)) + "\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", from_ids ? "ids" : "births", 300);
+    ASSERT_TRUE(r) << r.status().message();
+    EXPECT_NE(r->plan.columns[1].describe().find("births near the table's"), std::string::npos);
+    int canaries = 0, outside = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (line.rfind("name", 0) == 0 || line.rfind("xm,", 0) == 0) continue;
+      ++canaries;
+      std::string born = line.substr(line.find(',') + 1);
+      born = from_ids ? born.substr(6, 8) : born.substr(0, 4) + born.substr(5, 2) + born.substr(8, 2);
+      outside += born < first || born > last;
+    }
+    EXPECT_EQ(canaries, 300);
+    EXPECT_EQ(outside, 0) << first << " to " << last;
+  }
+}
+
+// A table of one city's people (Shanghai, by their IDs and province column) gets Shanghai
+// people: a filter on the ID's province digits would otherwise have picked out 49 canaries
+// in 50.
+TEST_F(TablePeopleTest, CanariesLiveWhereTheTablesPeopleLive) {
+  const auto file = dir_ / "shanghai.csv";
+  std::string text = "xm,sfzh,sheng\n";
+  const char* const districts[] = {"310101", "310104", "310105", "310106", "310107"};
+  for (int i = 0; i < 500; ++i) {
+    text += "name" + std::to_string(i) + "," + districts[i % 5] + "19800101" + std::to_string(100 + i) + "X,上海市\n";
+  }
+  write_file(file, text);
+  auto r = plant_into(file.string(), "", "shanghai", 300);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_NE(r->plan.columns[1].describe().find("places as the table's"), std::string::npos) << r->plan.columns[1].describe();
+  int canaries = 0, elsewhere = 0;
+  for (const auto& line : lines_of(read_file(file))) {
+    if (line.rfind("name", 0) == 0 || line.rfind("xm,", 0) == 0) continue;
+    ++canaries;
+    const std::string id = line.substr(line.find(',') + 1, 18);
+    elsewhere += std::find(std::begin(districts), std::end(districts), id.substr(0, 6)) == std::end(districts) ||
+                 line.substr(line.rfind(',') + 1) != "上海市";
+  }
+  EXPECT_EQ(canaries, 300);
+  EXPECT_EQ(elsewhere, 0);
+}
+
+// A table of women (a maternity ward's), by the gender column or by the IDs' parity alone,
+// gets women: a filter on 男, or on an odd 17th ID digit, would otherwise have picked out
+// half the canaries.
+TEST_F(TablePeopleTest, CanariesAreMenAndWomenAsTheTablesPeopleAre) {
+  for (const bool gender_column : {true, false}) {
+    SCOPED_TRACE(gender_column ? "gender column" : "IDs only");
+    const auto file = dir_ / (gender_column ? "ward.csv" : "ward-ids.csv");
+    std::string text = gender_column ? "xm,xb,sfzh\n" : "xm,sfzh\n";
+    for (int i = 0; i < 400; ++i) {
+      const std::string id = "31010419" + std::to_string(80 + i % 20) + "0101" + std::to_string(100 + 2 * (i % 400) % 900) + "X";
+      text += "name" + std::to_string(i) + "," + (gender_column ? "女," : "") + id + "\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", gender_column ? "ward" : "ward-ids", 300);
+    ASSERT_TRUE(r) << r.status().message();
+    const ColumnPlan& learned_from = r->plan.columns[1];
+    EXPECT_NE(learned_from.describe().find("men and women as the table's"), std::string::npos) << learned_from.describe();
+    int canaries = 0, men = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (line.rfind("name", 0) == 0 || line.rfind("xm,", 0) == 0) continue;
+      ++canaries;
+      const std::string id = line.substr(line.rfind(',') + 1);
+      ASSERT_EQ(id.size(), 18u) << line;
+      men += (id[16] - '0') % 2 == 1;
+      if (gender_column) {
+        EXPECT_NE(line.find(",女,"), std::string::npos) << line;
+      }
+    }
+    EXPECT_EQ(canaries, 300);
+    EXPECT_EQ(men, 0);
+  }
+}
+
+TEST(GenderOfTest, TheFormsGenderColumnsHold) {
+  for (const char* v : {"男", "M", "male", "MAN", "1"}) EXPECT_EQ(gender_of(v), Gender::kMale) << v;
+  for (const char* v : {"女", "f", "Female", "woman", "2", "0"}) EXPECT_EQ(gender_of(v), Gender::kFemale) << v;
+  for (const char* v : {"", "unknown", "9", "男女"}) EXPECT_FALSE(gender_of(v)) << v;
+}
+
+}  // namespace
+}  // namespace canarytrap::testing
