@@ -214,6 +214,11 @@ std::string ColumnPlan::describe() const {
         for (const auto& v : seen) d += (d.back() == '{' ? "" : ", ") + v;
         d += "}";
       }
+      if (pinyin) {
+        d += " in pinyin like " + pinyin->write("zhang", "jiayi", field == PersonField::kLastName    ? 1
+                                                                  : field == PersonField::kFirstName ? 2
+                                                                                                     : 0);
+      }
       for (const auto& learned : people_learned) d += ", " + learned;
       return d;
     }
@@ -223,6 +228,21 @@ std::string ColumnPlan::describe() const {
              (min_age ? ", from age " + std::to_string(*min_age) : "");
   }
   return "";
+}
+
+std::string PinyinForm::write(std::string_view family, std::string_view given, int part) const {
+  const auto cased = [&](std::string_view word) {
+    std::string out(word);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const auto ch = static_cast<unsigned char>(out[i]);
+      const bool upper = letter_case == Case::kUpper || (letter_case == Case::kTitle && i == 0);
+      out[i] = static_cast<char>(upper ? std::toupper(ch) : std::tolower(ch));
+    }
+    return out;
+  };
+  if (part == 1) return cased(family);
+  if (part == 2) return cased(given);
+  return family_first ? cased(family) + separator + cased(given) : cased(given) + separator + cased(family);
 }
 
 bool MappingPlan::has_field(PersonField f) const {
@@ -255,6 +275,11 @@ std::optional<std::string> in_digit_form(const ColumnProfile& profile, std::stri
 
 Cell fill_field(const ColumnPlan& c, const Person& p) {
   const std::string& value = p[c.field];
+  if (c.pinyin && !p.family_latin.empty()) {
+    if (c.field == PersonField::kName) return c.pinyin->write(p.family_latin, p.given_latin);
+    if (c.field == PersonField::kLastName) return c.pinyin->write(p.family_latin, p.given_latin, 1);
+    if (c.field == PersonField::kFirstName) return c.pinyin->write(p.family_latin, p.given_latin, 2);
+  }
   if (c.field == PersonField::kPhone || c.field == PersonField::kSsn || c.field == PersonField::kCardNumber) {
     std::string digits;
     for (char ch : value) {

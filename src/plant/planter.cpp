@@ -48,8 +48,14 @@ std::vector<FingerprintValue> fingerprints_of(const Person& p, const MappingPlan
   add(plan.has_field(PersonField::kSsn), "ssn", p[PersonField::kSsn]);
   add(plan.has_field(PersonField::kCardNumber), "card", p[PersonField::kCardNumber]);
   // The e-mail address and photo URL are trigger values already; the scanner reads both.
+  // A name written in pinyin is looked for in pinyin (the scanner takes "ZHANG JIAYI" and
+  // "Jiayi Zhang" alike).
+  const bool pinyin = std::any_of(plan.columns.begin(), plan.columns.end(), [](const ColumnPlan& c) {
+    return c.kind == ColumnPlan::Kind::kField && c.pinyin.has_value();
+  });
   add(carries_name(plan) && plan.has_field(PersonField::kBirthDate), "name_dob",
-      p[PersonField::kName] + "|" + p[PersonField::kBirthDate]);
+      (pinyin && !p.family_latin.empty() ? p.given_latin + " " + p.family_latin : p[PersonField::kName]) + "|" +
+          p[PersonField::kBirthDate]);
   return out;
 }
 

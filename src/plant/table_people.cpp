@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <string>
 
 #include "dates.h"
+#include "fake/tables.h"
 
 namespace canarytrap {
 
@@ -74,6 +76,78 @@ void learn_male_share(MappingPlan& plan, const TableSample& sample) {
   }
 }
 
+// A name in Latin letters (spaces, commas, dots, hyphens and apostrophes between them).
+bool latin_name(std::string_view v) {
+  bool letter = false;
+  for (const char ch : v) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')) {
+      letter = true;
+    } else if (ch != ' ' && ch != ',' && ch != '.' && ch != '-' && ch != '\'') {
+      return false;
+    }
+  }
+  return letter;
+}
+
+std::string lower_ascii(std::string_view v) {
+  std::string out(v);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+// The name columns of a zh_CN table whose values are mostly pinyin (ColumnPlan::pinyin):
+// the case, the separator and the order of family and given name most sampled values have.
+void learn_pinyin(MappingPlan& plan, const TableSample& sample, Locale locale) {
+  if (locale != Locale::kZhCN) return;
+  static const std::set<std::string, std::less<>> kSurnames = [] {
+    std::set<std::string, std::less<>> s;
+    for (const auto& part : fake::zh_tables().surnames) s.emplace(part.pinyin);
+    return s;
+  }();
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    if (c.kind != ColumnPlan::Kind::kField ||
+        (c.field != PersonField::kName && c.field != PersonField::kFirstName && c.field != PersonField::kLastName)) {
+      continue;
+    }
+    std::size_t values = 0, latin = 0, upper = 0, lower = 0, family_first = 0, given_first = 0;
+    std::map<std::string, std::size_t> separators;
+    for (const TableRow& row : sample.rows) {
+      if (i >= row.size() || !row[i] || row[i]->empty()) continue;
+      const std::string_view v = *row[i];
+      ++values;
+      if (!latin_name(v)) continue;
+      ++latin;
+      upper += std::none_of(v.begin(), v.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+      lower += std::none_of(v.begin(), v.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+      if (c.field != PersonField::kName) continue;
+      const std::size_t comma = v.find(','), space = v.find(' ');
+      const std::size_t at = comma != std::string_view::npos ? comma : space;
+      std::string separator;
+      if (at != std::string_view::npos) {
+        separator = comma != std::string_view::npos ? (v.substr(comma, 2) == ", " ? ", " : ",") : " ";
+        const bool first = kSurnames.contains(lower_ascii(v.substr(0, at)));
+        const bool last = kSurnames.contains(lower_ascii(v.substr(at + separator.size())));
+        family_first += first && !last;
+        given_first += last && !first;
+      }
+      ++separators[separator];
+    }
+    if (values < kMinValues || latin * 10 < values * 8) continue;
+    PinyinForm form;
+    form.letter_case = upper * 2 > latin ? PinyinForm::Case::kUpper
+                       : lower * 2 > latin ? PinyinForm::Case::kLower
+                                           : PinyinForm::Case::kTitle;
+    if (!separators.empty()) {
+      form.separator = std::max_element(separators.begin(), separators.end(),
+                                        [](const auto& a, const auto& b) { return a.second < b.second; })
+                           ->first;
+    }
+    form.family_first = family_first >= given_first;
+    c.pinyin = form;
+  }
+}
+
 // Where the sampled people live (MappingPlan::regions): the division codes starting their
 // resident IDs, else the province column's values, else the state column's; only those the
 // generator knows.
@@ -107,6 +181,7 @@ void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale loc
   learn_births(plan, sample);
   learn_male_share(plan, sample);
   learn_regions(plan, sample, locale);
+  learn_pinyin(plan, sample, locale);
 }
 
 std::optional<Gender> gender_of(std::string_view value) {

@@ -1,6 +1,7 @@
 // What a table's people are like, for drawing canaries like them: when they were born, how
 // many are men and where they live (MappingPlan::birth_days, male_share, regions;
-// GeneratorOptions passes them on).
+// GeneratorOptions passes them on), and whether their names are written in pinyin
+// (ColumnPlan::pinyin).
 //
 // A fake person is 18 to 80 and lives anywhere in the country, by population; a table of
 // students, pensioners or one city's patients is nothing like that, and a filter on the

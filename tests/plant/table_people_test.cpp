@@ -1,7 +1,13 @@
 // Canaries of the table's people's ages, genders and places (src/plant/table_people.cpp).
 #include <algorithm>
+#include <cctype>
 #include <iterator>
+#include <set>
+#include <utility>
+#include <vector>
 
+#include "canarytrap/core/normalize.h"
+#include "fake/tables.h"
 #include "plant/dates.h"
 #include "plant/plant_fixture.h"
 #include "plant/table_people.h"
@@ -101,6 +107,75 @@ TEST_F(TablePeopleTest, CanariesAreMenAndWomenAsTheTablesPeopleAre) {
     EXPECT_EQ(canaries, 300);
     EXPECT_EQ(men, 0);
   }
+}
+
+// A zh_CN table whose names are pinyin (an airline's or a hotel's export) gets pinyin names
+// in its own case, order and separator, and each canary's name + birth date fingerprint is
+// that name, for the scanner to find.
+TEST_F(TablePeopleTest, ANameColumnInPinyinGetsPinyinNames) {
+  struct Case {
+    std::string name;
+    bool upper, family_first;
+    std::string separator;
+  };
+  const std::vector<std::pair<std::string, std::string>> people = {
+      {"zhang", "wei"}, {"wang", "fang"}, {"li", "jiayi"}, {"liu", "xiaoming"}, {"chen", "lei"}, {"yang", "na"}};
+  const auto& surnames = fake::zh_tables().surnames;
+  const auto is_surname = [&](std::string word) {
+    for (char& ch : word) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return std::any_of(surnames.begin(), surnames.end(), [&](const auto& s) { return s.pinyin == word; });
+  };
+  for (const Case& c : {Case{"upper", true, true, " "}, Case{"title", false, false, " "}, Case{"comma", false, true, ", "}}) {
+    SCOPED_TRACE(c.name);
+    PinyinForm form;
+    form.letter_case = c.upper ? PinyinForm::Case::kUpper : PinyinForm::Case::kTitle;
+    form.family_first = c.family_first;
+    form.separator = c.separator;
+    const auto file = dir_ / ("pinyin-" + c.name + ".csv");
+    std::string text = "xm,csrq,sfzh\n";
+    for (int i = 0; i < 300; ++i) {
+      const auto& [family, given] = people[static_cast<std::size_t>(i) % people.size()];
+      text += "\"" + form.write(family, given) + "\",1985-03-0" + std::to_string(1 + i % 9) + ",11010519850301" +
+              std::to_string(1000 + i) + "\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", "pinyin-" + c.name, 40);
+    ASSERT_TRUE(r) << r.status().message();
+    ASSERT_TRUE(r->plan.columns[0].pinyin) << r->plan.columns[0].describe();
+    EXPECT_NE(r->plan.columns[0].describe().find("in pinyin like " + form.write("zhang", "jiayi")), std::string::npos)
+        << r->plan.columns[0].describe();
+    const auto real_lines = lines_of(text);
+    const std::set<std::string> real(real_lines.begin(), real_lines.end());
+    int canaries = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (real.contains(line)) continue;
+      ++canaries;
+      const std::string name = line.substr(1, line.find('"', 1) - 1);
+      const auto at = name.find(c.separator);
+      ASSERT_NE(at, std::string::npos) << line;
+      const std::string first = name.substr(0, at), second = name.substr(at + c.separator.size());
+      const std::string family = c.family_first ? first : second, given = c.family_first ? second : first;
+      EXPECT_TRUE(is_surname(family)) << line;
+      EXPECT_EQ(name, form.write(family, given)) << line;  // the case, all but the first letters too
+      EXPECT_TRUE(std::all_of(name.begin(), name.end(), [](unsigned char ch) { return ch < 0x80; })) << line;
+      const std::string born = line.substr(line.find("\",") + 2, 10);
+      const auto print = normalize_fingerprint("name_dob", given + " " + family + "|" + born);
+      ASSERT_TRUE(print) << line;
+      EXPECT_EQ(column(dir_ / "registry.db", "SELECT count(*) FROM fingerprint WHERE kind = 'name_dob' AND normalized = '" +
+                                                 *print + "'")[0],
+                "1")
+          << *print;
+    }
+    EXPECT_EQ(canaries, 40);
+  }
+  // Names in characters stay in characters.
+  const auto file = dir_ / "hanzi.csv";
+  std::string text = "xm,sfzh\n";
+  for (int i = 0; i < 100; ++i) text += "张伟,11010519850301" + std::to_string(1000 + i) + "\n";
+  write_file(file, text);
+  auto r = plant_into(file.string(), "", "hanzi", 1, {}, Locale::kZhCN, true);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_FALSE(r->plan.columns[0].pinyin);
 }
 
 TEST(GenderOfTest, TheFormsGenderColumnsHold) {

@@ -55,6 +55,20 @@ struct ColumnProfile {
   std::string describe() const;
 };
 
+// How a column writes Chinese names in pinyin ("ZHANG JIAYI", "Jiayi Zhang", "Zhang,
+// Jiayi"), as exports for airlines, hotels and other systems without Chinese characters do:
+// a canary's 张佳怡 there would be the only name in characters.
+struct PinyinForm {
+  enum class Case { kUpper, kTitle, kLower };
+  Case letter_case = Case::kTitle;
+  bool family_first = true;
+  std::string separator = " ";  // between the family and the given name
+
+  // `family` and `given` (lower-case pinyin, "zhang", "jiayi") in this form; `part` 1 for
+  // the family name alone, 2 for the given name alone, 0 for both.
+  std::string write(std::string_view family, std::string_view given, int part = 0) const;
+};
+
 struct ColumnPlan {
   // kAge: the person's age in whole years on the plant's date, from the birth date (an age
   // column filled from its neighbours would contradict the birth date beside it).
@@ -88,6 +102,8 @@ struct ColumnPlan {
   // What canaries take after the sampled people's values in this column, for --dry-run
   // ("births near the table's": MappingPlan::birth_days, male_share, regions).
   std::vector<std::string> people_learned;
+  // A zh_CN name column (whole, given or family name) whose values are pinyin.
+  std::optional<PinyinForm> pinyin;
 
   std::string describe() const;
 };
