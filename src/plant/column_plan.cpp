@@ -214,6 +214,10 @@ std::string ColumnPlan::describe() const {
         for (const auto& v : seen) d += (d.back() == '{' ? "" : ", ") + v;
         d += "}";
       }
+      if (address_form) {
+        d += std::string(" as ") + (address_form->province ? "province, " : "") + (address_form->city ? "city, " : "") +
+             "district, street";
+      }
       if (pinyin) {
         d += " in pinyin like " + pinyin->write("zhang", "jiayi", field == PersonField::kLastName    ? 1
                                                                   : field == PersonField::kFirstName ? 2
@@ -275,6 +279,21 @@ std::optional<std::string> in_digit_form(const ColumnProfile& profile, std::stri
 
 Cell fill_field(const ColumnPlan& c, const Person& p) {
   const std::string& value = p[c.field];
+  if (c.address_form && c.field == PersonField::kAddress && !p[PersonField::kDistrict].empty() &&
+      value.find(p[PersonField::kDistrict]) != std::string::npos) {
+    // What follows the district is the street; a municipality (上海市) is its own city.
+    const std::string& province = p[PersonField::kProvince];
+    const std::string& city = p[PersonField::kCity];
+    const std::string tail = value.substr(value.find(p[PersonField::kDistrict]));
+    std::string out;
+    if (city == province) {
+      if (c.address_form->province || c.address_form->city) out = province;
+    } else {
+      if (c.address_form->province) out = province;
+      if (c.address_form->city) out += city;
+    }
+    return out + tail;
+  }
   if (c.pinyin && !p.family_latin.empty()) {
     if (c.field == PersonField::kName) return c.pinyin->write(p.family_latin, p.given_latin);
     if (c.field == PersonField::kLastName) return c.pinyin->write(p.family_latin, p.given_latin, 1);

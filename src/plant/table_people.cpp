@@ -148,6 +148,45 @@ void learn_pinyin(MappingPlan& plan, const TableSample& sample, Locale locale) {
   }
 }
 
+// A zh_CN address column's form (ColumnPlan::address_form): whether most sampled addresses
+// start with a province's name, and then (after it, if there) with a city's.
+void learn_address_form(MappingPlan& plan, const TableSample& sample, Locale locale) {
+  if (locale != Locale::kZhCN) return;
+  const auto& t = fake::zh_tables();
+  static const std::set<std::string_view, std::less<>> kCities = [&t] {
+    std::set<std::string_view, std::less<>> s;
+    for (const auto& county : t.counties) s.insert(county.city);
+    return s;
+  }();
+  const auto starts_with_one_of = [](std::string_view v, const auto& names) -> std::size_t {
+    for (const auto& name : names) {
+      const std::string_view n = name;
+      if (v.substr(0, n.size()) == n) return n.size();
+    }
+    return 0;
+  };
+  std::vector<std::string_view> provinces;
+  for (const auto& p : t.provinces) provinces.push_back(p.self.name);
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kAddress) continue;
+    std::size_t values = 0, with_province = 0, with_city = 0;
+    for (const TableRow& row : sample.rows) {
+      if (i >= row.size() || !row[i] || row[i]->empty()) continue;
+      std::string_view v = *row[i];
+      ++values;
+      const std::size_t province = starts_with_one_of(v, provinces);
+      with_province += province > 0;
+      v.remove_prefix(province);
+      with_city += starts_with_one_of(v, kCities) > 0;
+    }
+    if (values < kMinValues) continue;
+    ColumnPlan::AddressForm form{with_province * 2 >= values, with_city * 2 >= values};
+    // Only a form other than the generated one needs saying.
+    if (!form.province || !form.city) c.address_form = form;
+  }
+}
+
 // Where the sampled people live (MappingPlan::regions): the division codes starting their
 // resident IDs, else the province column's values, else the state column's; only those the
 // generator knows.
@@ -182,6 +221,7 @@ void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale loc
   learn_male_share(plan, sample);
   learn_regions(plan, sample, locale);
   learn_pinyin(plan, sample, locale);
+  learn_address_form(plan, sample, locale);
 }
 
 std::optional<Gender> gender_of(std::string_view value) {

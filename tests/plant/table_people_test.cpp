@@ -178,6 +178,61 @@ TEST_F(TablePeopleTest, ANameColumnInPinyinGetsPinyinNames) {
   EXPECT_FALSE(r->plan.columns[0].pinyin);
 }
 
+// Addresses written without the province (石家庄市鹿泉区…; a municipality's as 上海市黄浦区…),
+// or from the district on (鹿泉区…), get canary addresses written so: a filter on 省 would
+// otherwise have picked out every canary.
+TEST_F(TablePeopleTest, AddressesStartWhereTheTablesDo) {
+  const auto& provinces = fake::zh_tables().provinces;
+  const auto province_at_start = [&](std::string_view address) -> const fake::Province* {
+    for (const auto& p : provinces) {
+      if (address.substr(0, p.self.name.size()) == p.self.name) return &p;
+    }
+    return nullptr;
+  };
+  for (const bool with_city : {true, false}) {
+    SCOPED_TRACE(with_city ? "from the city" : "from the district");
+    GeneratorOptions options;
+    options.seed = 12;
+    auto gen = PersonGenerator::create(Locale::kZhCN, options);
+    ASSERT_TRUE(gen);
+    const auto file = dir_ / (with_city ? "from-city.csv" : "from-district.csv");
+    std::string text = "xm,sfzh,zz\n";
+    Person person;
+    for (int i = 0; i < 400; ++i) {
+      (*gen)->next(person);
+      const std::string& province = person[PersonField::kProvince];
+      const std::string& city = person[PersonField::kCity];
+      std::string address = person[PersonField::kAddress].substr(province.size());
+      if (with_city && city == province) address = province + address;
+      if (!with_city && city != province) address = address.substr(city.size());
+      text += person[PersonField::kName] + "," + person[PersonField::kIdNumber] + "," + address + "\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", with_city ? "from-city" : "from-district", 200);
+    ASSERT_TRUE(r) << r.status().message();
+    EXPECT_EQ(r->plan.columns[2].describe(),
+              with_city ? "<- address as city, district, street" : "<- address as district, street");
+    const auto real_lines = lines_of(text);
+    const std::set<std::string> real(real_lines.begin(), real_lines.end());
+    int canaries = 0, municipalities = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (real.contains(line)) continue;
+      ++canaries;
+      const std::string address = line.substr(line.rfind(',') + 1);
+      const fake::Province* p = province_at_start(address);
+      if (with_city && p) {
+        EXPECT_TRUE(p->municipality) << line;  // 上海市黄浦区…, as the table writes it
+        ++municipalities;
+      } else {
+        EXPECT_EQ(p, nullptr) << line;
+      }
+      EXPECT_NE(address.find("号"), std::string::npos) << line;
+    }
+    EXPECT_EQ(canaries, 200);
+    EXPECT_EQ(municipalities > 0, with_city);
+  }
+}
+
 TEST(GenderOfTest, TheFormsGenderColumnsHold) {
   for (const char* v : {"男", "M", "male", "MAN", "1"}) EXPECT_EQ(gender_of(v), Gender::kMale) << v;
   for (const char* v : {"女", "f", "Female", "woman", "2", "0"}) EXPECT_EQ(gender_of(v), Gender::kFemale) << v;

@@ -104,6 +104,12 @@ struct ColumnPlan {
   std::vector<std::string> people_learned;
   // A zh_CN name column (whole, given or family name) whose values are pinyin.
   std::optional<PinyinForm> pinyin;
+  // A zh_CN address column: whether its values start with the province (河北省) and the city
+  // (石家庄市) before the district, as most sampled ones do; nullopt: both, as generated.
+  struct AddressForm {
+    bool province = true, city = true;
+  };
+  std::optional<AddressForm> address_form;
 
   std::string describe() const;
 };
