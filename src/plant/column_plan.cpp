@@ -214,7 +214,8 @@ std::string ColumnPlan::describe() const {
         for (const auto& v : seen) d += (d.back() == '{' ? "" : ", ") + v;
         d += "}";
       }
-      if (address_form) {
+      if (address_form && !address_form->locality) d += " as the street alone";
+      if (address_form && address_form->locality) {
         d += std::string(" as ") + (address_form->province ? "province, " : "") + (address_form->city ? "city, " : "") +
              "district, street";
       }
@@ -279,6 +280,7 @@ std::optional<std::string> in_digit_form(const ColumnProfile& profile, std::stri
 
 Cell fill_field(const ColumnPlan& c, const Person& p) {
   const std::string& value = p[c.field];
+  if (c.address_form && c.field == PersonField::kAddress && !c.address_form->locality) return p[PersonField::kStreet];
   if (c.address_form && c.field == PersonField::kAddress && !p[PersonField::kDistrict].empty() &&
       value.find(p[PersonField::kDistrict]) != std::string::npos) {
     // What follows the district is the street; a municipality (上海市) is its own city.

@@ -148,14 +148,29 @@ void learn_pinyin(MappingPlan& plan, const TableSample& sample, Locale locale) {
   }
 }
 
-// A zh_CN address column's form (ColumnPlan::address_form): whether most sampled addresses
-// start with a province's name, and then (after it, if there) with a city's.
+// Whether `v` ends as an en_US address's locality does: ", TX 75125" (or 75125-1234).
+bool ends_in_state_and_zip(std::string_view v) {
+  const auto digits = [](std::string_view d) { return std::all_of(d.begin(), d.end(), [](char ch) { return ch >= '0' && ch <= '9'; }); };
+  if (v.size() >= 5 + 5 && v[v.size() - 5] == '-' && digits(v.substr(v.size() - 4))) v.remove_suffix(5);
+  if (v.size() < 10 || !digits(v.substr(v.size() - 5)) || v[v.size() - 6] != ' ') return false;
+  const std::string_view state = v.substr(v.size() - 8, 2);
+  return std::all_of(state.begin(), state.end(), [](char ch) { return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'); }) &&
+         (v[v.size() - 9] == ' ' || v[v.size() - 9] == ',');
+}
+
+// An address column's form (ColumnPlan::address_form): zh_CN, whether most sampled
+// addresses start with a province's name, then (after it, if there) with a city's, and
+// else at least with a district's; en_US, whether most end in a state and ZIP.
 void learn_address_form(MappingPlan& plan, const TableSample& sample, Locale locale) {
-  if (locale != Locale::kZhCN) return;
   const auto& t = fake::zh_tables();
   static const std::set<std::string_view, std::less<>> kCities = [&t] {
     std::set<std::string_view, std::less<>> s;
     for (const auto& county : t.counties) s.insert(county.city);
+    return s;
+  }();
+  static const std::set<std::string_view, std::less<>> kDistricts = [&t] {
+    std::set<std::string_view, std::less<>> s;
+    for (const auto& county : t.counties) s.insert(county.self.name);
     return s;
   }();
   const auto starts_with_one_of = [](std::string_view v, const auto& names) -> std::size_t {
@@ -170,20 +185,36 @@ void learn_address_form(MappingPlan& plan, const TableSample& sample, Locale loc
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
     ColumnPlan& c = plan.columns[i];
     if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kAddress) continue;
-    std::size_t values = 0, with_province = 0, with_city = 0;
+    std::size_t values = 0, with_province = 0, with_city = 0, with_district = 0, with_locality = 0;
     for (const TableRow& row : sample.rows) {
       if (i >= row.size() || !row[i] || row[i]->empty()) continue;
       std::string_view v = *row[i];
       ++values;
+      if (locale == Locale::kEnUS) {
+        with_locality += ends_in_state_and_zip(v);
+        continue;
+      }
       const std::size_t province = starts_with_one_of(v, provinces);
       with_province += province > 0;
       v.remove_prefix(province);
-      with_city += starts_with_one_of(v, kCities) > 0;
+      const std::size_t city = starts_with_one_of(v, kCities);
+      with_city += city > 0;
+      v.remove_prefix(city);
+      with_district += starts_with_one_of(v, kDistricts) > 0;
     }
     if (values < kMinValues) continue;
-    ColumnPlan::AddressForm form{with_province * 2 >= values, with_city * 2 >= values};
+    ColumnPlan::AddressForm form;
+    if (locale == Locale::kEnUS) {
+      form.locality = with_locality * 2 >= values;
+    } else {
+      form.province = with_province * 2 >= values;
+      form.city = with_city * 2 >= values;
+      // Addresses that start with none of the three (河北石家庄…, 中国河北省…, or the street
+      // alone) are a form not understood here: written as generated.
+      if (!form.province && !form.city && with_district * 2 < values) continue;
+    }
     // Only a form other than the generated one needs saying.
-    if (!form.province || !form.city) c.address_form = form;
+    if (!form.province || !form.city || !form.locality) c.address_form = form;
   }
 }
 

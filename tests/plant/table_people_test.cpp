@@ -233,6 +233,43 @@ TEST_F(TablePeopleTest, AddressesStartWhereTheTablesDo) {
   }
 }
 
+// A US table whose address column holds the street line alone, the city, state and ZIP in
+// columns of their own, gets street lines there, not "7268 Hickory Way, Dallas, TX 75125".
+TEST_F(TablePeopleTest, AnAddressColumnOfStreetLinesGetsStreetLines) {
+  GeneratorOptions options;
+  options.seed = 13;
+  auto gen = PersonGenerator::create(Locale::kEnUS, options);
+  ASSERT_TRUE(gen);
+  for (const bool street_only : {true, false}) {
+    SCOPED_TRACE(street_only ? "street lines" : "whole addresses");
+    const auto file = dir_ / (street_only ? "us-streets.csv" : "us-addresses.csv");
+    std::string text = "name,address,city,state,zip,email\n";
+    Person person;
+    for (int i = 0; i < 300; ++i) {
+      (*gen)->next(person);
+      text += person[PersonField::kName] + ",\"" + person[PersonField::kStreet] +
+              (street_only ? std::string() : ", " + person[PersonField::kCity] + ", " + person[PersonField::kState] + " " + person[PersonField::kZip]) +
+              "\"," + person[PersonField::kCity] + "," + person[PersonField::kState] + "," + person[PersonField::kZip] +
+              ",u" + std::to_string(i) + "@x.example\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", street_only ? "us-streets" : "us-addresses", 100, {}, Locale::kEnUS);
+    ASSERT_TRUE(r) << r.status().message();
+    EXPECT_EQ(r->plan.columns[1].describe(), street_only ? "<- address as the street alone" : "<- address");
+    const auto real_lines = lines_of(text);
+    const std::set<std::string> real(real_lines.begin(), real_lines.end());
+    int canaries = 0;
+    for (const auto& line : lines_of(read_file(file))) {
+      if (real.contains(line)) continue;
+      ++canaries;
+      const auto open = line.find('"');
+      const std::string address = line.substr(open + 1, line.find('"', open + 1) - open - 1);
+      EXPECT_EQ(address.find(',') == std::string::npos, street_only) << line;
+    }
+    EXPECT_EQ(canaries, 100);
+  }
+}
+
 TEST(GenderOfTest, TheFormsGenderColumnsHold) {
   for (const char* v : {"男", "M", "male", "MAN", "1"}) EXPECT_EQ(gender_of(v), Gender::kMale) << v;
   for (const char* v : {"女", "f", "Female", "woman", "2", "0"}) EXPECT_EQ(gender_of(v), Gender::kFemale) << v;

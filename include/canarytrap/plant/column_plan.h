@@ -104,10 +104,12 @@ struct ColumnPlan {
   std::vector<std::string> people_learned;
   // A zh_CN name column (whole, given or family name) whose values are pinyin.
   std::optional<PinyinForm> pinyin;
-  // A zh_CN address column: whether its values start with the province (河北省) and the city
-  // (石家庄市) before the district, as most sampled ones do; nullopt: both, as generated.
+  // An address column's parts around the street, as most sampled values have them: zh_CN
+  // the province (河北省) and the city (石家庄市) before the district; en_US the city, state
+  // and ZIP after the street (", Dallas, TX 75125"). nullopt: all, as generated.
   struct AddressForm {
-    bool province = true, city = true;
+    bool province = true, city = true;  // zh_CN
+    bool locality = true;               // en_US
   };
   std::optional<AddressForm> address_form;
 
