@@ -204,7 +204,11 @@ std::string ColumnProfile::describe() const {
 std::string ColumnPlan::describe() const {
   switch (kind) {
     case Kind::kDatabaseAssigned: return "assigned by the database";
-    case Kind::kAge: return "<- age (from birth_date, on the plant's date)";
+    case Kind::kAge: {
+      std::string d = "<- age (from birth_date, on the plant's date)";
+      for (const auto& learned : people_learned) d += ", " + learned;
+      return d;
+    }
     case Kind::kField: {
       std::string d = "<- " + std::string(field_name(field));
       if (!profile.date_format.empty() && field == PersonField::kBirthDate) d += " as " + profile.date_format;
@@ -538,8 +542,12 @@ std::optional<std::uint64_t> trailing_number(std::string_view v) {
 }
 
 Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
-                                 const std::map<std::string, std::string>& overrides) {
+                                 const std::map<std::string, std::string>& overrides,
+                                 std::chrono::year_month_day today) {
   MappingPlan plan;
+  plan.today_year = static_cast<int>(today.year());
+  plan.today_month = static_cast<int>(static_cast<unsigned>(today.month()));
+  plan.today_day = static_cast<int>(static_cast<unsigned>(today.day()));
   for (const auto& [column, field] : overrides) {
     const bool known = std::any_of(sample.columns.begin(), sample.columns.end(),
                                    [&](const ColumnInfo& c) { return c.name == column; });

@@ -188,14 +188,9 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   if (!target) return target.status();
   auto sample = (*target)->describe(1000);
   if (!sample) return sample.status();
-  auto plan = plan_columns(*sample, req.locale, req.maps);
+  auto plan = plan_columns(*sample, req.locale, req.maps,
+                           std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(clock.now())});
   if (!plan) return plan.status();
-  {
-    const std::chrono::year_month_day today{std::chrono::floor<std::chrono::days>(clock.now())};
-    plan->today_year = static_cast<int>(today.year());
-    plan->today_month = static_cast<int>(static_cast<unsigned>(today.month()));
-    plan->today_day = static_cast<int>(static_cast<unsigned>(today.day()));
-  }
   CT_RETURN_IF_ERROR(learn_largest_numbers(*plan, **target, req.count));
   const bool database =
       uri->kind == TargetKind::kSqlite || uri->kind == TargetKind::kPostgres || uri->kind == TargetKind::kMysql;

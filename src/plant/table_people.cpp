@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <set>
 #include <string>
@@ -21,8 +22,26 @@ bool resident_id_shaped(std::string_view v) {
   return v.size() == 18 && std::all_of(v.begin(), v.begin() + 17, [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// Birth days (since 1970) of people of the sampled ages on the plan's date, each half a year
+// past a birthday (the generator spreads them over the year).
+std::vector<std::int32_t> births_from_ages(const MappingPlan& plan, const TableSample& sample, std::size_t column) {
+  using namespace std::chrono;
+  const auto today =
+      sys_days{year{plan.today_year} / plan.today_month / plan.today_day}.time_since_epoch().count();
+  std::vector<std::int32_t> days;
+  for (const TableRow& row : sample.rows) {
+    if (column >= row.size() || !row[column] || row[column]->empty() || row[column]->size() > 3) continue;
+    const std::string& v = *row[column];
+    if (!std::all_of(v.begin(), v.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) continue;
+    const int age = std::stoi(v);
+    if (age > 120) continue;
+    days.push_back(static_cast<std::int32_t>(today - static_cast<std::int64_t>((age + 0.5) * 365.2425)));
+  }
+  return days;
+}
+
 // The sampled people's births (MappingPlan::birth_days): from the birth date column, else
-// from resident ID numbers (their 7th to 14th characters, %Y%m%d).
+// from resident ID numbers (their 7th to 14th characters, %Y%m%d), else from an age column.
 void learn_births(MappingPlan& plan, const TableSample& sample) {
   for (const PersonField field : {PersonField::kBirthDate, PersonField::kIdNumber}) {
     for (std::size_t i = 0; i < plan.columns.size(); ++i) {
@@ -43,6 +62,16 @@ void learn_births(MappingPlan& plan, const TableSample& sample) {
         c.people_learned.push_back("births near the table's");
         return;
       }
+    }
+  }
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    if (c.kind != ColumnPlan::Kind::kAge) continue;
+    auto days = births_from_ages(plan, sample, i);
+    if (days.size() >= kMinValues) {
+      plan.birth_days = std::move(days);
+      c.people_learned.push_back("ages as the table's");
+      return;
     }
   }
 }

@@ -233,6 +233,33 @@ TEST_F(TablePeopleTest, AddressesStartWhereTheTablesDo) {
   }
 }
 
+// A table with ages and no birth date (a mailing list of students, 18 to 25) gets
+// canaries of those ages, not 18 to 80.
+TEST_F(TablePeopleTest, CanariesAreOfTheTablesAgesWhereOnlyAgesAreKept) {
+  const auto file = dir_ / "students.csv";
+  std::string text = "name,age,email\n";
+  for (int i = 0; i < 300; ++i) {
+    text += "Student " + std::string(1, static_cast<char>('A' + i % 26)) + "," + std::to_string(18 + i % 8) + ",s" +
+            std::to_string(i) + "@x.example\n";
+  }
+  write_file(file, text);
+  auto r = plant_into(file.string(), "", "students", 200, {}, Locale::kEnUS);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(r->plan.columns[1].describe(), "<- age (from birth_date, on the plant's date), ages as the table's");
+  const auto real_lines = lines_of(text);
+  const std::set<std::string> real(real_lines.begin(), real_lines.end());
+  int canaries = 0;
+  std::set<int> ages;
+  for (const auto& line : lines_of(read_file(file))) {
+    if (real.contains(line)) continue;
+    ++canaries;
+    const auto first = line.find(',');
+    ages.insert(std::stoi(line.substr(first + 1, line.find(',', first + 1) - first - 1)));
+  }
+  EXPECT_EQ(canaries, 200);
+  EXPECT_EQ(ages, (std::set<int>{18, 19, 20, 21, 22, 23, 24, 25}));
+}
+
 // A US table whose address column holds the street line alone, the city, state and ZIP in
 // columns of their own, gets street lines there, not "7268 Hickory Way, Dallas, TX 75125".
 TEST_F(TablePeopleTest, AnAddressColumnOfStreetLinesGetsStreetLines) {

@@ -13,6 +13,7 @@
 //   TableRow row = plan->fill(person, rng);
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -157,9 +158,11 @@ struct MappingPlan {
 // 00042" -> 42); nullopt without one, or with one of more than 18 digits.
 std::optional<std::uint64_t> trailing_number(std::string_view v);
 
-// `overrides` maps column name to field name ("age" too). Fails (one line, naming the column) on an
-// unknown column or field, or a column that cannot hold its field (too short, integer).
+// `overrides` maps column name to field name ("age" too); `today` is the plant's date (UTC),
+// for ages. Fails (one line, naming the column) on an unknown column or field, or a column
+// that cannot hold its field (too short, integer).
 Result<MappingPlan> plan_columns(const TableSample& sample, Locale locale,
-                                 const std::map<std::string, std::string>& overrides);
+                                 const std::map<std::string, std::string>& overrides,
+                                 std::chrono::year_month_day today);
 
 }  // namespace canarytrap
