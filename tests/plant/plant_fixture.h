@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -18,6 +19,17 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The lines of a planted file that its original text did not hold: the canary rows.
+inline std::vector<std::string> added_lines(const std::string& planted, const std::string& original) {
+  const auto before = lines_of(original);
+  const std::set<std::string> real(before.begin(), before.end());
+  std::vector<std::string> out;
+  for (auto& line : lines_of(planted)) {
+    if (!real.contains(line)) out.push_back(std::move(line));
+  }
   return out;
 }
 

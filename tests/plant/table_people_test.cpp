@@ -144,11 +144,8 @@ TEST_F(TablePeopleTest, ANameColumnInPinyinGetsPinyinNames) {
     ASSERT_TRUE(r->plan.columns[0].pinyin) << r->plan.columns[0].describe();
     EXPECT_NE(r->plan.columns[0].describe().find("in pinyin like " + form.write("zhang", "jiayi")), std::string::npos)
         << r->plan.columns[0].describe();
-    const auto real_lines = lines_of(text);
-    const std::set<std::string> real(real_lines.begin(), real_lines.end());
     int canaries = 0;
-    for (const auto& line : lines_of(read_file(file))) {
-      if (real.contains(line)) continue;
+    for (const auto& line : added_lines(read_file(file), text)) {
       ++canaries;
       const std::string name = line.substr(1, line.find('"', 1) - 1);
       const auto at = name.find(c.separator);
@@ -212,11 +209,8 @@ TEST_F(TablePeopleTest, AddressesStartWhereTheTablesDo) {
     ASSERT_TRUE(r) << r.status().message();
     EXPECT_EQ(r->plan.columns[2].describe(),
               with_city ? "<- address as city, district, street" : "<- address as district, street");
-    const auto real_lines = lines_of(text);
-    const std::set<std::string> real(real_lines.begin(), real_lines.end());
     int canaries = 0, municipalities = 0;
-    for (const auto& line : lines_of(read_file(file))) {
-      if (real.contains(line)) continue;
+    for (const auto& line : added_lines(read_file(file), text)) {
       ++canaries;
       const std::string address = line.substr(line.rfind(',') + 1);
       const fake::Province* p = province_at_start(address);
@@ -246,12 +240,9 @@ TEST_F(TablePeopleTest, CanariesAreOfTheTablesAgesWhereOnlyAgesAreKept) {
   auto r = plant_into(file.string(), "", "students", 200, {}, Locale::kEnUS);
   ASSERT_TRUE(r) << r.status().message();
   EXPECT_EQ(r->plan.columns[1].describe(), "<- age (from birth_date, on the plant's date), ages as the table's");
-  const auto real_lines = lines_of(text);
-  const std::set<std::string> real(real_lines.begin(), real_lines.end());
   int canaries = 0;
   std::set<int> ages;
-  for (const auto& line : lines_of(read_file(file))) {
-    if (real.contains(line)) continue;
+  for (const auto& line : added_lines(read_file(file), text)) {
     ++canaries;
     const auto first = line.find(',');
     ages.insert(std::stoi(line.substr(first + 1, line.find(',', first + 1) - first - 1)));
@@ -283,11 +274,8 @@ TEST_F(TablePeopleTest, AnAddressColumnOfStreetLinesGetsStreetLines) {
     auto r = plant_into(file.string(), "", street_only ? "us-streets" : "us-addresses", 100, {}, Locale::kEnUS);
     ASSERT_TRUE(r) << r.status().message();
     EXPECT_EQ(r->plan.columns[1].describe(), street_only ? "<- address as the street alone" : "<- address");
-    const auto real_lines = lines_of(text);
-    const std::set<std::string> real(real_lines.begin(), real_lines.end());
     int canaries = 0;
-    for (const auto& line : lines_of(read_file(file))) {
-      if (real.contains(line)) continue;
+    for (const auto& line : added_lines(read_file(file), text)) {
       ++canaries;
       const auto open = line.find('"');
       const std::string address = line.substr(open + 1, line.find('"', open + 1) - open - 1);
