@@ -24,7 +24,9 @@ GeneratorBase::GeneratorBase(GeneratorOptions options) : rng_(FastRng::make(opti
   for (std::size_t i = 0; i < births.size();) {
     std::size_t j = i;
     while (j < births.size() && births[j] == births[i]) ++j;
-    if (j - i >= kPlaceholderRepeats) std::fill(birth_day_exact_.begin() + static_cast<std::ptrdiff_t>(i), birth_day_exact_.begin() + static_cast<std::ptrdiff_t>(j), true);
+    if (j - i >= kPlaceholderRepeats) {
+      for (std::size_t k = i; k < j; ++k) birth_day_exact_[k] = true;
+    }
     i = j;
   }
   for (std::size_t i = 0; i < births.size(); ++i) {

@@ -52,9 +52,6 @@ const std::map<std::string, Synonym>& synonyms() {
   return table;
 }
 
-// ---- gender ----
-
-// Values that mean male / female in the wild (GB/T 2261.1 codes 1 and 2 among them).
 std::size_t utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;

@@ -209,6 +209,9 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   GeneratorOptions options;
   options.seed = req.seed;
   options.mail_domains = settings.mail_domains;
+  options.today_year = plan->today_year;  // ages and births as of the plant's date
+  options.today_month = plan->today_month;
+  options.today_day = plan->today_day;
   options.birth_days = plan->birth_days;  // canaries of the table's people's ages
   options.regions = plan->regions;        // and places
   options.male_share = plan->male_share;  // and men and women
