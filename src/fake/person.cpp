@@ -60,8 +60,7 @@ Result<std::unique_ptr<PersonGenerator>> PersonGenerator::create(Locale locale, 
 bool is_known_region(Locale locale, std::string_view region) {
   if (locale == Locale::kZhCN) {
     const auto& t = fake::zh_tables();
-    return t.county_by_code.contains(region) ||
-           std::any_of(t.provinces.begin(), t.provinces.end(), [&](const fake::Province& p) { return p.self.name == region; });
+    return t.county_by_code.contains(region) || fake::province_named(t, region).has_value();
   }
   if (region.size() != 2) return false;
   const char state[2] = {static_cast<char>(std::toupper(static_cast<unsigned char>(region[0]))),

@@ -179,6 +179,20 @@ const ZhTables& zh_tables() {
   return t;
 }
 
+std::optional<std::uint32_t> province_named(const ZhTables& t, std::string_view name) {
+  constexpr std::size_t kTwoCharacters = 6;  // UTF-8 bytes of two CJK characters
+  std::optional<std::uint32_t> found;
+  for (std::uint32_t i = 0; i < t.provinces.size(); ++i) {
+    const std::string_view full = t.provinces[i].self.name;
+    if (full == name) return i;
+    if (name.size() >= kTwoCharacters && full.substr(0, name.size()) == name) {
+      if (found) return std::nullopt;
+      found = i;
+    }
+  }
+  return found;
+}
+
 const EnTables& en_tables() {
   static const EnTables t = load_en();
   return t;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -77,6 +78,10 @@ struct ZhTables {
   std::vector<std::string_view> street_stems, street_kinds, compound_kinds;
 };
 const ZhTables& zh_tables();
+// The index of the province named `name` in full (上海市, 广西壮族自治区) or by its first two
+// or more characters alone (上海, 广西, 内蒙古), as tables often write them; nullopt if none
+// or more than one.
+std::optional<std::uint32_t> province_named(const ZhTables& t, std::string_view name);
 
 // ---- en_US ----
 struct Place {

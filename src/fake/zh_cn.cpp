@@ -22,9 +22,7 @@ class ZhCnGenerator final : public GeneratorBase {
         regions_.push_back({true, it->second});
         continue;
       }
-      for (std::uint32_t i = 0; i < t_.provinces.size(); ++i) {
-        if (t_.provinces[i].self.name == r) regions_.push_back({false, i});
-      }
+      if (const auto province = province_named(t_, r)) regions_.push_back({false, *province});
     }
   }
 

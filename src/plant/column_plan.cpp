@@ -215,6 +215,7 @@ std::string ColumnPlan::describe() const {
         for (const auto& v : seen) d += (d.back() == '{' ? "" : ", ") + v;
         d += "}";
       }
+      if (short_province_names) d += " in short (上海, 广西)";
       if (address_form && !address_form->locality) d += " as the street alone";
       if (address_form && address_form->locality) {
         d += std::string(" as ") + (address_form->province ? "province, " : "") + (address_form->city ? "city, " : "") +
@@ -297,6 +298,7 @@ Cell fill_field(const ColumnPlan& c, const Person& p) {
     }
     return out + tail;
   }
+  if (c.short_province_names && c.field == PersonField::kProvince) return short_province_name(value);
   if (c.pinyin && !p.family_latin.empty()) {
     if (c.field == PersonField::kName) return c.pinyin->write(p.family_latin, p.given_latin);
     if (c.field == PersonField::kLastName) return c.pinyin->write(p.family_latin, p.given_latin, 1);

@@ -247,6 +247,27 @@ void learn_address_form(MappingPlan& plan, const TableSample& sample, Locale loc
   }
 }
 
+// A zh_CN province column written in short names (ColumnPlan::short_province_names): more
+// sampled values a province's short name than its full one.
+void learn_province_names(MappingPlan& plan, const TableSample& sample, Locale locale) {
+  if (locale != Locale::kZhCN) return;
+  const auto& t = fake::zh_tables();
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kProvince) continue;
+    std::size_t full = 0, short_names = 0;
+    for (const TableRow& row : sample.rows) {
+      if (i >= row.size() || !row[i]) continue;
+      const auto p = fake::province_named(t, *row[i]);
+      if (!p) continue;
+      const std::string_view name = t.provinces[*p].self.name;
+      full += name == *row[i];
+      short_names += name != *row[i] && short_province_name(name) == *row[i];
+    }
+    c.short_province_names = short_names > full;
+  }
+}
+
 // Where the sampled people live (MappingPlan::regions): the division codes starting their
 // resident IDs, else the province column's values, else the state column's; only those the
 // generator knows.
@@ -282,6 +303,16 @@ void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale loc
   learn_regions(plan, sample, locale);
   learn_pinyin(plan, sample, locale);
   learn_address_form(plan, sample, locale);
+  learn_province_names(plan, sample, locale);
+}
+
+std::string short_province_name(std::string_view full) {
+  for (const std::string_view ending : {"壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市"}) {
+    if (full.size() > ending.size() && full.substr(full.size() - ending.size()) == ending) {
+      return std::string(full.substr(0, full.size() - ending.size()));
+    }
+  }
+  return std::string(full);
 }
 
 std::optional<Gender> gender_of(std::string_view value) {

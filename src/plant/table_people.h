@@ -21,6 +21,10 @@ namespace canarytrap {
 
 void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale locale);
 
+// A province's short name, as many tables write it: 上海 for 上海市, 广西 for 广西壮族自治区,
+// 内蒙古 for 内蒙古自治区; `full` itself if it has none of those endings.
+std::string short_province_name(std::string_view full);
+
 // The gender a gender column's value stands for (男, F, female, 1 and 2 as GB/T 2261.1 has
 // them, 0 for female where 1 is male); nullopt for anything else.
 std::optional<Gender> gender_of(std::string_view value);

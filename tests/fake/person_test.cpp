@@ -199,7 +199,8 @@ TEST(PersonGeneratorTest, BirthDatesNearTheGivenOnesWithinTheirSpan) {
 TEST(PersonGeneratorTest, PeopleLiveInTheGivenRegions) {
   GeneratorOptions zh = fixed(8);
   for (int i = 0; i < 30; ++i) zh.regions.push_back("310104");  // 徐汇区, 上海市
-  for (int i = 0; i < 10; ++i) zh.regions.push_back("浙江省");
+  for (int i = 0; i < 5; ++i) zh.regions.push_back("浙江省");
+  for (int i = 0; i < 5; ++i) zh.regions.push_back("浙江");
   zh.regions.push_back("999999");
   auto gen = make(Locale::kZhCN, zh);
   Person p;
@@ -239,6 +240,9 @@ TEST(PersonGeneratorTest, PeopleLiveInTheGivenRegions) {
   EXPECT_FALSE(is_known_region(Locale::kEnUS, "ZZ"));
   EXPECT_TRUE(is_known_region(Locale::kZhCN, "310104"));
   EXPECT_TRUE(is_known_region(Locale::kZhCN, "上海市"));
+  EXPECT_TRUE(is_known_region(Locale::kZhCN, "上海"));    // as tables often write them
+  EXPECT_TRUE(is_known_region(Locale::kZhCN, "内蒙古"));
+  EXPECT_FALSE(is_known_region(Locale::kZhCN, "上"));     // one character names no province
   EXPECT_FALSE(is_known_region(Locale::kZhCN, "999999"));
 
   // Only unknown entries: anywhere, as without any.

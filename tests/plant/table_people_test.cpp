@@ -74,6 +74,24 @@ TEST_F(TablePeopleTest, CanariesLiveWhereTheTablesPeopleLive) {
   }
   EXPECT_EQ(canaries, 300);
   EXPECT_EQ(elsewhere, 0);
+
+  // The province written short (上海), with no IDs: canaries there, written so.
+  const auto short_file = dir_ / "shanghai-short.csv";
+  std::string short_text = "xm,sheng,sjhm\n";
+  for (int i = 0; i < 300; ++i) short_text += "name" + std::to_string(i) + ",上海," + std::to_string(13800001000LL + i) + "\n";
+  write_file(short_file, short_text);
+  auto s = plant_into(short_file.string(), "", "shanghai-short", 100);
+  ASSERT_TRUE(s) << s.status().message();
+  EXPECT_EQ(s->plan.columns[1].describe(), "<- province in short (上海, 广西), places as the table's");
+  int short_canaries = 0;
+  for (const auto& line : added_lines(read_file(short_file), short_text)) {
+    ++short_canaries;
+    EXPECT_NE(line.find(",上海,"), std::string::npos) << line;
+  }
+  EXPECT_EQ(short_canaries, 100);
+  EXPECT_EQ(short_province_name("广西壮族自治区"), "广西");
+  EXPECT_EQ(short_province_name("内蒙古自治区"), "内蒙古");
+  EXPECT_EQ(short_province_name("黑龙江省"), "黑龙江");
 }
 
 // A table of women (a maternity ward's), by the gender column or by the IDs' parity alone,

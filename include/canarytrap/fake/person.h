@@ -82,7 +82,7 @@ struct GeneratorOptions {
   // as it is. Never before 1900 or after today. Empty: ages 18 to 80, evenly.
   std::vector<std::int32_t> birth_days = {};
   // Where the people a plant writes beside live, a table's own, an entry a person: zh_CN
-  // six-digit division codes (a resident ID's first digits) or province names (上海市),
+  // six-digit division codes (a resident ID's first digits) or province names (上海市, 上海),
   // en_US state codes (CA). Each person lives in one of them, picked as often as it is
   // given (a county itself; a province's counties evenly; a state's places by population),
   // and their address, ID and phone agree with it; a zh_CN ethnic group drawn to live

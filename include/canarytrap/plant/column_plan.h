@@ -113,6 +113,8 @@ struct ColumnPlan {
     bool locality = true;               // en_US
   };
   std::optional<AddressForm> address_form;
+  // A zh_CN province column whose values are mostly the short names (上海, 广西, 内蒙古).
+  bool short_province_names = false;
 
   std::string describe() const;
 };
