@@ -1,6 +1,7 @@
 #include "tables.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace canarytrap::data {
@@ -115,10 +116,8 @@ ZhTables load_zh() {
     t.given_chars.push_back({row[0], row[1]});
   }
   for (const auto& row : parse_tsv(data::zh_ethnic_groups_tsv)) {
-    Ethnicity e{row[0], {}};
-    if (row.size() > 2) {
-      for (auto code : split_commas(row[2])) e.provinces.push_back(province_index.at(code));
-    }
+    Ethnicity e{row[0], {}, row.at(3), row.at(4)};
+    for (auto code : split_commas(row.at(2))) e.provinces.push_back(province_index.at(code));
     t.ethnicity_weights.add(static_cast<std::uint32_t>(t.ethnicities.size()), to_u32(row[1]));
     t.ethnicities.push_back(std::move(e));
   }
@@ -191,6 +190,27 @@ std::optional<std::uint32_t> province_named(const ZhTables& t, std::string_view 
     }
   }
   return found;
+}
+
+std::string_view short_ethnicity_name(std::string_view name) {
+  constexpr std::string_view kZu = "族";
+  if (name.size() > kZu.size() && name.substr(name.size() - kZu.size()) == kZu) name.remove_suffix(kZu.size());
+  return name;
+}
+
+std::optional<std::uint32_t> ethnicity_named(const ZhTables& t, std::string_view value) {
+  const bool two_letters = value.size() == 2 && std::isalpha(static_cast<unsigned char>(value[0])) &&
+                           std::isalpha(static_cast<unsigned char>(value[1]));
+  for (std::uint32_t i = 0; i < t.ethnicities.size(); ++i) {
+    const Ethnicity& e = t.ethnicities[i];
+    if (value == e.name || value == short_ethnicity_name(e.name) || value == e.code) return i;
+    if (e.code.front() == '0' && value == e.code.substr(1)) return i;
+    if (two_letters && std::toupper(static_cast<unsigned char>(value[0])) == e.letters[0] &&
+        std::toupper(static_cast<unsigned char>(value[1])) == e.letters[1]) {
+      return i;
+    }
+  }
+  return std::nullopt;
 }
 
 const EnTables& en_tables() {

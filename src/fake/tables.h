@@ -58,8 +58,9 @@ struct NamePart {
   std::string_view text, pinyin;
 };
 struct Ethnicity {
-  std::string_view name;
+  std::string_view name;                 // 汉族
   std::vector<std::uint32_t> provinces;  // indexes into ZhTables::provinces; empty = any
+  std::string_view code, letters;        // GB/T 3304-1991: 01, HA
 };
 
 struct ZhTables {
@@ -82,6 +83,12 @@ const ZhTables& zh_tables();
 // or more characters alone (上海, 广西, 内蒙古), as tables often write them; nullopt if none
 // or more than one.
 std::optional<std::uint32_t> province_named(const ZhTables& t, std::string_view name);
+// The ethnic group's name without its closing 族 (汉, 维吾尔), as many tables write it.
+std::string_view short_ethnicity_name(std::string_view name);
+// The index of the ethnic group `value` names as tables write it: in full (汉族), short (汉),
+// by its GB/T 3304 code with or without the leading zero (01, 1) or its letters in either
+// case (HA, ha); nullopt if none.
+std::optional<std::uint32_t> ethnicity_named(const ZhTables& t, std::string_view value);
 
 // ---- en_US ----
 struct Place {

@@ -24,6 +24,9 @@ class ZhCnGenerator final : public GeneratorBase {
       }
       if (const auto province = province_named(t_, r)) regions_.push_back({false, *province});
     }
+    for (const std::string& e : options_.ethnicities) {
+      if (const auto group = ethnicity_named(t_, e)) ethnic_groups_.push_back(*group);
+    }
   }
 
   Locale locale() const override { return Locale::kZhCN; }
@@ -37,9 +40,11 @@ class ZhCnGenerator final : public GeneratorBase {
     const County* county = nullptr;
     if (!regions_.empty()) {
       county = &region_county();
-      p[PersonField::kEthnicity].assign(ethnicity_in(county->province).name);
+      p[PersonField::kEthnicity].assign(ethnic_groups_.empty() ? ethnicity_in(county->province).name
+                                                               : table_ethnicity().name);
     } else {
-      const Ethnicity& ethnicity = t_.ethnicities[t_.ethnicity_weights.pick(rng_)];
+      const Ethnicity& ethnicity =
+          ethnic_groups_.empty() ? t_.ethnicities[t_.ethnicity_weights.pick(rng_)] : table_ethnicity();
       p[PersonField::kEthnicity].assign(ethnicity.name);
       const std::uint32_t province_index =
           ethnicity.provinces.empty() ? t_.province_by_population.pick(rng_)
@@ -83,6 +88,11 @@ class ZhCnGenerator final : public GeneratorBase {
     if (r.county) return t_.counties[r.index];
     const Province& province = t_.provinces[r.index];
     return t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
+  }
+
+  // One of options_.ethnicities' groups, as often as it is given.
+  const Ethnicity& table_ethnicity() {
+    return t_.ethnicities[ethnic_groups_[rng_.uniform(static_cast<std::uint32_t>(ethnic_groups_.size()))]];
   }
 
   // An ethnic group by census share among those living in the province (a group with no
@@ -204,6 +214,7 @@ class ZhCnGenerator final : public GeneratorBase {
 
   const ZhTables& t_;
   std::vector<Region> regions_;  // options_.regions known to the tables
+  std::vector<std::uint32_t> ethnic_groups_;  // options_.ethnicities known to the tables, an entry a person
   std::optional<Unrepeated> unrepeated_;  // set by draw_without_replacement()
 };
 

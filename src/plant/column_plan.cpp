@@ -216,6 +216,13 @@ std::string ColumnPlan::describe() const {
         d += "}";
       }
       if (short_province_names) d += " in short (上海, 广西)";
+      switch (ethnicity_form) {
+        case EthnicityForm::kName: break;
+        case EthnicityForm::kShort: d += " in short (汉, 维吾尔)"; break;
+        case EthnicityForm::kCode: d += " as GB/T 3304 codes (01)"; break;
+        case EthnicityForm::kNumber: d += " as GB/T 3304 numbers (1)"; break;
+        case EthnicityForm::kLetters: d += " as GB/T 3304 letters (HA)"; break;
+      }
       if (address_form && !address_form->locality) d += " as the street alone";
       if (address_form && address_form->locality) {
         d += std::string(" as ") + (address_form->province ? "province, " : "") + (address_form->city ? "city, " : "") +
@@ -299,6 +306,9 @@ Cell fill_field(const ColumnPlan& c, const Person& p) {
     return out + tail;
   }
   if (c.short_province_names && c.field == PersonField::kProvince) return short_province_name(value);
+  if (c.field == PersonField::kEthnicity && c.ethnicity_form != ColumnPlan::EthnicityForm::kName) {
+    return ethnicity_in_form(value, c.ethnicity_form);
+  }
   if (c.pinyin && !p.family_latin.empty()) {
     if (c.field == PersonField::kName) return c.pinyin->write(p.family_latin, p.given_latin);
     if (c.field == PersonField::kLastName) return c.pinyin->write(p.family_latin, p.given_latin, 1);

@@ -215,6 +215,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   options.birth_days = plan->birth_days;  // canaries of the table's people's ages
   options.regions = plan->regions;        // and places
   options.male_share = plan->male_share;  // and men and women
+  options.ethnicities = plan->ethnicities;  // and ethnic groups
   auto gen = PersonGenerator::create(req.locale, options);
   if (!gen) return gen.status();
   FastRng rng = FastRng::make(req.seed ? std::optional(*req.seed + 1) : std::nullopt);

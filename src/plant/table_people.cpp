@@ -295,6 +295,41 @@ void learn_regions(MappingPlan& plan, const TableSample& sample, Locale locale) 
   }
 }
 
+// The sampled people's ethnic groups (MappingPlan::ethnicities) and the form the column
+// writes them in (ColumnPlan::ethnicity_form): the form most recognised values have.
+void learn_ethnicities(MappingPlan& plan, const TableSample& sample, Locale locale) {
+  if (locale != Locale::kZhCN) return;
+  using Form = ColumnPlan::EthnicityForm;
+  const auto& t = fake::zh_tables();
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kEthnicity) continue;
+    std::vector<std::string> groups;
+    std::map<Form, std::size_t> forms;
+    for (const TableRow& row : sample.rows) {
+      if (i >= row.size() || !row[i]) continue;
+      const std::string& v = *row[i];
+      const auto group = fake::ethnicity_named(t, v);
+      if (!group) continue;
+      const fake::Ethnicity& e = t.ethnicities[*group];
+      groups.emplace_back(e.name);
+      const bool digits = std::isdigit(static_cast<unsigned char>(v[0])) != 0;
+      const Form form = v == e.name                                  ? Form::kName
+                        : v == fake::short_ethnicity_name(e.name) ? Form::kShort
+                        : v == e.code                             ? Form::kCode
+                        : digits                                  ? Form::kNumber
+                                                                  : Form::kLetters;
+      ++forms[form];
+    }
+    if (groups.size() < kMinValues) continue;
+    c.ethnicity_form =
+        std::max_element(forms.begin(), forms.end(), [](const auto& a, const auto& b) { return a.second < b.second; })->first;
+    plan.ethnicities = std::move(groups);
+    c.people_learned.push_back("ethnic groups as the table's");
+    return;
+  }
+}
+
 }  // namespace
 
 void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale locale) {
@@ -304,6 +339,20 @@ void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale loc
   learn_pinyin(plan, sample, locale);
   learn_address_form(plan, sample, locale);
   learn_province_names(plan, sample, locale);
+  learn_ethnicities(plan, sample, locale);
+}
+
+std::string ethnicity_in_form(std::string_view name, ColumnPlan::EthnicityForm form) {
+  using Form = ColumnPlan::EthnicityForm;
+  if (form == Form::kName) return std::string(name);
+  if (form == Form::kShort) return std::string(fake::short_ethnicity_name(name));
+  const auto& t = fake::zh_tables();
+  const auto group = fake::ethnicity_named(t, name);
+  if (!group) return std::string(name);
+  const fake::Ethnicity& e = t.ethnicities[*group];
+  if (form == Form::kLetters) return std::string(e.letters);
+  if (form == Form::kNumber && e.code.front() == '0') return std::string(e.code.substr(1));
+  return std::string(e.code);
 }
 
 std::string short_province_name(std::string_view full) {

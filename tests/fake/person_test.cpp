@@ -282,6 +282,46 @@ TEST(PersonGeneratorTest, MenAndWomenInTheGivenShare) {
   }
 }
 
+// A plant passes the ethnic groups of a table's people, in whatever form the table writes
+// them: each person is of one of them, as often as given; unknown entries change nothing.
+TEST(PersonGeneratorTest, PeopleOfTheGivenEthnicGroups) {
+  for (const bool with_regions : {false, true}) {
+    GeneratorOptions o = fixed(12);
+    for (int i = 0; i < 6; ++i) o.ethnicities.push_back(i % 2 == 0 ? "维吾尔族" : "05");
+    for (int i = 0; i < 3; ++i) o.ethnicities.push_back("汉");
+    o.ethnicities.push_back("kz");        // 哈萨克族 by its letters
+    o.ethnicities.push_back("穿青人");     // no recognized group: ignored
+    if (with_regions) o.regions = {"650102"};  // 天山区, 乌鲁木齐市
+    auto gen = make(Locale::kZhCN, o);
+    Person p;
+    std::map<std::string, int> groups;
+    for (int i = 0; i < 10'000; ++i) {
+      gen->next(p);
+      ++groups[p[PersonField::kEthnicity]];
+      ASSERT_TRUE(validate_resident_id(p[PersonField::kIdNumber], 2026, 11, 24).ok()) << p[PersonField::kIdNumber];
+      if (with_regions) {
+        ASSERT_EQ(p[PersonField::kIdNumber].substr(0, 6), "650102");
+      }
+    }
+    SCOPED_TRACE(with_regions ? "with regions" : "anywhere");
+    EXPECT_EQ(groups.size(), 3u);
+    EXPECT_NEAR(groups["维吾尔族"], 6'000, 250);
+    EXPECT_NEAR(groups["汉族"], 3'000, 250);
+    EXPECT_NEAR(groups["哈萨克族"], 1'000, 150);
+  }
+
+  GeneratorOptions unknown = fixed(12);
+  unknown.ethnicities = {"穿青人", "99"};
+  auto census = make(Locale::kZhCN, unknown);
+  Person p;
+  std::set<std::string> groups;
+  for (int i = 0; i < 5'000; ++i) {
+    census->next(p);
+    groups.insert(p[PersonField::kEthnicity]);
+  }
+  EXPECT_GT(groups.size(), 10u);
+}
+
 TEST(PersonGeneratorTest, UnseededGeneratorsDiffer) {
   GeneratorOptions o;
   auto a = make(Locale::kZhCN, o);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -301,6 +302,95 @@ TEST_F(TablePeopleTest, AnAddressColumnOfStreetLinesGetsStreetLines) {
     }
     EXPECT_EQ(canaries, 100);
   }
+}
+
+// A table of one region's people (six in ten Uyghur), or of Han people alone, gets canaries
+// of its own groups in its own shares, written as it writes them (维吾尔族, 维吾尔, 05, 5,
+// UG): a filter on 汉族 in the first, on anything else in the second, or on 族 where the
+// table writes 汉, would otherwise have picked out canaries.
+TEST_F(TablePeopleTest, CanariesAreOfTheTablesEthnicGroupsWrittenAsItWritesThem) {
+  struct Case {
+    std::string name;
+    std::vector<std::string> groups;  // 维吾尔族, 汉族, 哈萨克族 as the table writes them
+    std::string described;
+  };
+  const Case cases[] = {
+      {"names", {"维吾尔族", "汉族", "哈萨克族"}, ", ethnic groups as the table's"},
+      {"short", {"维吾尔", "汉", "哈萨克"}, "in short (汉, 维吾尔)"},
+      {"codes", {"05", "01", "17"}, "as GB/T 3304 codes (01)"},
+      {"numbers", {"5", "1", "17"}, "as GB/T 3304 numbers (1)"},
+      {"letters", {"UG", "HA", "KZ"}, "as GB/T 3304 letters (HA)"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const auto file = dir_ / ("groups-" + c.name + ".csv");
+    std::string text = "xm,mz,sjhm\n";
+    for (int i = 0; i < 400; ++i) {
+      const std::string& group = c.groups[i % 10 < 6 ? 0 : i % 10 < 9 ? 1 : 2];
+      text += "name" + std::to_string(i) + "," + group + ",138" + std::to_string(10'000'000 + i * 7919) + "\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", "groups-" + c.name, 300);
+    ASSERT_TRUE(r) << r.status().message();
+    const std::string described = r->plan.columns[1].describe();
+    EXPECT_NE(described.find(c.described), std::string::npos) << described;
+    EXPECT_NE(described.find("ethnic groups as the table's"), std::string::npos) << described;
+    std::map<std::string, int> written;
+    for (const auto& line : added_lines(read_file(file), text)) {
+      const auto first = line.find(','), second = line.find(',', first + 1);
+      ++written[line.substr(first + 1, second - first - 1)];
+    }
+    EXPECT_EQ(written.size(), 3u);
+    EXPECT_NEAR(written[c.groups[0]], 180, 40);
+    EXPECT_NEAR(written[c.groups[1]], 90, 35);
+    EXPECT_NEAR(written[c.groups[2]], 30, 20);
+  }
+
+  // Han people only: no canary of another group.
+  const auto han = dir_ / "han.csv";
+  std::string text = "xm,mz,sjhm\n";
+  for (int i = 0; i < 400; ++i) text += "name" + std::to_string(i) + ",汉族,139" + std::to_string(10'000'000 + i * 7919) + "\n";
+  write_file(han, text);
+  ASSERT_TRUE(plant_into(han.string(), "", "han", 500));
+  for (const auto& line : added_lines(read_file(han), text)) EXPECT_NE(line.find(",汉族,"), std::string::npos) << line;
+}
+
+// An INTEGER column of GB/T 3304 numbers takes canaries' numbers, where it could take no
+// name at all (the plant stopped: "cannot hold ethnicity values like '汉族'").
+TEST_F(TablePeopleTest, AnIntegerColumnOfEthnicGroupCodesGetsCodes) {
+  const auto db = dir_ / "codes.db";
+  std::string rows;
+  for (int i = 0; i < 200; ++i) {
+    rows += std::string(rows.empty() ? "" : ", ") + "('name" + std::to_string(i) + "', " + (i % 4 == 0 ? "3" : "1") +
+            ", '137" + std::to_string(10'000'000 + i * 7919) + "')";
+  }
+  sql(db, "CREATE TABLE ry (id INTEGER PRIMARY KEY, xm TEXT, mz INTEGER NOT NULL, sjhm TEXT); INSERT INTO ry (xm, mz, sjhm) VALUES " + rows);
+  auto r = plant_into("sqlite:" + db.string(), "ry", "codes", 200);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_EQ(column(db, "SELECT count(*) FROM ry WHERE id > 200 AND typeof(mz) = 'integer' AND mz IN (1, 3)"),
+            std::vector<std::string>{"200"});
+  const auto hui = std::stoi(column(db, "SELECT count(*) FROM ry WHERE id > 200 AND mz = 3").at(0));
+  EXPECT_NEAR(hui, 50, 25);
+}
+
+TEST(EthnicityFormTest, EveryGroupReadsBackFromEveryForm) {
+  using Form = ColumnPlan::EthnicityForm;
+  const auto& t = fake::zh_tables();
+  ASSERT_EQ(t.ethnicities.size(), 56u);
+  for (std::uint32_t i = 0; i < t.ethnicities.size(); ++i) {
+    const std::string_view name = t.ethnicities[i].name;
+    for (const Form form : {Form::kName, Form::kShort, Form::kCode, Form::kNumber, Form::kLetters}) {
+      const std::string written = ethnicity_in_form(name, form);
+      EXPECT_EQ(fake::ethnicity_named(t, written), i) << name << " as " << written;
+    }
+  }
+  EXPECT_EQ(ethnicity_in_form("汉族", Form::kShort), "汉");
+  EXPECT_EQ(ethnicity_in_form("维吾尔族", Form::kCode), "05");
+  EXPECT_EQ(ethnicity_in_form("维吾尔族", Form::kNumber), "5");
+  EXPECT_EQ(ethnicity_in_form("维吾尔族", Form::kLetters), "UG");
+  EXPECT_EQ(ethnicity_in_form("基诺族", Form::kNumber), "56");
+  EXPECT_EQ(fake::ethnicity_named(t, "ug"), fake::ethnicity_named(t, "维吾尔族"));
+  for (const char* v : {"", "族", "57", "0", "00", "XX", "穿青人", "汉族人"}) EXPECT_FALSE(fake::ethnicity_named(t, v)) << v;
 }
 
 TEST(GenderOfTest, TheFormsGenderColumnsHold) {

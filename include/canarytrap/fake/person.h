@@ -91,6 +91,12 @@ struct GeneratorOptions {
   std::vector<std::string> regions = {};
   // The share of men (0 to 1) among the people a plant writes beside; nullopt: half.
   std::optional<double> male_share = std::nullopt;
+  // The zh_CN ethnic groups of the people a plant writes beside, an entry a person, as tables
+  // write them (汉族, 汉, 01, HA). Each person's group is one of them, picked as often as it
+  // is given (where they live then follows as without it; with `regions`, those places).
+  // Unknown entries are ignored; none known: by census share (with `regions`, among the
+  // people living there).
+  std::vector<std::string> ethnicities = {};
 };
 
 // Whether a generator of `locale` would place people in `region` (GeneratorOptions::regions).

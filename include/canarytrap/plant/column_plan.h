@@ -115,6 +115,10 @@ struct ColumnPlan {
   std::optional<AddressForm> address_form;
   // A zh_CN province column whose values are mostly the short names (上海, 广西, 内蒙古).
   bool short_province_names = false;
+  // How a zh_CN ethnicity column writes a group, as most sampled values do: 汉族, 汉, the
+  // GB/T 3304 code (01, or 1 where its zero is dropped) or its letters (HA).
+  enum class EthnicityForm { kName, kShort, kCode, kNumber, kLetters };
+  EthnicityForm ethnicity_form = EthnicityForm::kName;
 
   std::string describe() const;
 };
@@ -134,6 +138,10 @@ struct MappingPlan {
   // The share of men among the sampled people (from the gender column, else from resident
   // IDs), when at least 20 show it: a maternity ward's table gets women. nullopt: half.
   std::optional<double> male_share;
+  // The sampled people's ethnic groups (zh_CN), an entry a row in full (汉族), when at least
+  // 20 show one (GeneratorOptions::ethnicities): a table of one group's school, or of Han
+  // people only, gets canaries of the same groups. Empty: by census share.
+  std::vector<std::string> ethnicities;
 
   // One canary row for `person`, cells in column order.
   TableRow fill(const Person& person, FastRng& rng) const;
