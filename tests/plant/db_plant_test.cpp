@@ -406,6 +406,22 @@ class DumpPlantTest : public PlantTest {
   std::string mysql_flags() {
     return " --no-defaults -h127.0.0.1 -P" + db_env().at("CT_TEST_MYSQL_PORT") + " -ucanary -pcanary-secret people ";
   }
+  // `table` dumped by the real pg_dump (with `options`) or mysqldump into `file`.
+  void pg_dump(const std::string& table, const std::filesystem::path& file, const std::string& options = "") {
+    run_ok(pg_tool("pg_dump") + " '" + pg() + "' " + options + " -t " + table + " -f '" + file.string() + "'");
+  }
+  void mysqldump(const std::string& table, const std::filesystem::path& file) {
+    run_ok("mysqldump" + mysql_flags() + table + " > '" + file.string() + "'");
+  }
+  // `table` dropped and made again from the dump `file` by the server's own client.
+  void pg_restore(const std::string& table, const std::filesystem::path& file) {
+    pg_query("DROP TABLE " + table);
+    run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + file.string() + "'");
+  }
+  void mysql_restore(const std::string& table, const std::filesystem::path& file) {
+    mysql_query("DROP TABLE " + table);
+    run_ok("mariadb" + mysql_flags() + " < '" + file.string() + "'");
+  }
 };
 
 TEST_F(DumpPlantTest, PgDumpCopyAndInsertsRestoreWithTheCanaries) {
@@ -413,15 +429,14 @@ TEST_F(DumpPlantTest, PgDumpCopyAndInsertsRestoreWithTheCanaries) {
     const std::string table = "pg_dump_persons";
     make_pg_persons(table);
     const auto file = dir_ / ("dump" + style + ".sql");
-    run_ok(pg_tool("pg_dump") + " '" + pg() + "' " + style + " -t " + table + " -f '" + file.string() + "'");
+    pg_dump(table, file, style);
     const std::string original = read_file(file);
     auto r = plant_into(file.string(), table, "pg-dump" + style, 6);
     ASSERT_TRUE(r) << style << ": " << r.status().message();
     // Ids continue above the dump's largest.
     std::set<std::string> keys(r->row_keys.begin(), r->row_keys.end());
     EXPECT_EQ(keys, (std::set<std::string>{"4", "5", "6", "7", "8", "9"})) << style;
-    pg_query("DROP TABLE " + table);
-    run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + file.string() + "'");
+    pg_restore(table, file);
     EXPECT_EQ(first(pg_query("SELECT count(*) FROM " + table)), "9") << style;
     EXPECT_EQ(first(pg_query("SELECT count(*) FROM " + table + " WHERE yx LIKE '%@mail.example.net'")), "6") << style;
     for (const auto& row : pg_query("SELECT sfzh FROM " + table + " WHERE id > 3")) {
@@ -439,12 +454,11 @@ TEST_F(DumpPlantTest, MysqldumpRestoresWithTheCanaries) {
   const std::string table = "my_dump_persons";
   make_my_persons(table);
   const auto file = dir_ / "mysqldump.sql";
-  run_ok("mysqldump" + mysql_flags() + table + " > '" + file.string() + "'");
+  mysqldump(table, file);
   const std::string original = read_file(file);
   auto r = plant_into(file.string(), table, "mysqldump", 7);
   ASSERT_TRUE(r) << r.status().message();
-  mysql_query("DROP TABLE " + table);
-  run_ok("mariadb" + mysql_flags() + " < '" + file.string() + "'");
+  mysql_restore(table, file);
   EXPECT_EQ(first(mysql_query("SELECT count(*) FROM " + table)), "10");
   for (const auto& row : mysql_query("SELECT shenfenzheng, xingbie FROM " + table + " WHERE id > 3")) {
     EXPECT_TRUE(validate_resident_id(*row[0], 2026, 11, 24).ok()) << *row[0];
@@ -460,11 +474,10 @@ TEST_F(DumpPlantTest, CompositeKeysRestoreFromBothDumps) {
   pg_query("DROP TABLE IF EXISTS pg_dump_pk2; CREATE TABLE pg_dump_pk2 (pid TEXT, region INT, xm TEXT, sfzh CHAR(18), "
            "csrq DATE, PRIMARY KEY (pid, region)); INSERT INTO pg_dump_pk2" + std::string(kCompositeKeyRows));
   const auto pg_file = dir_ / "pk2.sql";
-  run_ok(pg_tool("pg_dump") + " '" + pg() + "' -t pg_dump_pk2 -f '" + pg_file.string() + "'");
+  pg_dump("pg_dump_pk2", pg_file);
   auto r = plant_into(pg_file.string(), "pg_dump_pk2", "pg-dump", 40, {{"sfzh", "id_number"}});
   ASSERT_TRUE(r) << r.status().message();
-  pg_query("DROP TABLE pg_dump_pk2");
-  run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + pg_file.string() + "'");
+  pg_restore("pg_dump_pk2", pg_file);
   EXPECT_EQ(first(pg_query("SELECT count(*) FROM pg_dump_pk2")), "70");
   EXPECT_EQ(first(pg_query("SELECT max(region) FROM pg_dump_pk2")), "5");
 
@@ -474,11 +487,10 @@ TEST_F(DumpPlantTest, CompositeKeysRestoreFromBothDumps) {
               "FROM n WHERE i < 30) SELECT concat('P', lpad(i, 6, '0')), 1 + i % 5, concat('x', i), NULL, "
               "'1990-01-01' FROM n");
   const auto my_file = dir_ / "my_pk2.sql";
-  run_ok("mysqldump" + mysql_flags() + "my_dump_pk2 > '" + my_file.string() + "'");
+  mysqldump("my_dump_pk2", my_file);
   auto m = plant_into(my_file.string(), "my_dump_pk2", "mysqldump", 40, {{"sfzh", "id_number"}});
   ASSERT_TRUE(m) << m.status().message();
-  mysql_query("DROP TABLE my_dump_pk2");
-  run_ok("mariadb" + mysql_flags() + " < '" + my_file.string() + "'");
+  mysql_restore("my_dump_pk2", my_file);
   EXPECT_EQ(first(mysql_query("SELECT count(*) FROM my_dump_pk2")), "70");
 }
 
@@ -491,11 +503,10 @@ TEST_F(DumpPlantTest, ACopyBlockInDateOrderStaysInDateOrder) {
            "to_timestamp(1420070400 + i * 63115 + (i * 7919 % 31) * 86400) AT TIME ZONE 'UTC' "
            "FROM generate_series(1, 2000) i");
   const auto file = dir_ / "dated.sql";
-  run_ok(pg_tool("pg_dump") + " '" + pg() + "' -t pg_dump_dated -f '" + file.string() + "'");
+  pg_dump("pg_dump_dated", file);
   auto r = plant_into(file.string(), "pg_dump_dated", "pg-dump", 100, {{"sfzh", "id_number"}});
   ASSERT_TRUE(r) << r.status().message();
-  pg_query("DROP TABLE pg_dump_dated");
-  run_ok(pg_tool("psql") + " -q -v ON_ERROR_STOP=1 '" + pg() + "' -f '" + file.string() + "'");
+  pg_restore("pg_dump_dated", file);
   // COPY writes the rows in the file's order: read back by ctid, none earlier than the one
   // before; canaries (names not x...) in the first half too; updated_at never first.
   EXPECT_EQ(first(pg_query("SELECT count(*) FROM (SELECT created_at, lag(created_at) OVER (ORDER BY ctid) AS prev "
