@@ -61,6 +61,7 @@ struct Ethnicity {
   std::string_view name;                 // 汉族
   std::vector<std::uint32_t> provinces;  // indexes into ZhTables::provinces; empty = any
   std::string_view code, letters;        // GB/T 3304-1991: 01, HA
+  bool turkic_names = false;             // own name·father's name (艾尔肯·买买提)
 };
 
 struct ZhTables {
@@ -74,6 +75,7 @@ struct ZhTables {
   WeightedTable given_male, given_female;
   std::vector<Ethnicity> ethnicities;
   WeightedTable ethnicity_weights;
+  std::vector<NamePart> turkic_male, turkic_female;  // personal names (Ethnicity::turkic_names)
   std::vector<std::string_view> mobile_prefixes;
   WeightedTable mobile_prefix_weights;
   std::vector<std::string_view> street_stems, street_kinds, compound_kinds;

@@ -52,6 +52,7 @@ class ZhCnGenerator final : public GeneratorBase {
       const Province& province = t_.provinces[province_index];
       county = &t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
     }
+    if (options_.turkic_names && p[PersonField::kEthnicity] != "汉族") draw_turkic_name(p);
     const Province& province = t_.provinces[county->province];
     draw_address(p, province, *county);
     draw_id(p, *county);
@@ -123,6 +124,28 @@ class ZhCnGenerator final : public GeneratorBase {
     p.family_latin.assign(surname.pinyin);
     p.given_latin.assign(g1.pinyin);
     if (g2) p.given_latin.append(g2->pinyin);
+  }
+
+  // Own name·father's name, where the person's group names people so (GeneratorOptions::
+  // turkic_names); the family name fields hold the father's name, which comes last.
+  void draw_turkic_name(Person& p) {
+    const auto group = ethnicity_named(t_, p[PersonField::kEthnicity]);
+    if (!group || !t_.ethnicities[*group].turkic_names) return;
+    const std::vector<NamePart>& own = p.gender == Gender::kMale ? t_.turkic_male : t_.turkic_female;
+    const NamePart& given = own[rng_.uniform(static_cast<std::uint32_t>(own.size()))];
+    // A father of another name than his child's: drawn again, up to three times.
+    const NamePart* father = &t_.turkic_male[rng_.uniform(static_cast<std::uint32_t>(t_.turkic_male.size()))];
+    for (int i = 0; i < 3 && father->text == given.text; ++i) {
+      father = &t_.turkic_male[rng_.uniform(static_cast<std::uint32_t>(t_.turkic_male.size()))];
+    }
+    std::string& name = p[PersonField::kName];
+    name.assign(given.text);
+    name.append("·");
+    name.append(father->text);
+    p[PersonField::kFirstName].assign(given.text);
+    p[PersonField::kLastName].assign(father->text);
+    p.given_latin.assign(given.pinyin);
+    p.family_latin.assign(father->pinyin);
   }
 
   void draw_address(Person& p, const Province& province, const County& county) {

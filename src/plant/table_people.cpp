@@ -330,6 +330,27 @@ void learn_ethnicities(MappingPlan& plan, const TableSample& sample, Locale loca
   }
 }
 
+// Whether the name column writes names the Turkic way (MappingPlan::turkic_names): own
+// name, middle dot, father's name, at least twice in the sample, in a column that can hold
+// the longest such name the generator writes (11 characters).
+void learn_turkic_names(MappingPlan& plan, const TableSample& sample, Locale locale) {
+  if (locale != Locale::kZhCN) return;
+  for (std::size_t i = 0; i < plan.columns.size(); ++i) {
+    ColumnPlan& c = plan.columns[i];
+    if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kName) continue;
+    if (c.column.max_length && *c.column.max_length < 11) continue;
+    std::size_t dotted = 0;
+    for (const TableRow& row : sample.rows) {
+      dotted += i < row.size() && row[i] && row[i]->find("·") != std::string::npos;
+    }
+    if (dotted >= 2) {
+      plan.turkic_names = true;
+      c.people_learned.push_back("Turkic names (艾尔肯·买买提) as the table's");
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale locale) {
@@ -340,6 +361,7 @@ void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale loc
   learn_address_form(plan, sample, locale);
   learn_province_names(plan, sample, locale);
   learn_ethnicities(plan, sample, locale);
+  learn_turkic_names(plan, sample, locale);
 }
 
 std::string ethnicity_in_form(std::string_view name, ColumnPlan::EthnicityForm form) {

@@ -407,7 +407,8 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
   }
 }
 
-// One run of bytes >= 0x80, [s, e): a CJK name is two to four characters of three bytes each.
+// One run of bytes >= 0x80, [s, e): a CJK name is two to four characters of three bytes each,
+// or, written the Turkic way, longer and holding a middle dot (U+00B7, C2 B7 in UTF-8).
 [[gnu::always_inline]] inline void Matcher::high_run(std::size_t s, std::size_t e) {
   const auto* p = reinterpret_cast<const unsigned char*>(data_.data());
   // 6, 9 or 12 bytes led by a 3-byte sequence's first byte, tested without a branch each.
@@ -415,6 +416,11 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
   const bool shaped = (len <= 12) & ((0x1240u >> (len & 15)) & 1) & ((p[s] & 0xF0) == 0xE0);
   if (names_in_index_ && shaped && index_.name_start(NeedleIndex::code_of(p + s))) {
     name_candidate(data_.substr(s, e - s), s);
+  } else if (dotted_names_ && len >= 8 && len <= FoundName::kLongest && (p[s] & 0xF0) == 0xE0 &&
+             index_.name_start(NeedleIndex::code_of(p + s)) &&
+             data_.substr(s, len).find("\xC2\xB7") != std::string_view::npos) {
+    // Own name·father's name: two characters or more, the dot, two or more.
+    name_candidate(data_.substr(s, len), s);
   }
 }
 
@@ -516,6 +522,7 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
   latin_names_ = false;
   for (char c = 'a'; c <= 'z'; ++c) latin_names_ = latin_names_ || index_.name_start(static_cast<unsigned char>(c));
   name_parts_ = latin_names_ && index_.has_name_parts();
+  dotted_names_ = names_in_index_ && index_.dotted_names();
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t n = data.size();
   std::size_t i = 0;
@@ -533,7 +540,9 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
     // token when no name is Latin, and a run of high bytes of no name's length. Runs that
     // may go on into the next block are always visited.
     if (!latin_names_) an_starts &= ~(blk.alpha & ~ones_17_from(an) & ~last_run(an));
-    high_starts &= names_in_index_ ? runs_of_6_9_or_12_from(blk.high) | last_run(blk.high) : 0;
+    // (A name written own·father's, 艾尔肯·买买提, may be of any length: with such names in
+    // the index every run is visited.)
+    if (!dotted_names_) high_starts &= names_in_index_ ? runs_of_6_9_or_12_from(blk.high) | last_run(blk.high) : 0;
     std::uint64_t starts = an_starts | high_starts | blk.special;
     i = b + 64;
     while (starts != 0) {

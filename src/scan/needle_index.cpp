@@ -151,6 +151,7 @@ void NeedleIndex::add(const ScanNeedle& n) {
       } else {
         name_starts_[p[0]] = true;
       }
+      if (value.substr(0, bar).find("\xC2\xB7") != std::string_view::npos) name_starts_[kMiddleDot] = true;
       add_name(hash(NeedleKind::kName, value.substr(0, bar)));
     }
   }
@@ -284,8 +285,9 @@ struct CacheHeader {
   std::uint64_t parts, part_slots, pairs, pair_slots;
 };
 std::uint64_t hash_check() { return NeedleIndex::hash(NeedleKind::kEmail, "hash-check@canarytrap.invalid"); }
-// 2: names apart, new hash; 3: e-mail needles' domains; 4: the words of names.
-constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '4'};
+// 2: names apart, new hash; 3: e-mail needles' domains; 4: the words of names; 5: whether
+// names are written with a middle dot (dotted_names).
+constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '5'};
 
 }  // namespace
 

@@ -322,6 +322,43 @@ TEST(PersonGeneratorTest, PeopleOfTheGivenEthnicGroups) {
   EXPECT_GT(groups.size(), 10u);
 }
 
+// With turkic_names, people of the groups whose records name them so get their own name, a
+// middle dot and their father's (艾尔肯·买买提), the e-mail address from the pinyin of both;
+// everyone else, and everyone without it, a Han name.
+TEST(PersonGeneratorTest, TurkicNamesForTheGroupsNamedSo) {
+  const auto& t = fake::zh_tables();
+  const auto listed = [](const std::vector<fake::NamePart>& names, const std::string& part) {
+    return std::any_of(names.begin(), names.end(), [&](const fake::NamePart& n) { return n.text == part; });
+  };
+  for (const bool turkic : {true, false}) {
+    GeneratorOptions o = fixed(14);
+    o.ethnicities = {"维吾尔族", "哈萨克族", "汉族", "回族"};
+    o.turkic_names = turkic;
+    auto gen = make(Locale::kZhCN, o);
+    Person p;
+    int dotted = 0;
+    for (int i = 0; i < 4'000; ++i) {
+      gen->next(p);
+      const std::string& name = p[PersonField::kName];
+      const auto dot = name.find("·");
+      const bool named_so = p[PersonField::kEthnicity] == "维吾尔族" || p[PersonField::kEthnicity] == "哈萨克族";
+      ASSERT_EQ(dot != std::string::npos, turkic && named_so) << name << " " << p[PersonField::kEthnicity];
+      if (dot == std::string::npos) continue;
+      ++dotted;
+      const std::string own = name.substr(0, dot), father = name.substr(dot + std::string("·").size());
+      ASSERT_TRUE(listed(p.gender == Gender::kMale ? t.turkic_male : t.turkic_female, own)) << name;
+      ASSERT_TRUE(listed(t.turkic_male, father)) << name;
+      ASSERT_EQ(p[PersonField::kFirstName], own);
+      ASSERT_EQ(p[PersonField::kLastName], father);
+      ASSERT_NE(p[PersonField::kEmail].find(p.given_latin), std::string::npos) << p[PersonField::kEmail];
+      ASSERT_TRUE(validate_resident_id(p[PersonField::kIdNumber], 2026, 11, 24).ok());
+    }
+    if (turkic) {
+      EXPECT_NEAR(dotted, 2'000, 150);
+    }
+  }
+}
+
 TEST(PersonGeneratorTest, UnseededGeneratorsDiffer) {
   GeneratorOptions o;
   auto a = make(Locale::kZhCN, o);

@@ -355,6 +355,50 @@ TEST_F(TablePeopleTest, CanariesAreOfTheTablesEthnicGroupsWrittenAsItWritesThem)
   for (const auto& line : added_lines(read_file(han), text)) EXPECT_NE(line.find(",汉族,"), std::string::npos) << line;
 }
 
+// A table whose Uyghur people are named the Turkic way (艾尔肯·买买提) gets Uyghur canaries
+// named so: a filter on a Uyghur without a middle dot in the name would otherwise have
+// picked out every one. Their name + birth date fingerprint is that name, for the scanner.
+TEST_F(TablePeopleTest, TurkicNamesWhereTheTableWritesThem) {
+  for (const bool dotted : {true, false}) {
+    SCOPED_TRACE(dotted ? "dotted names" : "Han names only");
+    const auto file = dir_ / (dotted ? "xinjiang.csv" : "xinjiang-han-names.csv");
+    std::string text = "xm,mz,csrq,sjhm\n";
+    for (int i = 0; i < 300; ++i) {
+      const bool uyghur = i % 3 != 0;
+      const std::string name = uyghur && dotted ? (i % 2 ? "艾尔肯·买买提" : "古丽·吐尔逊") : "张伟";
+      text += name + "," + (uyghur ? "维吾尔族" : "汉族") + ",1990-01-0" + std::to_string(1 + i % 9) + ",136" +
+              std::to_string(10'000'000 + i * 7919) + "\n";
+    }
+    write_file(file, text);
+    auto r = plant_into(file.string(), "", dotted ? "dotted" : "undotted", 200);
+    ASSERT_TRUE(r) << r.status().message();
+    EXPECT_EQ(r->plan.columns[0].describe().find("Turkic names") != std::string::npos, dotted)
+        << r->plan.columns[0].describe();
+    int uyghur = 0, named_so = 0;
+    for (const auto& line : added_lines(read_file(file), text)) {
+      const std::string name = line.substr(0, line.find(','));
+      const bool dot = name.find("·") != std::string::npos;
+      if (line.find(",维吾尔族,") != std::string::npos) {
+        ++uyghur;
+        named_so += dot;
+        EXPECT_EQ(dot, dotted) << line;
+      } else {
+        EXPECT_FALSE(dot) << line;
+      }
+      if (!dot) continue;
+      const std::string born = line.substr(line.find(",维吾尔族,") + std::string(",维吾尔族,").size(), 10);
+      const auto print = normalize_fingerprint("name_dob", name + "|" + born);
+      ASSERT_TRUE(print);
+      EXPECT_EQ(column(dir_ / "registry.db",
+                       "SELECT count(*) FROM fingerprint WHERE kind = 'name_dob' AND normalized = '" + *print + "'")[0],
+                "1")
+          << *print;
+    }
+    EXPECT_GT(uyghur, 100);
+    EXPECT_EQ(named_so, dotted ? uyghur : 0);
+  }
+}
+
 // An INTEGER column of GB/T 3304 numbers takes canaries' numbers, where it could take no
 // name at all (the plant stopped: "cannot hold ethnicity values like '汉族'").
 TEST_F(TablePeopleTest, AnIntegerColumnOfEthnicGroupCodesGetsCodes) {

@@ -108,6 +108,37 @@ TEST(MatcherTest, NameWithBirthDateInOneRecord) {
   EXPECT_FALSE(has("王静嘉,1974-11-24", "1:name_dob"));
 }
 
+// A name written the Turkic way, own name·father's name, is found as written, however long;
+// with no such name in the index, runs of CJK text of other lengths than 2-4 characters are
+// not even looked at (NeedleIndex::dotted_names).
+TEST(MatcherTest, NamesWithAMiddleDot) {
+  std::vector<ScanNeedle> needles = testing::sample_needles();
+  needles.push_back({4, "name_dob", "艾尔肯·买买提|19900101"});
+  needles.push_back({5, "name_dob", "古丽巴哈尔·阿不力孜|20011231"});
+  const NeedleIndex idx = NeedleIndex::build(needles);
+  EXPECT_TRUE(idx.dotted_names());
+  EXPECT_FALSE(NeedleIndex::build(testing::sample_needles()).dotted_names());
+  const auto found = [&](const std::string& text) {
+    Matcher m(idx);
+    std::vector<RawMatch> out;
+    m.scan(text, 0, out);
+    std::multiset<std::string> got;
+    for (const auto& r : out) got.insert(std::to_string(r.canary) + ":" + std::string(needle_kind_name(r.kind)));
+    return got;
+  };
+  for (const char* t : {"艾尔肯·买买提,男,1990-01-01", "{\"xm\":\"艾尔肯·买买提\",\"csrq\":\"19900101\"}",
+                        "(3,'艾尔肯·买买提','1990-01-01','维吾尔族')"}) {
+    EXPECT_EQ(found(t).count("4:name_dob"), 1u) << t;
+  }
+  EXPECT_EQ(found("a,古丽巴哈尔·阿不力孜,2001/12/31,b").count("5:name_dob"), 1u);
+  // Another father, another date, or the dot alone: nothing.
+  EXPECT_TRUE(found("艾尔肯·吐尔逊,1990-01-01").empty());
+  EXPECT_TRUE(found("艾尔肯·买买提,1990-01-02").empty());
+  EXPECT_TRUE(found("艾尔肯买买提,1990-01-01").empty());
+  // The 2-4 character names are found beside them as before.
+  EXPECT_EQ(found("王静嘉,女,1974-11-23").count("1:name_dob"), 1u);
+}
+
 // A first and a last name in columns (or keys, or elements) of their own, or the last name
 // first: the words of a two-word name are joined both ways round within one record.
 TEST(MatcherTest, NameWrittenInTwoFieldsOrLastNameFirst) {

@@ -97,6 +97,11 @@ struct GeneratorOptions {
   // Unknown entries are ignored; none known: by census share (with `regions`, among the
   // people living there).
   std::vector<std::string> ethnicities = {};
+  // zh_CN people of the groups whose records write names the Turkic way (维吾尔族, 哈萨克族,
+  // 柯尔克孜族, 乌孜别克族, 塔吉克族, 塔塔尔族) named so: their own name, the middle dot and
+  // their father's (艾尔肯·买买提), as a table holding such names writes them. Off: every
+  // name is a Han one (surname and given name).
+  bool turkic_names = false;
 };
 
 // Whether a generator of `locale` would place people in `region` (GeneratorOptions::regions).

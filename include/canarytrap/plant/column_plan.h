@@ -142,6 +142,10 @@ struct MappingPlan {
   // 20 show one (GeneratorOptions::ethnicities): a table of one group's school, or of Han
   // people only, gets canaries of the same groups. Empty: by census share.
   std::vector<std::string> ethnicities;
+  // Whether the name column holds names written the Turkic way (艾尔肯·买买提), at least 2
+  // sampled (GeneratorOptions::turkic_names): a Uyghur canary then gets one, where a Han
+  // name beside its group would stand out.
+  bool turkic_names = false;
 
   // One canary row for `person`, cells in column order.
   TableRow fill(const Person& person, FastRng& rng) const;

@@ -124,6 +124,7 @@ class Matcher {
   std::size_t prev_word_start_ = 0, prev_word_end_ = 0;
   bool names_in_index_ = false;
   bool latin_names_ = false;  // some name starts with a Latin letter
+  bool dotted_names_ = false;  // some name is written own·father's (NeedleIndex::dotted_names)
   // Words of the record shaped like words of two-word Latin names (NeedleIndex::
   // maybe_name_part): at its end, if no name was found there as written, those that are such
   // words are joined with the few after them, in both orders, to find "Smith, Mary" and a

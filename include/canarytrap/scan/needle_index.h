@@ -144,6 +144,12 @@ class NeedleIndex {
   // whether a name starts with this character (the UTF-8 lead of a CJK name, or a letter).
   bool digit_length(std::size_t n) const { return n < 64 && (digit_lengths_ >> n & 1); }
   bool name_start(std::uint32_t code) const { return name_starts_[code & 0xFFFF]; }
+  // Whether some name is written the Turkic way, own name and father's name around a middle
+  // dot (艾尔肯·买买提): the scanner then looks at runs of CJK text of other lengths than
+  // 2-4 characters. Kept as the dot's own code point in the name starts (no name starts
+  // with it), so that the cache file holds it too.
+  static constexpr std::uint32_t kMiddleDot = 0xB7;
+  bool dotted_names() const { return name_starts_[kMiddleDot]; }
   // Whether some e-mail needle is at this domain (h = hash(kEmail, the lower-case domain)):
   // every e-mail-shaped text of a dump is checked, and most are at domains no canary uses,
   // so the scanner hashes the domain first and assembles the address only when it passes.
