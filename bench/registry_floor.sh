@@ -50,16 +50,20 @@ COMMIT;
 SQL
 )
 
-compact=$(sqlite3 compact.db <<SQL | cpu_seconds
-PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
-CREATE TABLE planted (id INTEGER PRIMARY KEY, copy_id INTEGER, created_at INTEGER, email TEXT, url TEXT, dns TEXT,
-                      id_number TEXT, phone TEXT, name_dob TEXT, target TEXT, row_key TEXT);
-.timer on
-BEGIN;
-INSERT INTO planted SELECT value, 1, $now, 'p' || lower(hex(randomblob(6))) || '@mail.example.net',
+# One row per planted person, its values in columns of their own (the compact layouts below).
+planted_table="CREATE TABLE planted (id INTEGER PRIMARY KEY, copy_id INTEGER, created_at INTEGER, email TEXT, url TEXT,
+  dns TEXT, id_number TEXT, phone TEXT, name_dob TEXT, target TEXT, row_key TEXT);"
+planted_rows="INSERT INTO planted SELECT value, 1, $now, 'p' || lower(hex(randomblob(6))) || '@mail.example.net',
   'https://x.canary.example.net/avatars/' || lower(hex(randomblob(12))) || '.jpg', lower(hex(randomblob(9))),
   hex(randomblob(9)), '1' || (3000000000 + abs(random()) % 9000000000), hex(randomblob(3)) || '|19900101',
-  'sqlite:people.db', value + 10000 FROM generate_series(1, $n);
+  'sqlite:people.db', value + 10000 FROM generate_series(1, $n);"
+
+compact=$(sqlite3 compact.db <<SQL | cpu_seconds
+PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
+$planted_table
+.timer on
+BEGIN;
+$planted_rows
 COMMIT;
 .timer off
 SQL
@@ -69,15 +73,11 @@ SQL
 # hashes of its five unique values (three trigger tokens, ID, phone) as keys of one index.
 unique=$(sqlite3 unique.db <<SQL | cpu_seconds
 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;
-CREATE TABLE planted (id INTEGER PRIMARY KEY, copy_id INTEGER, created_at INTEGER, email TEXT, url TEXT, dns TEXT,
-                      id_number TEXT, phone TEXT, name_dob TEXT, target TEXT, row_key TEXT);
+$planted_table
 CREATE TABLE unique_value (hash INTEGER PRIMARY KEY) WITHOUT ROWID;
 .timer on
 BEGIN;
-INSERT INTO planted SELECT value, 1, $now, 'p' || lower(hex(randomblob(6))) || '@mail.example.net',
-  'https://x.canary.example.net/avatars/' || lower(hex(randomblob(12))) || '.jpg', lower(hex(randomblob(9))),
-  hex(randomblob(9)), '1' || (3000000000 + abs(random()) % 9000000000), hex(randomblob(3)) || '|19900101',
-  'sqlite:people.db', value + 10000 FROM generate_series(1, $n);
+$planted_rows
 INSERT OR IGNORE INTO unique_value SELECT random() FROM generate_series(1, 5 * $n);
 COMMIT;
 .timer off

@@ -330,15 +330,27 @@ void learn_ethnicities(MappingPlan& plan, const TableSample& sample, Locale loca
   }
 }
 
+// The longest name the generator writes the Turkic way, in characters (three bytes each):
+// the longest own name, the dot, the longest father's name.
+std::size_t longest_turkic_name() {
+  const auto& t = fake::zh_tables();
+  std::size_t own = 0, father = 0;
+  for (const auto* names : {&t.turkic_male, &t.turkic_female}) {
+    for (const auto& n : *names) own = std::max(own, n.text.size() / 3);
+  }
+  for (const auto& n : t.turkic_male) father = std::max(father, n.text.size() / 3);
+  return own + 1 + father;
+}
+
 // Whether the name column writes names the Turkic way (MappingPlan::turkic_names): own
 // name, middle dot, father's name, at least twice in the sample, in a column that can hold
-// the longest such name the generator writes (11 characters).
+// the longest such name the generator writes.
 void learn_turkic_names(MappingPlan& plan, const TableSample& sample, Locale locale) {
   if (locale != Locale::kZhCN) return;
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
     ColumnPlan& c = plan.columns[i];
     if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kName) continue;
-    if (c.column.max_length && *c.column.max_length < 11) continue;
+    if (c.column.max_length && *c.column.max_length < longest_turkic_name()) continue;
     std::size_t dotted = 0;
     for (const TableRow& row : sample.rows) {
       dotted += i < row.size() && row[i] && row[i]->find("·") != std::string::npos;

@@ -16,15 +16,18 @@ namespace {
 // Canary 1: a zh_CN person; canary 2: an en_US one; canary 3: dns and http tokens.
 NeedleIndex index() { return NeedleIndex::build(testing::sample_needles()); }
 
-// "canary:kind" for every match in `text`.
-std::multiset<std::string> matches(const std::string& text) {
-  static const NeedleIndex idx = index();
+// "canary:kind" for every match in `text` of the needles of `idx` (default: index()).
+std::multiset<std::string> matches(const std::string& text, const NeedleIndex& idx) {
   Matcher m(idx);
   std::vector<RawMatch> out;
   m.scan(text, 0, out);
   std::multiset<std::string> got;
   for (const auto& r : out) got.insert(std::to_string(r.canary) + ":" + std::string(needle_kind_name(r.kind)));
   return got;
+}
+std::multiset<std::string> matches(const std::string& text) {
+  static const NeedleIndex idx = index();
+  return matches(text, idx);
 }
 
 bool has(const std::string& text, const std::string& what) { return matches(text).count(what) > 0; }
@@ -118,14 +121,7 @@ TEST(MatcherTest, NamesWithAMiddleDot) {
   const NeedleIndex idx = NeedleIndex::build(needles);
   EXPECT_TRUE(idx.dotted_names());
   EXPECT_FALSE(NeedleIndex::build(testing::sample_needles()).dotted_names());
-  const auto found = [&](const std::string& text) {
-    Matcher m(idx);
-    std::vector<RawMatch> out;
-    m.scan(text, 0, out);
-    std::multiset<std::string> got;
-    for (const auto& r : out) got.insert(std::to_string(r.canary) + ":" + std::string(needle_kind_name(r.kind)));
-    return got;
-  };
+  const auto found = [&](const std::string& text) { return matches(text, idx); };
   for (const char* t : {"艾尔肯·买买提,男,1990-01-01", "{\"xm\":\"艾尔肯·买买提\",\"csrq\":\"19900101\"}",
                         "(3,'艾尔肯·买买提','1990-01-01','维吾尔族')"}) {
     EXPECT_EQ(found(t).count("4:name_dob"), 1u) << t;
