@@ -11,6 +11,7 @@ extern const std::string_view zh_surnames_tsv;
 extern const std::string_view zh_given_name_chars_tsv;
 extern const std::string_view zh_ethnic_groups_tsv;
 extern const std::string_view zh_turkic_names_tsv;
+extern const std::string_view zh_tibetan_names_tsv;
 extern const std::string_view zh_mobile_prefixes_tsv;
 extern const std::string_view zh_street_names_tsv;
 extern const std::string_view en_surnames_tsv;
@@ -117,13 +118,17 @@ ZhTables load_zh() {
     t.given_chars.push_back({row[0], row[1]});
   }
   for (const auto& row : parse_tsv(data::zh_ethnic_groups_tsv)) {
-    Ethnicity e{row[0], {}, row.at(3), row.at(4), row.size() > 5 && row[5] == "turkic"};
+    Ethnicity e{row[0], {}, row.at(3), row.at(4)};
+    if (row.size() > 5) e.naming = row[5] == "turkic" ? Ethnicity::Naming::kTurkic : Ethnicity::Naming::kTibetan;
     for (auto code : split_commas(row.at(2))) e.provinces.push_back(province_index.at(code));
     t.ethnicity_weights.add(static_cast<std::uint32_t>(t.ethnicities.size()), to_u32(row[1]));
     t.ethnicities.push_back(std::move(e));
   }
   for (const auto& row : parse_tsv(data::zh_turkic_names_tsv)) {
     (row.at(0) == "m" ? t.turkic_male : t.turkic_female).push_back({row.at(1), row.at(2)});
+  }
+  for (const auto& row : parse_tsv(data::zh_tibetan_names_tsv)) {
+    (row.at(0) == "m" ? t.tibetan_male : t.tibetan_female).push_back({row.at(1), row.at(2)});
   }
   for (const auto& row : parse_tsv(data::zh_mobile_prefixes_tsv)) {
     t.mobile_prefix_weights.add(static_cast<std::uint32_t>(t.mobile_prefixes.size()), to_u32(row[2]));

@@ -61,7 +61,9 @@ struct Ethnicity {
   std::string_view name;                 // 汉族
   std::vector<std::uint32_t> provinces;  // indexes into ZhTables::provinces; empty = any
   std::string_view code, letters;        // GB/T 3304-1991: 01, HA
-  bool turkic_names = false;             // own name·father's name (艾尔肯·买买提)
+  // How its people's names are written, where not the Han way (surname, given name).
+  enum class Naming { kHan, kTurkic, kTibetan };
+  Naming naming = Naming::kHan;  // kTurkic: 艾尔肯·买买提; kTibetan: 扎西多吉
 };
 
 struct ZhTables {
@@ -75,7 +77,8 @@ struct ZhTables {
   WeightedTable given_male, given_female;
   std::vector<Ethnicity> ethnicities;
   WeightedTable ethnicity_weights;
-  std::vector<NamePart> turkic_male, turkic_female;  // personal names (Ethnicity::turkic_names)
+  std::vector<NamePart> turkic_male, turkic_female;    // personal names (Naming::kTurkic)
+  std::vector<NamePart> tibetan_male, tibetan_female;  // name elements (Naming::kTibetan)
   std::vector<std::string_view> mobile_prefixes;
   WeightedTable mobile_prefix_weights;
   std::vector<std::string_view> street_stems, street_kinds, compound_kinds;

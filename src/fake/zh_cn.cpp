@@ -52,7 +52,7 @@ class ZhCnGenerator final : public GeneratorBase {
       const Province& province = t_.provinces[province_index];
       county = &t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
     }
-    if (options_.turkic_names && p[PersonField::kEthnicity] != "汉族") draw_turkic_name(p);
+    if ((options_.turkic_names || options_.tibetan_names) && p[PersonField::kEthnicity] != "汉族") draw_native_name(p);
     const Province& province = t_.provinces[county->province];
     draw_address(p, province, *county);
     draw_id(p, *county);
@@ -126,11 +126,18 @@ class ZhCnGenerator final : public GeneratorBase {
     if (g2) p.given_latin.append(g2->pinyin);
   }
 
-  // Own name·father's name, where the person's group names people so (GeneratorOptions::
-  // turkic_names); the family name fields hold the father's name, which comes last.
-  void draw_turkic_name(Person& p) {
+  // The name of the person's group's own way, where GeneratorOptions asks for it; else the
+  // Han name drawn already stays.
+  void draw_native_name(Person& p) {
     const auto group = ethnicity_named(t_, p[PersonField::kEthnicity]);
-    if (!group || !t_.ethnicities[*group].turkic_names) return;
+    if (!group) return;
+    const Ethnicity::Naming naming = t_.ethnicities[*group].naming;
+    if (naming == Ethnicity::Naming::kTurkic && options_.turkic_names) draw_turkic_name(p);
+    if (naming == Ethnicity::Naming::kTibetan && options_.tibetan_names) draw_tibetan_name(p);
+  }
+
+  // Own name·father's name; the family name fields hold the father's name, which comes last.
+  void draw_turkic_name(Person& p) {
     const std::vector<NamePart>& own = p.gender == Gender::kMale ? t_.turkic_male : t_.turkic_female;
     const NamePart& given = own[rng_.uniform(static_cast<std::uint32_t>(own.size()))];
     // A father of another name than his child's: drawn again, up to three times.
@@ -146,6 +153,31 @@ class ZhCnGenerator final : public GeneratorBase {
     p[PersonField::kLastName].assign(father->text);
     p.given_latin.assign(given.pinyin);
     p.family_latin.assign(father->pinyin);
+  }
+
+  // Two name elements and no surname: a man's two of the men's (扎西多吉), a woman's one of
+  // either and one of the women's (次仁卓玛). The fields for a family name hold the first.
+  void draw_tibetan_name(Person& p) {
+    const auto pick = [&](const std::vector<NamePart>& v) -> const NamePart& {
+      return v[rng_.uniform(static_cast<std::uint32_t>(v.size()))];
+    };
+    const bool man = p.gender == Gender::kMale;
+    const NamePart* first = &pick(t_.tibetan_male);
+    if (!man) {
+      const auto k = rng_.uniform(static_cast<std::uint32_t>(t_.tibetan_male.size() + t_.tibetan_female.size()));
+      first = k < t_.tibetan_male.size() ? &t_.tibetan_male[k] : &t_.tibetan_female[k - t_.tibetan_male.size()];
+    }
+    const std::vector<NamePart>& seconds = man ? t_.tibetan_male : t_.tibetan_female;
+    // Not the same element twice: drawn again, up to three times.
+    const NamePart* second = &pick(seconds);
+    for (int i = 0; i < 3 && second->text == first->text; ++i) second = &pick(seconds);
+    std::string& name = p[PersonField::kName];
+    name.assign(first->text);
+    name.append(second->text);
+    p[PersonField::kLastName].assign(first->text);
+    p[PersonField::kFirstName].assign(second->text);
+    p.family_latin.assign(first->pinyin);
+    p.given_latin.assign(second->pinyin);
   }
 
   void draw_address(Person& p, const Province& province, const County& county) {

@@ -217,6 +217,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   options.male_share = plan->male_share;  // and men and women
   options.ethnicities = plan->ethnicities;  // and ethnic groups
   options.turkic_names = plan->turkic_names;  // and their names
+  options.tibetan_names = plan->tibetan_names;
   auto gen = PersonGenerator::create(req.locale, options);
   if (!gen) return gen.status();
   FastRng rng = FastRng::make(req.seed ? std::optional(*req.seed + 1) : std::nullopt);

@@ -342,24 +342,39 @@ std::size_t longest_turkic_name() {
   return own + 1 + father;
 }
 
-// Whether the name column writes names the Turkic way (MappingPlan::turkic_names): own
-// name, middle dot, father's name, at least twice in the sample, in a column that can hold
-// the longest such name the generator writes.
-void learn_turkic_names(MappingPlan& plan, const TableSample& sample, Locale locale) {
+// Whether the name column writes names the Turkic way (MappingPlan::turkic_names: own name,
+// middle dot, father's name, in a column that can hold the longest the generator writes) or
+// the Tibetan way (tibetan_names: led by a Tibetan name element, 扎西多吉), each when at least
+// 2 sampled names are.
+void learn_native_names(MappingPlan& plan, const TableSample& sample, Locale locale) {
   if (locale != Locale::kZhCN) return;
+  const auto& t = fake::zh_tables();
+  const auto tibetan = [&t](std::string_view name) {
+    for (const auto* elements : {&t.tibetan_male, &t.tibetan_female}) {
+      for (const auto& e : *elements) {
+        if (name.size() > e.text.size() && name.substr(0, e.text.size()) == e.text) return true;
+      }
+    }
+    return false;
+  };
   for (std::size_t i = 0; i < plan.columns.size(); ++i) {
     ColumnPlan& c = plan.columns[i];
     if (c.kind != ColumnPlan::Kind::kField || c.field != PersonField::kName) continue;
-    if (c.column.max_length && *c.column.max_length < longest_turkic_name()) continue;
-    std::size_t dotted = 0;
+    std::size_t dotted = 0, tibetan_led = 0;
     for (const TableRow& row : sample.rows) {
-      dotted += i < row.size() && row[i] && row[i]->find("·") != std::string::npos;
+      if (i >= row.size() || !row[i]) continue;
+      dotted += row[i]->find("·") != std::string::npos;
+      tibetan_led += tibetan(*row[i]);
     }
-    if (dotted >= 2) {
+    if (dotted >= 2 && !(c.column.max_length && *c.column.max_length < longest_turkic_name())) {
       plan.turkic_names = true;
       c.people_learned.push_back("Turkic names (艾尔肯·买买提) as the table's");
-      return;
     }
+    if (tibetan_led >= 2) {
+      plan.tibetan_names = true;
+      c.people_learned.push_back("Tibetan names (扎西多吉) as the table's");
+    }
+    return;
   }
 }
 
@@ -373,7 +388,7 @@ void learn_table_people(MappingPlan& plan, const TableSample& sample, Locale loc
   learn_address_form(plan, sample, locale);
   learn_province_names(plan, sample, locale);
   learn_ethnicities(plan, sample, locale);
-  learn_turkic_names(plan, sample, locale);
+  learn_native_names(plan, sample, locale);
 }
 
 std::string ethnicity_in_form(std::string_view name, ColumnPlan::EthnicityForm form) {

@@ -359,6 +359,53 @@ TEST(PersonGeneratorTest, TurkicNamesForTheGroupsNamedSo) {
   }
 }
 
+// With tibetan_names, people of the groups whose records name them so get two name elements
+// and no surname (扎西多吉, 次仁卓玛): a man's two of the men's elements, a woman's ending in one
+// of the women's. turkic_names alone leaves them Han names.
+TEST(PersonGeneratorTest, TibetanNamesForTheGroupsNamedSo) {
+  const auto& t = fake::zh_tables();
+  const auto element = [](const std::vector<fake::NamePart>& v, std::string_view part) {
+    return std::any_of(v.begin(), v.end(), [&](const fake::NamePart& n) { return n.text == part; });
+  };
+  for (const bool tibetan : {true, false}) {
+    GeneratorOptions o = fixed(15);
+    o.ethnicities = {"藏族", "藏族", "汉族"};
+    o.tibetan_names = tibetan;
+    o.turkic_names = true;
+    auto gen = make(Locale::kZhCN, o);
+    Person p;
+    int named_so = 0;
+    for (int i = 0; i < 3'000; ++i) {
+      gen->next(p);
+      const std::string& name = p[PersonField::kName];
+      const bool two_elements = name.size() == 12 && element(t.tibetan_male, name.substr(0, 6)) +
+                                                             element(t.tibetan_female, name.substr(0, 6)) ==
+                                                         1;
+      const bool expected = tibetan && p[PersonField::kEthnicity] == "藏族";
+      if (!expected) {
+        ASSERT_FALSE(two_elements && element(p.gender == Gender::kMale ? t.tibetan_male : t.tibetan_female,
+                                             name.substr(6))) << name;
+        continue;
+      }
+      ++named_so;
+      ASSERT_TRUE(two_elements) << name;
+      const std::string first = name.substr(0, 6), second = name.substr(6);
+      if (p.gender == Gender::kMale) {
+        ASSERT_TRUE(element(t.tibetan_male, first) && element(t.tibetan_male, second)) << name;
+      } else {
+        ASSERT_TRUE(element(t.tibetan_female, second)) << name;
+      }
+      ASSERT_NE(first, second);
+      ASSERT_EQ(p[PersonField::kLastName], first);
+      ASSERT_EQ(p[PersonField::kFirstName], second);
+      ASSERT_NE(p[PersonField::kEmail].find(p.given_latin), std::string::npos) << p[PersonField::kEmail];
+    }
+    if (tibetan) {
+      EXPECT_NEAR(named_so, 2'000, 150);
+    }
+  }
+}
+
 TEST(PersonGeneratorTest, UnseededGeneratorsDiffer) {
   GeneratorOptions o;
   auto a = make(Locale::kZhCN, o);

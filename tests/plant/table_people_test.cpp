@@ -399,6 +399,43 @@ TEST_F(TablePeopleTest, TurkicNamesWhereTheTableWritesThem) {
   }
 }
 
+// A table of Tibetan people named the Tibetan way (扎西多吉, 次仁卓玛) gets Tibetan canaries
+// named so: a Han surname on a 藏族 row would otherwise have picked them out.
+TEST_F(TablePeopleTest, TibetanNamesWhereTheTableWritesThem) {
+  const auto file = dir_ / "lhasa.csv";
+  std::string text = "xm,mz,csrq,sjhm\n";
+  const char* const names[] = {"扎西多吉", "次仁卓玛", "格桑拉姆", "旦增平措"};
+  for (int i = 0; i < 300; ++i) {
+    const bool tibetan = i % 4 != 0;
+    text += std::string(tibetan ? names[i % 4] : "张伟") + "," + (tibetan ? "藏族" : "汉族") + ",1990-01-0" +
+            std::to_string(1 + i % 9) + ",139" + std::to_string(20'000'000 + i * 7919) + "\n";
+  }
+  write_file(file, text);
+  auto r = plant_into(file.string(), "", "lhasa", 200);
+  ASSERT_TRUE(r) << r.status().message();
+  EXPECT_NE(r->plan.columns[0].describe().find("Tibetan names (扎西多吉) as the table's"), std::string::npos)
+      << r->plan.columns[0].describe();
+  EXPECT_EQ(r->plan.columns[0].describe().find("Turkic"), std::string::npos);
+  const auto& t = fake::zh_tables();
+  const auto element = [&t](const std::string& e) {
+    for (const auto* v : {&t.tibetan_male, &t.tibetan_female}) {
+      for (const auto& n : *v) {
+        if (n.text == e) return true;
+      }
+    }
+    return false;
+  };
+  int tibetan = 0;
+  for (const auto& line : added_lines(read_file(file), text)) {
+    const std::string name = line.substr(0, line.find(','));
+    const bool two_elements = name.size() == 12 && element(name.substr(0, 6)) && element(name.substr(6));
+    if (line.find(",藏族,") == std::string::npos) continue;
+    ++tibetan;
+    EXPECT_TRUE(two_elements) << line;
+  }
+  EXPECT_GT(tibetan, 100);
+}
+
 // An INTEGER column of GB/T 3304 numbers takes canaries' numbers, where it could take no
 // name at all (the plant stopped: "cannot hold ethnicity values like '汉族'").
 TEST_F(TablePeopleTest, AnIntegerColumnOfEthnicGroupCodesGetsCodes) {

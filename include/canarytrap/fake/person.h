@@ -102,6 +102,9 @@ struct GeneratorOptions {
   // their father's (艾尔肯·买买提), as a table holding such names writes them. Off: every
   // name is a Han one (surname and given name).
   bool turkic_names = false;
+  // zh_CN people of the groups whose records write names the Tibetan way (藏族, 门巴族) named
+  // so: two name elements and no surname (扎西多吉, 次仁卓玛). Off: a Han name.
+  bool tibetan_names = false;
 };
 
 // Whether a generator of `locale` would place people in `region` (GeneratorOptions::regions).

@@ -146,6 +146,9 @@ struct MappingPlan {
   // sampled (GeneratorOptions::turkic_names): a Uyghur canary then gets one, where a Han
   // name beside its group would stand out.
   bool turkic_names = false;
+  // Whether it holds names written the Tibetan way (扎西多吉: two name elements, no surname),
+  // at least 2 sampled that start with one (GeneratorOptions::tibetan_names).
+  bool tibetan_names = false;
 
   // One canary row for `person`, cells in column order.
   TableRow fill(const Person& person, FastRng& rng) const;
