@@ -38,21 +38,22 @@ class ZhCnGenerator final : public GeneratorBase {
     draw_birth_date(p);
 
     const County* county = nullptr;
+    const Ethnicity* ethnicity = nullptr;
     if (!regions_.empty()) {
       county = &region_county();
-      p[PersonField::kEthnicity].assign(ethnic_groups_.empty() ? ethnicity_in(county->province).name
-                                                               : table_ethnicity().name);
+      ethnicity = ethnic_groups_.empty() ? &ethnicity_in(county->province) : &table_ethnicity();
     } else {
-      const Ethnicity& ethnicity =
-          ethnic_groups_.empty() ? t_.ethnicities[t_.ethnicity_weights.pick(rng_)] : table_ethnicity();
-      p[PersonField::kEthnicity].assign(ethnicity.name);
+      ethnicity = ethnic_groups_.empty() ? &t_.ethnicities[t_.ethnicity_weights.pick(rng_)] : &table_ethnicity();
       const std::uint32_t province_index =
-          ethnicity.provinces.empty() ? t_.province_by_population.pick(rng_)
-                                      : ethnicity.provinces[rng_.uniform(static_cast<std::uint32_t>(ethnicity.provinces.size()))];
+          ethnicity->provinces.empty()
+              ? t_.province_by_population.pick(rng_)
+              : ethnicity->provinces[rng_.uniform(static_cast<std::uint32_t>(ethnicity->provinces.size()))];
       const Province& province = t_.provinces[province_index];
       county = &t_.counties[province.counties[rng_.uniform(static_cast<std::uint32_t>(province.counties.size()))]];
     }
-    if ((options_.turkic_names || options_.tibetan_names) && p[PersonField::kEthnicity] != "汉族") draw_native_name(p);
+    p[PersonField::kEthnicity].assign(ethnicity->name);
+    if (ethnicity->naming == Ethnicity::Naming::kTurkic && options_.turkic_names) draw_turkic_name(p);
+    if (ethnicity->naming == Ethnicity::Naming::kTibetan && options_.tibetan_names) draw_tibetan_name(p);
     const Province& province = t_.provinces[county->province];
     draw_address(p, province, *county);
     draw_id(p, *county);
@@ -124,16 +125,6 @@ class ZhCnGenerator final : public GeneratorBase {
     p.family_latin.assign(surname.pinyin);
     p.given_latin.assign(g1.pinyin);
     if (g2) p.given_latin.append(g2->pinyin);
-  }
-
-  // The name of the person's group's own way, where GeneratorOptions asks for it; else the
-  // Han name drawn already stays.
-  void draw_native_name(Person& p) {
-    const auto group = ethnicity_named(t_, p[PersonField::kEthnicity]);
-    if (!group) return;
-    const Ethnicity::Naming naming = t_.ethnicities[*group].naming;
-    if (naming == Ethnicity::Naming::kTurkic && options_.turkic_names) draw_turkic_name(p);
-    if (naming == Ethnicity::Naming::kTibetan && options_.tibetan_names) draw_tibetan_name(p);
   }
 
   // Own name·father's name; the family name fields hold the father's name, which comes last.
