@@ -1,7 +1,7 @@
 // Scanner: reads inputs and runs the Matcher over them. Searching (Matcher), reading
 // (this), attributing (attribution.h) and printing (cmd_scan) are separate pieces.
 //
-// Plain files are memory-mapped and split between threads at line ends; gzip, zstd and xz
+// Plain files are read a megabyte at a time, split between threads at line ends; gzip, zstd and xz
 // files (recognised by their magic bytes, not their names), UTF-16 and GB 18030 text (by
 // their first bytes: decoders.h) and standard input are streamed through their decoders in
 // chunks that end at line ends; offsets are then in the decoded bytes. Memory stays bounded
