@@ -40,7 +40,9 @@ class MintCommand final : public Command {
       if (!existing) return fail(existing.status());
       new_copy = !existing->has_value();
     }
-    TriggerMinter minter({cfg->zone, cfg->mail_domains, cfg->url_scheme});
+    auto mark_key = (*reg)->value_mark_key();
+    if (!mark_key) return fail(mark_key.status());
+    TriggerMinter minter({cfg->zone, cfg->mail_domains, cfg->url_scheme, *mark_key});
     MintRequest req{*kind, copy_.empty() ? std::nullopt : std::optional(copy_), memo_, count_};
     auto minted = mint_canaries(**reg, minter, req, system_clock());
     if (!minted) return fail(minted.status());

@@ -1,5 +1,7 @@
 #include "canarytrap/core/trigger_values.h"
 
+#include "canarytrap/core/value_mark.h"
+
 #include <cstdio>
 
 #include "canarytrap/core/normalize.h"
@@ -97,15 +99,23 @@ std::string TriggerMinter::dns_label() {
   return label;
 }
 
+// Whether a token drawn may be kept: with a mark key, only one that carries the mark (one
+// draw in 16 on average).
+bool TriggerMinter::keeps(std::string_view token) const {
+  return !settings_.mark_key || ValueMark(*settings_.mark_key).carries(ScanKind::kToken, token);
+}
+
 TriggerValue TriggerMinter::dns() const {
   std::string label = dns_label();
+  while (!keeps(label)) label = dns_label();
   std::string host = label + "." + settings_.zone;
   return {Channel::kDns, host, host, std::move(label)};
 }
 
 std::vector<TriggerValue> TriggerMinter::http() const {
   TriggerValue host = dns();
-  const std::string id = secure_random_hex(12);
+  std::string id = secure_random_hex(12);
+  while (!keeps(id)) id = secure_random_hex(12);
   const std::string year = std::to_string(2014 + secure_uniform(12));
   const std::string month = two_digits(static_cast<unsigned>(1 + secure_uniform(12)));
   std::string path;

@@ -13,8 +13,10 @@
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/trigger_values.h"
+#include "canarytrap/core/value_mark.h"
 #include "dates.h"
 #include "time_order.h"
+#include "value_marks.h"
 
 namespace canarytrap {
 
@@ -221,13 +223,19 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   auto gen = PersonGenerator::create(req.locale, options);
   if (!gen) return gen.status();
   FastRng rng = FastRng::make(req.seed ? std::optional(*req.seed + 1) : std::nullopt);
-  const TriggerMinter minter({settings.zone, settings.mail_domains, settings.url_scheme});
-  // A person old enough for the table's dates (MappingPlan::old_enough). A table none of the
+  auto mark_key = reg.value_mark_key();
+  if (!mark_key) return mark_key.status();
+  const ValueMark mark(*mark_key);
+  const TriggerMinter minter({settings.zone, settings.mail_domains, settings.url_scheme, *mark_key});
+  // A person old enough for the table's dates (MappingPlan::old_enough), whose values carry
+  // the registry's mark (value_marks.h) unless `marked` is false. A table none of the
   // generator's ages fits (rows dated 1950, registered at 18) gets the last one drawn: a
   // canary that an age check would single out beats no canary.
-  const auto draw_person = [&](Person& p) {
+  const auto draw_person = [&](Person& p, bool marked) {
     for (int i = 0; i < kMaxDraws; ++i) {
-      (*gen)->next(p);
+      do {
+        (*gen)->next(p);
+      } while (marked && !mark_person(p, req.locale, mark, rng));
       if (plan->old_enough(p)) return;
     }
   };
@@ -237,7 +245,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   Person person;
   if (req.dry_run) {
     for (std::int64_t i = 0; i < std::min<std::int64_t>(req.count, 3); ++i) {
-      draw_person(person);
+      draw_person(person, true);
       if (url_trigger) person[PersonField::kPhotoUrl] = minter.http()[0].value;
       report.rows.push_back(plan->fill(person, rng));
       CT_RETURN_IF_ERROR(check_fits(*plan, report.rows.back()));
@@ -303,7 +311,7 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
     people.assign(static_cast<std::size_t>(std::min(kBatch, req.count - done)), Person());
     std::vector<std::size_t> suspects(people.size());
     for (std::size_t i = 0; i < people.size(); ++i) {
-      draw_person(people[i]);
+      draw_person(people[i], true);
       suspects[i] = i;
     }
     // Each person's fingerprints, computed when they are drawn and kept for their canary.
@@ -367,7 +375,11 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
         return Status::AlreadyExists("cannot draw people whose values neither the target nor the registry holds");
       }
       suspects.assign(clash.begin(), clash.end());
-      for (std::size_t i : suspects) draw_person(people[i]);
+      // Marked values are a sixteenth of all: a table whose people share a birth date and a
+      // place (a test's, an institution's) may hold fewer marked IDs than canaries wanted. The
+      // second half of the rounds draws unmarked values, which the scanner keeps apart
+      // (NeedleIndex::marked()).
+      for (std::size_t i : suspects) draw_person(people[i], round < kMaxDraws / 2);
     }
     batch.clear();
     for (std::size_t i = 0; i < people.size(); ++i) {

@@ -24,66 +24,15 @@ std::string_view needle_kind_name(NeedleKind k) {
 
 namespace {
 
-// Multiply, then fold the 128-bit product: each output bit depends on every input bit.
-inline std::uint64_t fold_multiply(std::uint64_t a, std::uint64_t b) {
-  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
-  return static_cast<std::uint64_t>(r) ^ static_cast<std::uint64_t>(r >> 64);
-}
-inline std::uint64_t load8(const char* p) {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return v;
-}
-inline std::uint64_t load4(const char* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-constexpr std::uint64_t kMul0 = 0xa0761d6478bd642fULL, kMul1 = 0xe7037ed1a0b428dbULL, kMul2 = 0x8ebc6af09c88c6e3ULL;
-
 // Which table a registry needle kind goes into.
 bool kind_of(const std::string& k, NeedleKind& out) {
-  if (k == "token") out = NeedleKind::kToken;
-  else if (k == "email") out = NeedleKind::kEmail;
-  else if (k == "id_number") out = NeedleKind::kIdNumber;
-  else if (k == "phone" || k == "ssn" || k == "card") out = NeedleKind::kDigits;
-  else if (k == "name_dob") out = NeedleKind::kNameDob;
-  else return false;
+  const auto kind = scan_kind_of(k);
+  if (!kind) return false;
+  out = *kind;
   return true;
 }
 
 }  // namespace
-
-// One multiply per 16 bytes and one to finish (the scheme of wyhash): values are short
-// (8 to 40 bytes) and every token of a dump that has a value's shape is hashed, so this is
-// on the scanner's hot path. The tail is read with overlapping loads, never past the end.
-std::uint64_t NeedleIndex::hash(NeedleKind kind, std::string_view s) {
-  const char* p = s.data();
-  std::size_t len = s.size();
-  std::uint64_t seed = kMul0 * (static_cast<std::uint64_t>(kind) + 1) ^ len;
-  std::uint64_t a = 0, b = 0;
-  if (len <= 16) {
-    if (len >= 4) {
-      const std::size_t mid = (len >> 3) << 2;  // 0 below 8 bytes, 4 from 8 on
-      a = load4(p) << 32 | load4(p + mid);
-      b = load4(p + len - 4) << 32 | load4(p + len - 4 - mid);
-    } else if (len > 0) {
-      a = static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16 |
-          static_cast<std::uint64_t>(static_cast<unsigned char>(p[len >> 1])) << 8 | static_cast<unsigned char>(p[len - 1]);
-    }
-  } else {
-    std::size_t rest = len;
-    while (rest > 16) {
-      seed = fold_multiply(load8(p) ^ kMul1, load8(p + 8) ^ seed);
-      p += 16;
-      rest -= 16;
-    }
-    a = load8(p + rest - 16);
-    b = load8(p + rest - 8);
-  }
-  const std::uint64_t h = fold_multiply(kMul1 ^ len, fold_multiply(a ^ kMul1, b ^ seed ^ kMul2));
-  return h == 0 ? 1 : h;
-}
 
 void NeedleIndex::insert(std::uint64_t h, std::uint32_t canary, NeedleKind kind) {
   std::size_t slot = home(h);
@@ -138,7 +87,9 @@ void NeedleIndex::add(const ScanNeedle& n) {
     }
     value = joined;
   }
-  queue(hash(kind, value), index, kind);
+  const std::uint64_t h = hash(kind, value);
+  if (has_mark_key_ && marked_kind(kind) && !mark_.carries(h)) unmarked_hashes_[static_cast<unsigned>(kind)].push_back(h);
+  queue(h, index, kind);
   if (kind == NeedleKind::kEmail) add_email_domain(value);
   if (kind == NeedleKind::kDigits && value.size() < 64) digit_lengths_ |= std::uint64_t{1} << value.size();
   // A name_dob needle adds its name alone: the scanner looks for dates only near a name.
@@ -221,8 +172,37 @@ void place(const std::vector<T>& items, std::size_t smallest, Table& table, KeyO
 
 }  // namespace
 
+void NeedleIndex::set_mark_key(std::optional<std::uint64_t> key) {
+  has_mark_key_ = key.has_value();
+  mark_ = ValueMark(key.value_or(0));
+}
+
 void NeedleIndex::finish() {
   flush();
+  // The kinds filtered by the mark: all markable ones if their unmarked needles fit the small
+  // table, else those with none (a registry planted before marks: none filtered).
+  marked_kinds_ = 0;
+  std::vector<std::uint64_t> unmarked;
+  if (has_mark_key_) {
+    std::size_t total = 0;
+    for (const auto& v : unmarked_hashes_) total += v.size();
+    for (unsigned k = 0; k < 8; ++k) {
+      auto& v = unmarked_hashes_[k];
+      if (!marked_kind(static_cast<NeedleKind>(k)) || (total > kMostUnmarked && !v.empty())) continue;
+      marked_kinds_ |= 1u << k;
+      unmarked.insert(unmarked.end(), v.begin(), v.end());
+    }
+  }
+  for (auto& v : unmarked_hashes_) v = {};
+  sort_unique(unmarked);
+  std::size_t size = 1;
+  while (size < unmarked.size() * 2) size *= 2;
+  unmarked_table_.assign(unmarked.empty() ? 1 : std::max<std::size_t>(size, 16), 0);
+  for (std::uint64_t h : unmarked) {
+    std::size_t i = h & (unmarked_table_.size() - 1);
+    while (unmarked_table_[i] != 0) i = (i + 1) & (unmarked_table_.size() - 1);
+    unmarked_table_[i] = h;
+  }
   const auto hash_home = [](std::uint64_t h, std::size_t size) { return static_cast<std::size_t>(h & (size - 1)); };
   sort_unique(name_hashes_);
   place(name_hashes_, 1024, names_table_, name_key, hash_home);
@@ -263,8 +243,9 @@ void NeedleIndex::flush() {
   queued_count_ = 0;
 }
 
-NeedleIndex NeedleIndex::build(const std::vector<ScanNeedle>& needles) {
+NeedleIndex NeedleIndex::build(const std::vector<ScanNeedle>& needles, std::optional<std::uint64_t> mark_key) {
   NeedleIndex index;
+  index.set_mark_key(mark_key);
   index.reserve(needles.size());
   for (const ScanNeedle& n : needles) index.add(n);
   index.finish();
@@ -283,11 +264,12 @@ struct CacheHeader {
   std::uint64_t email_domain_count;
   std::uint64_t email_domains[NeedleIndex::kEmailDomains];
   std::uint64_t parts, part_slots, pairs, pair_slots;
+  std::uint64_t mark_key, marked_kinds, unmarked_slots;
 };
 std::uint64_t hash_check() { return NeedleIndex::hash(NeedleKind::kEmail, "hash-check@canarytrap.invalid"); }
 // 2: names apart, new hash; 3: e-mail needles' domains; 4: the words of names; 5: whether
-// names are written with a middle dot (dotted_names).
-constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '5'};
+// names are written with a middle dot (dotted_names); 6: the value mark's key and marked kinds.
+constexpr char kCacheMagic[8] = {'C', 'T', 'N', 'E', 'E', 'D', 'L', '6'};
 
 }  // namespace
 
@@ -306,9 +288,12 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   }
   std::error_code ec;
   const auto size = std::filesystem::file_size(cache, ec);
+  if (h.unmarked_slots == 0 || h.unmarked_slots > 2 * kMostUnmarked || (h.unmarked_slots & (h.unmarked_slots - 1)) != 0) {
+    return false;
+  }
   if (ec || size != sizeof h + 65536 / 8 + h.slot_count * sizeof(Slot) +
                         (h.name_slots + h.part_slots + h.pair_slots) * sizeof(std::uint32_t) +
-                        kPartShapeWords * sizeof(std::uint64_t)) {
+                        (kPartShapeWords + h.unmarked_slots) * sizeof(std::uint64_t)) {
     return false;
   }
   std::vector<unsigned char> starts(65536 / 8);
@@ -333,6 +318,11 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   if (!in.read(reinterpret_cast<char*>(shapes.data()), static_cast<std::streamsize>(shapes.size() * sizeof(std::uint64_t)))) {
     return false;
   }
+  std::vector<std::uint64_t> unmarked(h.unmarked_slots);
+  if (!in.read(reinterpret_cast<char*>(unmarked.data()), static_cast<std::streamsize>(unmarked.size() * sizeof(std::uint64_t)))) {
+    return false;
+  }
+  if (unmarked.size() > 1 && std::count(unmarked.begin(), unmarked.end(), 0u) == 0) return false;
   // Probes stop at an empty slot: a table without one (a damaged file) would never end one.
   const auto empty_slot = [](const Slot& x) { return x.hash == 0; };
   if (std::none_of(slots.begin(), slots.end(), empty_slot) || std::count(names.begin(), names.end(), 0u) == 0 ||
@@ -354,6 +344,10 @@ bool NeedleIndex::read_cache(const std::filesystem::path& cache, std::int64_t ve
   digit_lengths_ = h.digit_lengths;
   email_domain_count_ = h.email_domain_count;
   std::memcpy(email_domains_, h.email_domains, sizeof email_domains_);
+  mark_ = ValueMark(h.mark_key);
+  marked_kinds_ = static_cast<std::uint32_t>(h.marked_kinds);
+  has_mark_key_ = marked_kinds_ != 0;
+  unmarked_table_ = std::move(unmarked);
   return true;
 }
 
@@ -375,6 +369,9 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   h.part_slots = parts_table_.size();
   h.pairs = pairs_;
   h.pair_slots = pairs_table_.size();
+  h.mark_key = mark_.key();
+  h.marked_kinds = marked_kinds_;
+  h.unmarked_slots = unmarked_table_.size();
   std::vector<unsigned char> starts(65536 / 8);
   for (std::size_t i = 0; i < 65536; ++i) starts[i / 8] |= static_cast<unsigned char>(name_starts_[i]) << (i % 8);
   // Written beside, then renamed over: a reader sees the old file or the new one, whole.
@@ -401,6 +398,7 @@ void NeedleIndex::write_cache(const std::filesystem::path& cache, std::int64_t v
   put(parts_table_.data(), parts_table_.size() * sizeof(std::uint32_t));
   put(pairs_table_.data(), pairs_table_.size() * sizeof(std::uint32_t));
   put(part_shapes_.data(), part_shapes_.size() * sizeof(std::uint64_t));
+  put(unmarked_table_.data(), unmarked_table_.size() * sizeof(std::uint64_t));
   ok = ::close(fd) == 0 && ok;
   std::error_code ec;
   if (ok) std::filesystem::rename(tmp, cache, ec);

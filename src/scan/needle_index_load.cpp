@@ -7,6 +7,9 @@ namespace canarytrap {
 
 Result<NeedleIndex> NeedleIndex::load(Registry& registry) {
   NeedleIndex index;
+  auto key = registry.value_mark_key();
+  if (!key) return key.status();
+  index.set_mark_key(*key);
   auto n = registry.needle_count();
   if (!n) return n.status();
   index.reserve(static_cast<std::size_t>(*n));

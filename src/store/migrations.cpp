@@ -155,6 +155,12 @@ CREATE INDEX trigger_value_canary ON trigger_value(canary_id);
 DROP INDEX fingerprint_normalized;
 CREATE INDEX fingerprint_normalized ON fingerprint(normalized) WHERE kind != 'name_dob';
 )sql", true},
+      // The key of the value mark (core/value_mark.h): canaries planted from now on carry it,
+      // those planted before do not, and the scanner filters by it only for kinds whose every
+      // value does. SQLite's random() is drawn from its own CSPRNG, seeded by the OS.
+      {8, "the key canary values are marked with for the scanner", R"sql(
+INSERT INTO registry_state (name, value) VALUES ('value_mark_key', random());
+)sql"},
   };
   return list;
 }

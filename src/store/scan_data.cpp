@@ -56,6 +56,12 @@ Result<std::int64_t> Registry::needles_version() {
   return impl_->db.query_int("SELECT value FROM registry_state WHERE name = 'needles_version'");
 }
 
+Result<std::uint64_t> Registry::value_mark_key() {
+  auto key = impl_->db.query_int("SELECT value FROM registry_state WHERE name = 'value_mark_key'");
+  if (!key) return key.status();
+  return static_cast<std::uint64_t>(*key);
+}
+
 Result<std::int64_t> Registry::needle_count() {
   return impl_->db.query_int(
       "SELECT (SELECT count(*) FROM trigger_value) + (SELECT count(*) FROM fingerprint)");

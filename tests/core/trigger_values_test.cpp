@@ -1,4 +1,5 @@
 #include "canarytrap/core/trigger_values.h"
+#include "canarytrap/core/value_mark.h"
 
 #include <gtest/gtest.h>
 
@@ -69,6 +70,28 @@ TEST(TriggerValuesTest, ChannelNamesRoundTrip) {
     EXPECT_EQ(*parsed, c);
   }
   EXPECT_FALSE(parse_channel("ftp"));
+}
+
+}  // namespace
+}  // namespace canarytrap
+
+namespace canarytrap {
+namespace {
+
+// With the registry's key, tokens are drawn to carry its mark: the scanner looks up only
+// look-alikes that carry it. Without a key they need not (one in 16 would by chance).
+TEST(TriggerValuesTest, TokensCarryTheRegistrysMark) {
+  const ValueMark mark(0x5eed5eed5eed5eedULL);
+  const TriggerMinter marked({"canary.example.net", {"mail.example.net"}, "http", mark.key()});
+  const TriggerMinter unmarked({"canary.example.net", {"mail.example.net"}, "http"});
+  int unmarked_carrying = 0;
+  for (int i = 0; i < 200; ++i) {
+    const TriggerValue dns = marked.dns();
+    EXPECT_TRUE(mark.carries(ScanKind::kToken, dns.token)) << dns.token;
+    for (const TriggerValue& v : marked.http()) EXPECT_TRUE(mark.carries(ScanKind::kToken, v.token)) << v.token;
+    unmarked_carrying += mark.carries(ScanKind::kToken, unmarked.dns().token);
+  }
+  EXPECT_LT(unmarked_carrying, 40);  // about 12
 }
 
 }  // namespace

@@ -123,13 +123,14 @@ TEST_F(NeedleCacheTest, DamagedOrForeignFilesAreRebuilt) {
 
   // A names table, a table of names' words or of two-word names without an empty slot would
   // make a probe spin for ever: such a file is refused and rebuilt. The file ends with the
-  // names table (1024 slots here), the words' and the pairs' tables (64 slots each) and the
-  // words' 4 KB bitmap.
-  constexpr std::size_t kNamesBytes = 1024 * 4, kPartsBytes = 64 * 4, kPairsBytes = 64 * 4, kShapesBytes = 4096;
+  // names table (1024 slots here), the words' and the pairs' tables (64 slots each), the
+  // words' 4 KB bitmap and the table of unmarked needles (one slot: there are none).
+  constexpr std::size_t kNamesBytes = 1024 * 4, kPartsBytes = 64 * 4, kPairsBytes = 64 * 4, kShapesBytes = 4096,
+                        kUnmarkedBytes = 8;
   const std::vector<std::pair<std::size_t, std::size_t>> tables = {  // bytes from the end, length
-      {kNamesBytes + kPartsBytes + kPairsBytes + kShapesBytes, kNamesBytes},
-      {kPartsBytes + kPairsBytes + kShapesBytes, kPartsBytes},
-      {kPairsBytes + kShapesBytes, kPairsBytes}};
+      {kNamesBytes + kPartsBytes + kPairsBytes + kShapesBytes + kUnmarkedBytes, kNamesBytes},
+      {kPartsBytes + kPairsBytes + kShapesBytes + kUnmarkedBytes, kPartsBytes},
+      {kPairsBytes + kShapesBytes + kUnmarkedBytes, kPairsBytes}};
   for (const auto& [from_end, length] : tables) {
     const ino_t full = inode();
     {

@@ -145,7 +145,8 @@ TEST(MigrationsTest, UpgradeFromVersion6KeepsTriggersAndTheHitsNamingThem) {
   }
   auto reg = Registry::open(dir / "old.db", {});
   ASSERT_TRUE(reg) << reg.status().message();
-  EXPECT_EQ((*reg)->schema_version(), 7);
+  EXPECT_EQ((*reg)->schema_version(), 8);
+  EXPECT_TRUE((*reg)->value_mark_key());  // drawn by migration 8
   auto found = (*reg)->find_canary(7);
   ASSERT_TRUE(found && *found);
   ASSERT_EQ((*found)->triggers.size(), 2u);

@@ -17,6 +17,8 @@
 //   TriggerValue v = minter.dns();
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +47,9 @@ struct MintSettings {
   std::string zone;                       // normalized
   std::vector<std::string> mail_domains;  // normalized, at least one for smtp()
   std::string url_scheme = "http";        // "http" or "https"
+  // The registry's value mark key: tokens (dns labels, URL path ids) are drawn to carry the
+  // mark (value_mark.h), so that the scanner passes over look-alikes. None: unmarked.
+  std::optional<std::uint64_t> mark_key = std::nullopt;
 };
 
 class TriggerMinter {
@@ -62,6 +67,7 @@ class TriggerMinter {
   static std::string dns_label();
 
  private:
+  bool keeps(std::string_view token) const;
   MintSettings settings_;
 };
 

@@ -42,7 +42,9 @@ struct PlantRequest {
   Locale locale = Locale::kZhCN;
   std::map<std::string, std::string> maps;  // column -> field
   bool dry_run = false;
-  std::optional<std::uint64_t> seed;        // reproducible people (tests); triggers stay random
+  // Reproducible people (tests) for one registry: their ID and phone digits follow its value
+  // mark key too (value_marks.h). Triggers stay random.
+  std::optional<std::uint64_t> seed;
   std::string memo;
 };
 

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -24,12 +25,13 @@
 
 #include "canarytrap/core/huge_page_allocator.h"
 #include "canarytrap/core/status.h"
+#include "canarytrap/core/value_mark.h"
 #include "canarytrap/store/registry.h"
 
 namespace canarytrap {
 
 // Digits covers phone numbers, SSNs and card numbers: all are digit strings once normalized.
-enum class NeedleKind : std::uint8_t { kToken = 0, kEmail = 1, kIdNumber = 2, kDigits = 3, kNameDob = 4, kName = 5 };
+using NeedleKind = ScanKind;
 std::string_view needle_kind_name(NeedleKind k);
 
 class NeedleIndex {
@@ -43,9 +45,29 @@ class NeedleIndex {
     return registry_path.string() + ".needles";
   }
   // Built from needles directly (tests, benchmarks).
-  static NeedleIndex build(const std::vector<ScanNeedle>& needles);
+  // With a mark key (the registry's value_mark_key()): kinds whose needles all carry the mark
+  // are then looked up only for candidates that carry it too (marked()).
+  static NeedleIndex build(const std::vector<ScanNeedle>& needles, std::optional<std::uint64_t> mark_key = {});
 
-  static std::uint64_t hash(NeedleKind kind, std::string_view normalized);
+  static std::uint64_t hash(NeedleKind kind, std::string_view normalized) { return scan_hash(kind, normalized); }
+
+  // Whether candidates of this kind are filtered by the registry's value mark (value_mark.h):
+  // one that does not carry it is some canary's only if unmarked_needle() says so, and is
+  // otherwise not looked up. Canaries planted since 2026-12-02 carry the mark; a few may not
+  // (a table whose people share a birth date and a place holds few marked IDs), and those
+  // planted before do not. So a kind is filtered when the unmarked needles of the filtered
+  // kinds number kMostUnmarked or fewer, in a table that stays in the cache, or when it has
+  // none. Never for an index built without a key.
+  bool marked(NeedleKind kind) const { return marked_kinds_ >> static_cast<unsigned>(kind) & 1; }
+  const ValueMark& mark() const { return mark_; }
+  bool unmarked_needle(std::uint64_t h) const {
+    if (unmarked_table_.size() <= 1) return false;
+    for (std::size_t i = h & (unmarked_table_.size() - 1);; i = (i + 1) & (unmarked_table_.size() - 1)) {
+      if (unmarked_table_[i] == h) return true;
+      if (unmarked_table_[i] == 0) return false;
+    }
+  }
+  static constexpr std::size_t kMostUnmarked = 1 << 15;  // a table of 512 KB at most
 
   // Calls f(canary id, kind) for every needle with this hash (several canaries may share
   // a name and birth date). Always inlined: it runs once per candidate in a dump.
@@ -255,6 +277,12 @@ class NeedleIndex {
   std::size_t queued_count_ = 0;
   std::size_t canaries_ = 0;
   std::int64_t last_canary_ = 0;
+  bool has_mark_key_ = false;
+  ValueMark mark_{0};
+  std::uint32_t marked_kinds_ = 0;    // bit k: NeedleKind k is filtered by the mark
+  std::vector<std::uint64_t> unmarked_hashes_[8];  // while loading: per kind, needles lacking the mark
+  std::vector<std::uint64_t> unmarked_table_ = std::vector<std::uint64_t>(1);  // hashes, 0 = empty
+  void set_mark_key(std::optional<std::uint64_t> key);
 };
 
 }  // namespace canarytrap

@@ -298,6 +298,9 @@ class Registry {
   // Changes (to a new random value) whenever trigger values or fingerprints do: the scanner
   // keeps its index in a file and rebuilds it only when this differs.
   Result<std::int64_t> needles_version();
+  // The key canary values are marked with (core/value_mark.h), drawn when the registry was
+  // made (or upgraded to schema 8); the same for the registry's life.
+  Result<std::uint64_t> value_mark_key();
 
   // Canaries. insert_canary writes the canary, its triggers and fingerprints; if an e-mail
   // trigger is already taken it writes nothing and returns AlreadyExists, so the caller can
