@@ -20,14 +20,34 @@ std::vector<std::size_t> last_digits(const std::string& value, std::size_t n, st
   return {at.begin() + static_cast<std::ptrdiff_t>(skip), at.end()};
 }
 
+// The characters of `value` its normalized form is made of (digits; an ID's X), into `out`.
+void normalized_chars(const std::string& value, std::string& out) {
+  out.clear();
+  for (char c : value) {
+    if (c >= '0' && c <= '9') out += c;
+    else if (c == 'x' || c == 'X') out += 'X';
+  }
+}
+
 // Draws the digits at `free` until the value, made valid by `finish` (false: no valid value),
 // carries the mark as the registry kind `kind` normalizes it. Unchanged and false if no try
-// of 4 * 10^|free| (at most 4,000) does.
+// of 4 * 10^|free| (at most 4,000) does. The normalized form is the value's digits (and an
+// ID's X) less a leading prefix (a phone's 86 or 1), which the free digits never touch: it is
+// taken apart once, and each try hashes the candidate's digits without normalize_fingerprint's
+// allocations (the plant draws some 30 tries a canary on its busiest thread).
 template <typename Finish>
 bool mark_value(std::string& value, const std::vector<std::size_t>& free, std::string_view kind, const ValueMark& mark,
                 FastRng& rng, Finish finish) {
   const std::optional<ScanKind> scan_kind = scan_kind_of(kind);
-  if (free.empty() || !scan_kind) return false;
+  auto normalized = normalize_fingerprint(kind, value);
+  if (free.empty() || !scan_kind || !normalized) return false;
+  std::string chars;
+  normalized_chars(value, chars);
+  // The normalized form must be those characters less a prefix; anything else: not markable.
+  if (chars.size() < normalized->size() || chars.compare(chars.size() - normalized->size(), std::string::npos, *normalized) != 0) {
+    return false;
+  }
+  const std::size_t prefix = chars.size() - normalized->size();
   std::uint32_t variants = 1;
   for (std::size_t i = 0; i < free.size(); ++i) variants *= 10;
   const std::uint32_t tries = std::min<std::uint32_t>(4 * variants, 4000);
@@ -39,8 +59,11 @@ bool mark_value(std::string& value, const std::vector<std::size_t>& free, std::s
       v /= 10;
     }
     if (!finish(candidate)) continue;
-    auto normalized = normalize_fingerprint(kind, candidate);
-    if (normalized && mark.carries(*scan_kind, *normalized)) {
+    normalized_chars(candidate, chars);
+    if (mark.carries(*scan_kind, std::string_view(chars).substr(prefix))) {
+      // Once per value kept: the normalized form as the registry will store it.
+      auto kept = normalize_fingerprint(kind, candidate);
+      if (!kept || !mark.carries(*scan_kind, *kept)) return false;
       value = std::move(candidate);
       return true;
     }
