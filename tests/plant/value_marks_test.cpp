@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "canarytrap/core/normalize.h"
@@ -90,6 +91,19 @@ class MarkedPlantTest : public testing::PlantTest {
     }
     return found;
   }
+  // The registry's needles of these kinds: how many, and how many carry its mark.
+  std::pair<int, int> needles_marked(std::initializer_list<std::string_view> kinds) {
+    auto key = reg_->value_mark_key();
+    EXPECT_TRUE(key);
+    const ValueMark mark(key ? *key : 0);
+    int all = 0, marked = 0;
+    EXPECT_TRUE(reg_->for_each_needle([&](ScanNeedle&& n) {
+                      if (std::find(kinds.begin(), kinds.end(), n.kind) == kinds.end()) return;
+                      ++all;
+                      marked += mark.carries(*scan_kind_of(n.kind), n.value);
+                    }).ok());
+    return {all, marked};
+  }
 };
 
 // A plant's IDs, phones and photo-URL ids all carry the mark: the index filters those kinds,
@@ -107,17 +121,8 @@ TEST_F(MarkedPlantTest, PlantedValuesCarryTheMarkAndAreFound) {
   }
   auto r = plant_into(file.string(), "", "vendor", 300);
   ASSERT_TRUE(r) << r.status().message();
-  auto key = reg_->value_mark_key();
-  ASSERT_TRUE(key);
-  const ValueMark mark(*key);
-  int needles = 0;
-  ASSERT_TRUE(reg_->for_each_needle([&](ScanNeedle&& n) {
-                    if (n.kind == "id_number" || n.kind == "phone" || n.kind == "token") {
-                      ++needles;
-                      EXPECT_TRUE(mark.carries(*scan_kind_of(n.kind), n.value)) << n.kind << " " << n.value;
-                    }
-                  }).ok());
-  EXPECT_EQ(needles, 300 * 4);  // ID, phone, the photo URL's id and its host's label
+  // ID, phone, the photo URL's id and its host's label: all marked.
+  EXPECT_EQ(needles_marked({"id_number", "phone", "token"}), std::make_pair(300 * 4, 300 * 4));
   auto index = NeedleIndex::load(*reg_);
   ASSERT_TRUE(index);
   for (NeedleKind k : {NeedleKind::kIdNumber, NeedleKind::kDigits, NeedleKind::kToken}) EXPECT_TRUE(index->marked(k));
@@ -138,18 +143,22 @@ TEST_F(MarkedPlantTest, UnmarkedValuesWhereMarkedOnesRunOutAreFoundToo) {
   }
   auto r = plant_into(file.string(), "", "staff", 200);
   ASSERT_TRUE(r) << r.status().message();
-  auto key = reg_->value_mark_key();
-  ASSERT_TRUE(key);
-  const ValueMark mark(*key);
-  int unmarked = 0;
-  ASSERT_TRUE(reg_->for_each_needle([&](ScanNeedle&& n) {
-                    if (n.kind == "id_number") unmarked += !mark.carries(ScanKind::kIdNumber, n.value);
-                  }).ok());
-  EXPECT_GT(unmarked, 0);  // 2 x 31 or so marked IDs for 200 people born 1980-01-01 in 110105
+  const auto [ids, marked] = needles_marked({"id_number"});
+  EXPECT_EQ(ids, 200);
+  EXPECT_LT(marked, ids);  // 2 x 31 or so marked IDs for 200 people born 1980-01-01 in 110105
   auto index = NeedleIndex::load(*reg_);
   ASSERT_TRUE(index);
   EXPECT_TRUE(index->marked(NeedleKind::kIdNumber));
   EXPECT_EQ(found_in(file, *index, NeedleKind::kIdNumber).size(), 200u);
+  // The same read back from the index's cache file: the key, the filtered kinds and the
+  // table of unmarked needles travel with it.
+  const auto cache = NeedleIndex::cache_path_for(dir_ / "registry.db");
+  ASSERT_TRUE(NeedleIndex::load_cached(*reg_, cache));
+  auto cached = NeedleIndex::load_cached(*reg_, cache);
+  ASSERT_TRUE(cached);
+  EXPECT_TRUE(cached->marked(NeedleKind::kIdNumber));
+  EXPECT_EQ(cached->mark().key(), index->mark().key());
+  EXPECT_EQ(found_in(file, *cached, NeedleKind::kIdNumber).size(), 200u);
 }
 
 // An index whose unmarked needles are too many for the small table (a registry planted before

@@ -188,7 +188,8 @@ class NeedleIndex {
   }
   std::size_t memory_bytes() const {
     return slots_.size() * (sizeof(Slot) + sizeof(std::uint8_t)) +
-           (names_table_.size() + parts_table_.size() + pairs_table_.size()) * sizeof(std::uint32_t);
+           (names_table_.size() + parts_table_.size() + pairs_table_.size()) * sizeof(std::uint32_t) +
+           unmarked_table_.size() * sizeof(std::uint64_t);
   }
 
  private:
