@@ -18,7 +18,15 @@ using Params = std::map<std::string, std::string>;  // {name} segments of the ro
 struct Api::Handlers {
   Handlers(AdminServer::Options o, AdminServices s, std::unique_ptr<Registry> r)
       : options(std::move(o)), services(std::move(s)), registry(std::move(r)), sessions(options.session_ttl),
-        minter(options.mint) {}
+        minter(marked(options.mint, registry.get())) {}
+
+  // Tokens minted here carry the registry's value mark, as `mint` and `plant` mint them.
+  static MintSettings marked(MintSettings settings, Registry* registry) {
+    if (registry != nullptr) {
+      if (auto key = registry->value_mark_key()) settings.mark_key = *key;
+    }
+    return settings;
+  }
 
   AdminServer::Options options;
   AdminServices services;

@@ -5,6 +5,7 @@
 #include "admin/api.h"
 #include "admin/static_files.h"
 #include "canarytrap/core/clock.h"
+#include "canarytrap/core/value_mark.h"
 #include "canarytrap/store/mint.h"
 #include "support/temp_dir.h"
 
@@ -61,6 +62,18 @@ TEST_F(AdminApiTest, RoutesNeedTheRightKey) {
   ASSERT_EQ(minted.status, 201) << minted.body;
   EXPECT_EQ(json(minted)["items"].size(), 3u);
   EXPECT_EQ(changed_, 1) << "the listeners are told about new canaries";
+  {  // their dns labels carry the registry's value mark, as the command line mints them
+    auto reg = Registry::open(dir_ / "r.db", {});
+    ASSERT_TRUE(reg);
+    const ValueMark mark(*(*reg)->value_mark_key());
+    int tokens = 0;
+    ASSERT_TRUE((*reg)->for_each_needle([&](ScanNeedle&& n) {
+                         if (n.kind != "token") return;
+                         ++tokens;
+                         EXPECT_TRUE(mark.carries(ScanKind::kToken, n.value)) << n.value;
+                       }).ok());
+    EXPECT_EQ(tokens, 3);
+  }
   EXPECT_EQ(call("POST", "/api/v1/canaries", admin_key_, "not json").status, 400);
   EXPECT_EQ(call("POST", "/api/v1/canaries", admin_key_, R"({"kind":"dns","count":0})").status, 400);
   EXPECT_EQ(call("GET", "/api/v1/canaries?limit=0", admin_key_).status, 400);
