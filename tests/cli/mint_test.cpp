@@ -2,6 +2,8 @@
 #include <sstream>
 #include <set>
 
+#include "canarytrap/core/value_mark.h"
+#include "canarytrap/store/registry.h"
 #include "cli/cli_fixture.h"
 
 namespace canarytrap::testing {
@@ -21,6 +23,11 @@ TEST_F(MintCliTest, ThousandDistinctDnsNamesUnderTheZone) {
     values.insert(v);
   }
   EXPECT_EQ(values.size(), 1000u);
+  // Each label carries the registry's value mark: the scanner looks up only look-alikes that do.
+  auto reg = Registry::open(dir_ / "canarytrap.db", {});
+  ASSERT_TRUE(reg) << reg.status().message();
+  const ValueMark mark(*(*reg)->value_mark_key());
+  for (const std::string& v : values) EXPECT_TRUE(mark.carries(ScanKind::kToken, v.substr(0, v.find('.')))) << v;
 }
 
 TEST_F(MintCliTest, EachKindPrintsItsValues) {
