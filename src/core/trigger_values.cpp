@@ -1,12 +1,11 @@
 #include "canarytrap/core/trigger_values.h"
 
-#include "canarytrap/core/value_mark.h"
-
 #include <cstdio>
 
 #include "canarytrap/core/normalize.h"
 #include "canarytrap/core/secure_random.h"
 #include "canarytrap/core/tsv.h"
+#include "canarytrap/core/value_mark.h"
 
 namespace canarytrap::data {
 extern const std::string_view local_part_names_tsv;

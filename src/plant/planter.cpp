@@ -228,14 +228,14 @@ Result<PlantReport> plant(Registry& reg, const PlantSettings& settings, const Pl
   const ValueMark mark(*mark_key);
   const TriggerMinter minter({settings.zone, settings.mail_domains, settings.url_scheme, *mark_key});
   // A person old enough for the table's dates (MappingPlan::old_enough), whose values carry
-  // the registry's mark (value_marks.h) unless `marked` is false. A table none of the
-  // generator's ages fits (rows dated 1950, registered at 18) gets the last one drawn: a
-  // canary that an age check would single out beats no canary.
+  // the registry's mark (value_marks.h) unless `marked` is false or kMaxDraws people could not
+  // be marked (the scanner finds unmarked ones too). A table none of the generator's ages fits
+  // (rows dated 1950, registered at 18) gets the last one drawn: a canary that an age check
+  // would single out beats no canary.
   const auto draw_person = [&](Person& p, bool marked) {
     for (int i = 0; i < kMaxDraws; ++i) {
-      do {
-        (*gen)->next(p);
-      } while (marked && !mark_person(p, req.locale, mark, rng));
+      (*gen)->next(p);
+      for (int tries = 1; marked && !mark_person(p, req.locale, mark, rng) && tries < kMaxDraws; ++tries) (*gen)->next(p);
       if (plan->old_enough(p)) return;
     }
   };

@@ -45,8 +45,8 @@ class NeedleIndex {
     return registry_path.string() + ".needles";
   }
   // Built from needles directly (tests, benchmarks).
-  // With a mark key (the registry's value_mark_key()): kinds whose needles all carry the mark
-  // are then looked up only for candidates that carry it too (marked()).
+  // With a mark key (the registry's value_mark_key()), candidates of the marked kinds are
+  // filtered by it (marked()).
   static NeedleIndex build(const std::vector<ScanNeedle>& needles, std::optional<std::uint64_t> mark_key = {});
 
   static std::uint64_t hash(NeedleKind kind, std::string_view normalized) { return scan_hash(kind, normalized); }
