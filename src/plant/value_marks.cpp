@@ -88,6 +88,7 @@ bool mark_person(Person& p, Locale locale, const ValueMark& mark, FastRng& rng) 
     // check character.
     if (id.size() != 18) return false;
     const bool ok = mark_value(id, {14, 15}, "id_number", mark, rng, [](std::string& v) {
+      if (v.compare(14, 3, "000") == 0) return false;  // never issued (validate_resident_id)
       v[17] = gb11643_check_char(std::string_view(v).substr(0, 17));
       return true;
     });

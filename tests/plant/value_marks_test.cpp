@@ -33,7 +33,10 @@ TEST(MarkPersonTest, ZhCnIdsAndPhonesCarryTheMarkAndStayValid) {
   ASSERT_TRUE(gen);
   FastRng rng = FastRng::make(6);
   int marked = 0;
-  for (int i = 0; i < 300; ++i) {
+  // Enough people that some women's sequence numbers (digit 17 even) are redrawn to 000,
+  // which is never issued: about one person in a thousand.
+  constexpr int kPeople = 20000;
+  for (int i = 0; i < kPeople; ++i) {
     Person p;
     (*gen)->next(p);
     const Person drawn = p;
@@ -51,7 +54,7 @@ TEST(MarkPersonTest, ZhCnIdsAndPhonesCarryTheMarkAndStayValid) {
     EXPECT_EQ(p[PersonField::kName], drawn[PersonField::kName]);
     EXPECT_EQ(p[PersonField::kBirthDate], drawn[PersonField::kBirthDate]);
   }
-  EXPECT_GT(marked, 290);
+  EXPECT_GT(marked, kPeople - kPeople / 100);
 }
 
 TEST(MarkPersonTest, EnUsSsnsCardsAndPhonesCarryTheMarkAndStayValid) {
