@@ -352,6 +352,7 @@ void Matcher::name_candidate(std::string_view normalized, std::size_t offset) {
   n.length = static_cast<std::uint8_t>(normalized.size());
   n.offset = base_ + offset;
   n.line = line_;
+  n.dates = 0;  // looked up at the record's end
   names_.push_back(n);
 }
 

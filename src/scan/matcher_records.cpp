@@ -247,6 +247,8 @@ void Matcher::join_name_parts(std::size_t from) {
     for (std::uint32_t k = 0; k < a.length; ++k) n.name[k] = static_cast<char>(data_[a.start + k] | 0x20);
     for (std::uint32_t k = 0; k < b.length; ++k) n.name[a.length + k] = static_cast<char>(data_[b.start + k] | 0x20);
     n.hash = NeedleIndex::hash(NeedleKind::kName, std::string_view(n.name.data(), n.length));
+    n.dates = index_.name_dates(n.hash);
+    if (n.dates == 0) n.dates = ~std::uint32_t{0};  // (the pair is some canary's name: never)
     n.offset = base_ + a.start;
     n.line = a.line;
     names_.push_back(n);
@@ -276,8 +278,13 @@ void Matcher::join_name_parts(std::size_t from) {
 void Matcher::date_names(std::size_t from, bool keep_undated) {
   auto first_name = std::partition_point(names_.begin(), names_.end(),
                                          [&](const FoundName& n) { return n.offset - base_ < from; });
-  names_.erase(std::remove_if(first_name, names_.end(), [&](const FoundName& n) { return !index_.known_name(n.hash); }),
-               names_.end());
+  // The known names, each with the birth dates its canaries have.
+  auto kept = first_name;
+  for (auto n = first_name; n != names_.end(); ++n) {
+    n->dates = index_.name_dates(n->hash);
+    if (n->dates != 0) *kept++ = *n;
+  }
+  names_.erase(kept, names_.end());
   if (first_name == names_.end()) {
     const std::size_t first_index = names_.size();
     join_name_parts(from);
@@ -333,6 +340,8 @@ void Matcher::date_names(std::size_t from, bool keep_undated) {
     const std::size_t name_at = n->offset - base_;
     while (first < dates_.size() && dates_[first].at + kNameDateReach < name_at) ++first;
     for (std::size_t j = first; j < dates_.size() && dates_[j].at <= name_at + kNameDateReach; ++j) {
+      // A date none of this name's canaries was born on is not looked up.
+      if ((n->dates >> NeedleIndex::date_bit(dates_[j].ymd.data()) & 1) == 0) continue;
       buffer_.assign(n->name.data(), n->length);
       buffer_ += '|';
       buffer_.append(dates_[j].ymd.data(), dates_[j].ymd.size());

@@ -481,6 +481,74 @@ TEST(MatcherTest, ManyCanariesSharingOneName) {
   EXPECT_EQ(out[0].kind, NeedleKind::kNameDob);
 }
 
+// Each name knows its canaries' birth dates (NeedleIndex::name_dates): a record's name is
+// looked up with a date only where one of its canaries may be born on it. 5,000 names (the
+// names table grows from 1,024 slots several times) of one to three canaries each, and one
+// with 2,000: every canary is found with its own date, and no name with another.
+TEST(MatcherTest, NamesKnowTheirCanariesBirthDates) {
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
+  const auto next = [&x](std::uint64_t below) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    return static_cast<int>(x % below);
+  };
+  const auto date = [&next] {
+    char d[16];
+    std::snprintf(d, sizeof d, "%04d%02d%02d", 1940 + next(60), 1 + next(12), 1 + next(28));
+    return std::string(d);
+  };
+  const auto cjk = [](unsigned code) {
+    return std::string{static_cast<char>(0xE0 | code >> 12), static_cast<char>(0x80 | (code >> 6 & 0x3F)),
+                       static_cast<char>(0x80 | (code & 0x3F))};
+  };
+  std::vector<std::pair<std::string, std::set<std::string>>> people;  // a name, its canaries' dates
+  for (unsigned i = 0; i < 5000; ++i) {
+    people.push_back({cjk(0x4E00 + i % 50) + cjk(0x5000 + i / 50), {}});
+    for (int k = 0, n = 1 + next(3); k < n; ++k) people.back().second.insert(date());
+  }
+  people.push_back({"王伟", {}});
+  while (people.back().second.size() < 2000) people.back().second.insert(date());
+  std::vector<ScanNeedle> needles;
+  std::int64_t id = 0;
+  for (const auto& [name, dates] : people) {
+    for (const auto& d : dates) needles.push_back({++id, "name_dob", name + "|" + d});
+  }
+  needles.push_back({++id, "name_dob", "李娜|1985-03-9"});  // a birth date not written YYYYMMDD
+  const NeedleIndex idx = NeedleIndex::build(needles);
+
+  const auto dates_of = [&](const std::string& name) { return idx.name_dates(NeedleIndex::hash(NeedleKind::kName, name)); };
+  EXPECT_EQ(dates_of("张三"), 0u);  // no canary's name
+  EXPECT_EQ(dates_of("李娜"), ~std::uint32_t{0});  // any date may be hers
+  EXPECT_EQ(dates_of("王伟"), ~std::uint32_t{0});  // 2,000 dates fill the 32 bits
+  int one_bit = 0;
+  for (const auto& [name, dates] : people) {
+    std::uint32_t want = 0;
+    for (const auto& d : dates) want |= std::uint32_t{1} << NeedleIndex::date_bit(d.data());
+    EXPECT_EQ(dates_of(name), want) << name;
+    one_bit += __builtin_popcount(want) == 1;
+  }
+  EXPECT_GT(one_bit, 1500);  // a third of the names have one canary
+
+  // Each name with each of its dates, and with five others: exactly its canaries are found.
+  std::string dump;
+  for (const auto& [name, dates] : people) {
+    for (const auto& d : dates) dump += name + ",女," + d.substr(0, 4) + "-" + d.substr(4, 2) + "-" + d.substr(6) + "\n";
+    for (int k = 0; k < 5; ++k) {
+      const std::string d = date();
+      if (!dates.contains(d)) dump += name + "," + d.substr(0, 4) + "/" + d.substr(4, 2) + "/" + d.substr(6) + "\n";
+    }
+  }
+  Matcher m(idx);
+  std::vector<RawMatch> out;
+  m.scan(dump, 0, out);
+  std::set<std::uint32_t> found;
+  for (const auto& r : out) {
+    EXPECT_EQ(r.kind, NeedleKind::kNameDob);
+    found.insert(r.canary);
+  }
+  EXPECT_EQ(out.size(), found.size());
+  EXPECT_EQ(found.size(), needles.size() - 1);  // all but 李娜, whose name the dump lacks
+}
+
 // The hash reads exactly the value's bytes (ASan checks the build of the tests: each value
 // here sits alone in an allocation of its size) and every one of them counts.
 TEST(MatcherTest, HashUsesEveryByteAndNoMore) {

@@ -123,9 +123,10 @@ TEST_F(NeedleCacheTest, DamagedOrForeignFilesAreRebuilt) {
 
   // A names table, a table of names' words or of two-word names without an empty slot would
   // make a probe spin for ever: such a file is refused and rebuilt. The file ends with the
-  // names table (1024 slots here), the words' and the pairs' tables (64 slots each), the
-  // words' 4 KB bitmap and the table of unmarked needles (one slot: there are none).
-  constexpr std::size_t kNamesBytes = 1024 * 4, kPartsBytes = 64 * 4, kPairsBytes = 64 * 4, kShapesBytes = 4096,
+  // names table (1024 slots here of a key and date bits each), the words' and the pairs'
+  // tables (64 slots each), the words' 4 KB bitmap and the table of unmarked needles (one
+  // slot: there are none).
+  constexpr std::size_t kNamesBytes = 1024 * 8, kPartsBytes = 64 * 4, kPairsBytes = 64 * 4, kShapesBytes = 4096,
                         kUnmarkedBytes = 8;
   const std::vector<std::pair<std::size_t, std::size_t>> tables = {  // bytes from the end, length
       {kNamesBytes + kPartsBytes + kPairsBytes + kShapesBytes + kUnmarkedBytes, kNamesBytes},

@@ -57,6 +57,7 @@ class Matcher {
     std::uint64_t offset;
     std::uint64_t hash;
     std::uint32_t line;  // newlines before it in the chunk: a record may span lines
+    std::uint32_t dates;  // NeedleIndex::name_dates(), once looked up
   };
 
   void lookup(NeedleKind kind, std::string_view value, std::uint64_t offset) { lookup(kind, value, offset, line_); }
