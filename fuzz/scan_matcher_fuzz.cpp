@@ -4,7 +4,9 @@
 // Built and run by scripts/fuzz.sh.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <set>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -54,6 +56,26 @@ const canarytrap::NeedleIndex& needles_with_mark() {
   return index;
 }
 
+// The same needles and, for each name, 64 namesakes (canary 5) born on other days: the
+// names' birth-date bits (NeedleIndex::name_dates) are then all set, where the sample's have
+// one, which must change nothing but add the namesakes' matches.
+const canarytrap::NeedleIndex& needles_with_namesakes() {
+  static const canarytrap::NeedleIndex index = [] {
+    auto n = canarytrap::testing::sample_needles();
+    for (const auto& s : canarytrap::testing::sample_needles()) {
+      if (s.kind != "name_dob") continue;
+      const std::string name = s.value.substr(0, s.value.rfind('|'));
+      for (int k = 0; k < 64; ++k) {
+        char dob[9];
+        std::snprintf(dob, sizeof dob, "19%02d%02d%02d", 40 + k % 50, 1 + k % 12, 1 + k % 28);
+        n.push_back({5, "name_dob", name + "|" + dob});
+      }
+    }
+    return canarytrap::NeedleIndex::build(n);
+  }();
+  return index;
+}
+
 std::multiset<std::tuple<std::uint64_t, std::uint32_t, int>> as_set(const std::vector<canarytrap::RawMatch>& v,
                                                                     bool without_latin_name) {
   std::multiset<std::tuple<std::uint64_t, std::uint32_t, int>> out;
@@ -95,6 +117,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!needles_with_mark().marked(NeedleKind::kDigits) || as_set(with_mark, false) != as_set(found, false)) {
     __builtin_trap();
   }
+  // With namesakes: the same matches and theirs.
+  Matcher namesakes(needles_with_namesakes());
+  std::vector<RawMatch> with_namesakes, not_namesakes;
+  namesakes.scan(input, base, with_namesakes);
+  for (const RawMatch& m : with_namesakes) {
+    if (m.canary == 5 && m.kind != NeedleKind::kNameDob) __builtin_trap();
+    if (m.canary != 5) not_namesakes.push_back(m);
+  }
+  if (as_set(not_namesakes, false) != as_set(found, false)) __builtin_trap();
   // Without a Latin name among the needles: the same matches but that name's.
   Matcher skipping(needles_without_latin_name());
   std::vector<RawMatch> skipped;

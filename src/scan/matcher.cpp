@@ -548,38 +548,44 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
     // (A name written own·father's, 艾尔肯·买买提, may be of any length: with such names in
     // the index every run is visited.)
     if (!dotted_names_) high_starts &= names_in_index_ ? runs_of_6_9_or_12_from(blk.high) | last_run(blk.high) : 0;
-    std::uint64_t starts = an_starts | high_starts | blk.special;
+    // The block's special bytes cut it into segments; in each, its runs of letters and digits
+    // first, then its runs of high bytes, then the special byte that ends it. (The two kinds of
+    // run touch nothing of each other's, and a record ends only at a special byte: the same
+    // work as in the order they stand, without a branch per run on which kind it is, which
+    // the predictor missed about once a run.)
     i = b + 64;
-    while (starts != 0) {
-      const unsigned at = static_cast<unsigned>(__builtin_ctzll(starts));
-      std::size_t next;
-      if (an >> at & 1) {
+    std::uint64_t specials = blk.special;
+    for (;;) {
+      const std::uint64_t before = specials == 0 ? ~std::uint64_t{0} : (specials & -specials) - 1;
+      for (std::uint64_t m = an_starts & before; m != 0; m &= m - 1) {
+        const unsigned at = static_cast<unsigned>(__builtin_ctzll(m));
         const std::uint64_t stop = ~an >> at;
         const unsigned len = stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at;
         const std::uint64_t in_run = (len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1) << at;
         bool digit_seen = (blk.digit & in_run) != 0, alpha_seen = (blk.alpha & in_run) != 0;
-        next = b + at + len;
-        if (stop == 0 && next < n) {  // on past the block
+        std::size_t next = b + at + len;
+        if (stop == 0 && next < n) {  // on past the block: the block's last run
           bool more_digits, more_letters;
           next = alnum_end(p, next, n, more_digits, more_letters);
           digit_seen = digit_seen || more_digits;
           alpha_seen = alpha_seen || more_letters;
         }
         word(b + at, next, digit_seen, alpha_seen);
-      } else if (blk.high >> at & 1) {
+        if (next > i) i = next;
+      }
+      for (std::uint64_t m = high_starts & before; m != 0; m &= m - 1) {
+        const unsigned at = static_cast<unsigned>(__builtin_ctzll(m));
         const std::uint64_t stop = ~blk.high >> at;
-        next = b + at + (stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at);
-        if (stop == 0 && next < n) next = high_end(p, next, n);
+        std::size_t next = b + at + (stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at);
+        if (stop == 0 && next < n) next = high_end(p, next, n);  // the block's last run
         high_run(b + at, next);
-      } else {
-        special(b + at);
-        next = b + at + 1;
+        if (next > i) i = next;
       }
-      if (next >= b + 64) {
-        i = next;
-        break;
-      }
-      starts &= ~std::uint64_t{0} << (next - b);
+      if (specials == 0) break;
+      special(b + static_cast<unsigned>(__builtin_ctzll(specials)));
+      an_starts &= ~before;
+      high_starts &= ~before;
+      specials &= specials - 1;
     }
   }
   flush_digits();
