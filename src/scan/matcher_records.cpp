@@ -282,7 +282,9 @@ void Matcher::date_names(std::size_t from, bool keep_undated) {
   auto kept = first_name;
   for (auto n = first_name; n != names_.end(); ++n) {
     n->dates = index_.name_dates(n->hash);
-    if (n->dates != 0) *kept++ = *n;
+    if (n->dates == 0) continue;
+    if (kept != n) *kept = *n;  // (most names are known: no copy onto itself)
+    ++kept;
   }
   names_.erase(kept, names_.end());
   if (first_name == names_.end()) {
@@ -342,10 +344,11 @@ void Matcher::date_names(std::size_t from, bool keep_undated) {
     for (std::size_t j = first; j < dates_.size() && dates_[j].at <= name_at + kNameDateReach; ++j) {
       // A date none of this name's canaries was born on is not looked up.
       if ((n->dates >> NeedleIndex::date_bit(dates_[j].ymd.data()) & 1) == 0) continue;
-      buffer_.assign(n->name.data(), n->length);
-      buffer_ += '|';
-      buffer_.append(dates_[j].ymd.data(), dates_[j].ymd.size());
-      lookup(NeedleKind::kNameDob, buffer_, n->offset, n->line);
+      char value[FoundName::kLongest + 1 + 8];  // name|YYYYMMDD
+      std::memcpy(value, n->name.data(), n->length);
+      value[n->length] = '|';
+      std::memcpy(value + n->length + 1, dates_[j].ymd.data(), 8);
+      lookup(NeedleKind::kNameDob, std::string_view(value, n->length + 9u), n->offset, n->line);
     }
   }
   // A key's object with no date in it ("name": {"first": .., "last": ..}) leaves its names to
