@@ -248,7 +248,7 @@ void Matcher::join_name_parts(std::size_t from) {
     for (std::uint32_t k = 0; k < b.length; ++k) n.name[a.length + k] = static_cast<char>(data_[b.start + k] | 0x20);
     n.hash = NeedleIndex::hash(NeedleKind::kName, std::string_view(n.name.data(), n.length));
     n.dates = index_.name_dates(n.hash);
-    if (n.dates == 0) n.dates = ~std::uint32_t{0};  // (the pair is some canary's name: never)
+    if (n.dates == 0) n.dates = ~std::uint32_t{0};  // (known_name_pair() said it is one: not expected)
     n.offset = base_ + a.start;
     n.line = a.line;
     names_.push_back(n);

@@ -143,13 +143,12 @@ void NeedleIndex::add_email_domain(std::string_view email) {
   email_domains_[email_domain_count_++] = h;
 }
 
-// Names are gathered while loading and placed once their number is known (finish()).
-// A birth date other than "YYYYMMDD" (a registry written otherwise) sets every bit: its name is
-// dated by every date, as without the bits.
 // Names go straight into their table, merged with the same name's (names repeat: a million
 // zh_CN canaries have 330,000), which doubles when half full: its home is the 32-bit key, so
 // it is placed again from the keys alone. No list of every name, no sort: building the index
 // for a million canaries stays under the 200 MB a scan may take, and no slower than before.
+// A birth date other than "YYYYMMDD" (a registry written otherwise) sets every bit: its name
+// is dated by every date, as without the bits.
 void NeedleIndex::add_name(std::uint64_t h, std::string_view ymd) {
   if ((names_ + 1) * 2 > names_table_.size()) {
     auto old = std::move(names_table_);
