@@ -3,7 +3,8 @@
 // Values are stored only as 64-bit hashes of (kind, normalized value) with the canary they
 // name: 12 bytes each plus a 1-byte tag, at a load of 0.75, so 1,000,000 canaries (five or
 // six values each) take about 100 MB. Names alone (the scanner dates a record only when it
-// holds a known name) are a separate set of 32-bit keys, once per distinct name.
+// holds a known name) are a separate set of 32-bit keys, once per distinct name, each with
+// 32 bits saying which birth dates its canaries have (name_dates()).
 // A wrong match needs a 64-bit collision between a candidate and one of the needles: with
 // 6,000,000 needles, about one in 3 * 10^12 candidates (a candidate is a value-shaped token:
 // tens of millions per GB of a dump).
