@@ -66,7 +66,7 @@ const canarytrap::NeedleIndex& needles_with_namesakes() {
       if (s.kind != "name_dob") continue;
       const std::string name = s.value.substr(0, s.value.rfind('|'));
       for (int k = 0; k < 64; ++k) {
-        char dob[9];
+        char dob[32];
         std::snprintf(dob, sizeof dob, "19%02d%02d%02d", 40 + k % 50, 1 + k % 12, 1 + k % 28);
         n.push_back({5, "name_dob", name + "|" + dob});
       }

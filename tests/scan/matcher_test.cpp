@@ -492,9 +492,8 @@ TEST(MatcherTest, NamesKnowTheirCanariesBirthDates) {
     return static_cast<int>(x % below);
   };
   const auto date = [&next] {
-    char d[16];
-    std::snprintf(d, sizeof d, "%04d%02d%02d", 1940 + next(60), 1 + next(12), 1 + next(28));
-    return std::string(d);
+    const auto two = [](int v) { return std::string{static_cast<char>('0' + v / 10), static_cast<char>('0' + v % 10)}; };
+    return std::to_string(1940 + next(60)) + two(1 + next(12)) + two(1 + next(28));
   };
   const auto cjk = [](unsigned code) {
     return std::string{static_cast<char>(0xE0 | code >> 12), static_cast<char>(0x80 | (code >> 6 & 0x3F)),
