@@ -27,14 +27,15 @@ mkdir -p "$work"
 cd "$work"
 export CANARYTRAP_CONFIG=$work/canarytrap.toml
 if [ ! -f registry.ready ]; then
-  rm -f canarytrap.* values.txt
+  rm -f canarytrap.* values.txt real.csv
   "$ct" init --zone canary.example.net --mail-domain mail.example.net >/dev/null 2>&1
   "$ct" fake --locale zh_CN --count 1000 --seed 7 > canaries.csv
+  cp canaries.csv real.csv  # the scratch file's own rows: not canaries, not drawn below
   "$ct" plant --target file:canaries.csv --copy bench --count "$canaries" --locale zh_CN >/dev/null
   sqlite3 canarytrap.db "SELECT value FROM trigger_value UNION ALL SELECT normalized FROM fingerprint WHERE kind != 'name_dob'" > values.txt
   sqlite3 canarytrap.db "SELECT value FROM trigger_value WHERE channel = 'smtp'" > emails.txt
   "$ct" fake --locale zh_CN --count "$rows" --seed 8 > dump.csv
-  tail -n +2 canaries.csv | shuf -n 1000 --random-source=<(yes) >> dump.csv
+  tail -n +2 canaries.csv | LC_ALL=C grep -vxFf real.csv | shuf -n 1000 --random-source=<(yes) >> dump.csv
   shuf --random-source=<(yes) -o dump.csv dump.csv
   touch registry.ready
 fi

@@ -13,7 +13,8 @@ ScannedFile judge(FileScan scan, const AttributionFacts& facts, bool every_match
   std::set<std::int64_t> found, weak;
   for (const auto& [canary, k] : kinds) {
     const bool trigger = k.count(NeedleKind::kToken) || k.count(NeedleKind::kEmail);
-    (trigger || k.size() >= 2 ? found : weak).insert(canary);
+    const bool paired = std::binary_search(scan.paired.begin(), scan.paired.end(), canary);
+    (trigger || paired ? found : weak).insert(canary);
   }
   if (!every_match) {
     std::set<std::int64_t> shown;

@@ -12,6 +12,7 @@
 #include <limits>
 #include <memory>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "decoders.h"
@@ -83,8 +84,17 @@ class ChunkSink {
     const std::uint64_t newlines = matcher_.scan(chunk, base, raw_);
     std::sort(raw_.begin(), raw_.end(), [](const RawMatch& a, const RawMatch& b) { return a.offset < b.offset; });
     for (const RawMatch& m : raw_) {
-      // The first match per canary and kind: how many kinds of a canary's values a file
-      // holds is what tells a leaked canary row from a real person sharing one value.
+      // Two kinds of a canary's passive values in one record is what tells a leaked canary row
+      // from real people who share one value each: the last passive match of each canary is
+      // kept, to pair it with the next.
+      if (m.kind != NeedleKind::kToken && m.kind != NeedleKind::kEmail) {
+        auto [last, first] = last_passive_.try_emplace(m.canary, LastPassive{m.offset, m.kind});
+        if (!first) {
+          if (last->second.kind != m.kind && m.offset - last->second.offset <= kPassivePairReach) paired_.insert(m.canary);
+          last->second = {m.offset, m.kind};
+        }
+      }
+      // The first match per canary and kind.
       const std::uint64_t key = std::uint64_t{m.canary} << 3 | static_cast<std::uint64_t>(m.kind);
       if (!every_ && !seen_.insert(key).second) continue;
       matches_.push_back({m.canary, m.kind, m.offset, lines_ + m.line + 1});
@@ -93,8 +103,8 @@ class ChunkSink {
   }
 
   std::vector<FileMatch>& matches() { return matches_; }
+  const std::unordered_set<std::uint32_t>& paired() const { return paired_; }
   std::uint64_t lines() const { return lines_; }
-
 
  private:
   Matcher matcher_;
@@ -102,8 +112,24 @@ class ChunkSink {
   std::vector<RawMatch> raw_;
   std::vector<FileMatch> matches_;
   std::unordered_set<std::uint64_t> seen_;
+  struct LastPassive {
+    std::uint64_t offset;
+    NeedleKind kind;
+  };
+  std::unordered_map<std::uint32_t, LastPassive> last_passive_;  // canaries matched by a passive value
+  std::unordered_set<std::uint32_t> paired_;
   std::uint64_t lines_ = 0;
 };
+
+// The canaries paired in any of the sinks, ascending. (A record is never split between
+// threads: chunks are cut at record ends.)
+std::vector<std::int64_t> paired_in(const std::vector<const ChunkSink*>& sinks) {
+  std::vector<std::int64_t> out;
+  for (const ChunkSink* sink : sinks) out.insert(out.end(), sink->paired().begin(), sink->paired().end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
 
 struct Sha256 {
   EVP_MD_CTX* ctx = nullptr;
@@ -227,6 +253,7 @@ void scan_stream(int fd, const NeedleIndex& index, const ScanOptions& options, F
   r.bytes = scanned;
   r.lines = sink.lines();
   r.matches = std::move(sink.matches());
+  r.paired = paired_in({&sink});
   r.sha256 = sha.hex();
 }
 
@@ -315,6 +342,9 @@ void scan_file(int fd, std::size_t size, const NeedleIndex& index, const ScanOpt
   }
   r.lines = lines_before;
   r.bytes = size;
+  std::vector<const ChunkSink*> all;
+  for (const auto& sink : sinks) all.push_back(sink.get());
+  r.paired = paired_in(all);
 }
 
 }  // namespace

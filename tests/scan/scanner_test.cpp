@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "canarytrap/scan/evidence.h"
 #include "support/run_process.h"
 #include "support/temp_dir.h"
 
@@ -289,6 +290,36 @@ TEST_F(ScannerTest, Sha256OfTheStoredBytes) {
   ScanOptions o;
   o.hash = true;
   EXPECT_EQ(Scanner(index_, o).scan_path(path).sha256, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Passive values prove a canary only in one record: its phone and its name with birth date
+// on rows far apart are two real people sharing one value each (weak), on one row, or in
+// one pretty-printed object over lines, its leaked row (found). Read, streamed (gzip) and
+// on two threads (the file is 1.3 MB: canary 6's row in the first half, 7's in the second).
+TEST_F(ScannerTest, PassiveValuesProveACanaryOnlyInOneRecord) {
+  const NeedleIndex index = NeedleIndex::build({{5, "phone", "13900001111"},
+                                               {5, "name_dob", "李四|19800101"},
+                                               {6, "phone", "13900002222"},
+                                               {6, "name_dob", "赵六|19900202"},
+                                               {7, "id_number", "11010519491231002X"},
+                                               {7, "phone", "13900003333"}});
+  std::string text = "李四,男,1980-01-01,北京市\n";  // canary 5's name and birth date: a namesake
+  for (int i = 0; i < 200; ++i) text += "someone,女,2001-02-03,上海市,row " + std::to_string(i) + "\n";
+  text += "someone else,13900001111\n";  // canary 5's phone, 8 KB on
+  text += "赵六,女,1990-02-02,13900002222\n";  // canary 6's row
+  for (int i = 0; i < 30000; ++i) text += "someone,女,2001-02-03,上海市,row " + std::to_string(i) + "\n";
+  text += "{\n  \"sfzh\": \"11010519491231002x\",\n  \"phones\": [\"139 0000 3333\"]\n}\n";  // canary 7's
+  const std::string path = write("people.txt", text);
+  for (const std::string& file : {path, compress("/usr/bin/gzip", path)}) {
+    for (int threads : {1, 2}) {
+      FileScan s = Scanner(index, {.threads = threads}).scan_path(file);
+      EXPECT_EQ(s.paired, (std::vector<std::int64_t>{6, 7})) << file << ", " << threads << " threads";
+      EXPECT_EQ(canaries(s), (std::set<std::int64_t>{5, 6, 7}));  // every value was matched
+      const ScannedFile judged = judge(std::move(s), AttributionFacts{}, false);
+      EXPECT_EQ(judged.weak, std::vector<std::int64_t>{5});
+      EXPECT_EQ(judged.attribution.canaries_found, 2);
+    }
+  }
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ struct ScanOptions {
   std::atomic<std::uint64_t>* progress_bytes = nullptr;  // bytes read so far, for a progress bar
 };
 
+// How close two passive values must stand to be one record's: as far as the matcher looks for
+// a name's birth date.
+constexpr std::uint64_t kPassivePairReach = 4096;
+
 struct FileMatch {
   std::int64_t canary_id = 0;
   NeedleKind kind = NeedleKind::kToken;
@@ -45,6 +49,10 @@ struct FileScan {
   std::uint64_t lines = 0;     // newline count (records, roughly)
   std::string sha256;          // of the file as stored, if asked
   std::vector<FileMatch> matches;  // by offset
+  // Canaries two different kinds of whose passive values (ID, phone/SSN/card, name with
+  // birth date) stand within kPassivePairReach bytes of each other: in one record, as a
+  // leaked canary row holds them. Ascending.
+  std::vector<std::int64_t> paired;
   std::string error;           // "" if it was read whole
 };
 
