@@ -136,8 +136,8 @@ std::string scan_text(const ScannedFile& f) {
   if (!f.scan.error.empty()) o << "  ERROR: " << f.scan.error << " (matches before it are kept)\n";
   o << "  " << a.verdict << "\n";
   if (!f.weak.empty()) {
-    o << "  " << f.weak.size() << " more canaries matched by one ID, phone or name with birth date alone (a real "
-      << "person may share it; not counted above)\n";
+    o << "  " << f.weak.size() << " more canaries matched only by IDs, phones or names with birth dates not in one "
+      << "record (real people may share them; not counted above)\n";
   }
   if (a.after) {
     o << "  taken after " << format_time(*a.after).substr(0, 19) << "Z (the newest canary found was planted then)";
@@ -194,8 +194,8 @@ std::string scan_html(const std::vector<ScannedFile>& files, const ScanMeta& met
     o << "<p class=\"verdict\">" << html_escape(a.verdict) << "</p>";
     if (!f.weak.empty()) {
       o << "<p>" << f.weak.size()
-        << " more canaries matched by one ID, phone or name with birth date alone (a real person may share it; "
-           "not counted).</p>";
+        << " more canaries matched only by IDs, phones or names with birth dates not in one record (real people "
+           "may share them; not counted).</p>";
     }
     if (a.after) {
       o << "<p>Taken after <b>" << html_escape(format_time(*a.after)) << "</b>";
