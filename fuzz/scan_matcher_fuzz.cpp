@@ -110,6 +110,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<RawMatch> again;
   matcher.scan(input, base, again);
   if (again.size() != found.size()) __builtin_trap();
+  // Classified the portable way (where the default is AVX-512): the same matches, in order.
+  Matcher portable(needles(), BlockCode::kPortable);
+  std::vector<RawMatch> portably;
+  portable.scan(input, base, portably);
+  if (portably != found) __builtin_trap();
   // Filtered by a value mark: the same matches.
   Matcher marked(needles_with_mark());
   std::vector<RawMatch> with_mark;

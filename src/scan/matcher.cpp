@@ -1,12 +1,10 @@
 #include "canarytrap/scan/matcher.h"
 
+#include "block_classes.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace canarytrap {
 
@@ -77,10 +75,7 @@ int percent_escape_at(const unsigned char* p, std::size_t i, std::size_t n) {
 // and end at a byte the branch predictor cannot guess: one compare per run instead of one
 // branch per byte made the whole scan a fifth faster.
 #if defined(__SSE2__)
-inline __m128i in_range(__m128i x, char lo, char hi) {
-  const __m128i shifted = _mm_sub_epi8(x, _mm_set1_epi8(lo));
-  return _mm_cmpeq_epi8(_mm_subs_epu8(shifted, _mm_set1_epi8(static_cast<char>(hi - lo))), _mm_setzero_si128());
-}
+using scan_blocks::bytes_in_range;
 #endif
 
 // The end of the run of ASCII letters and digits at p[i]; `digit_seen`/`alpha_seen` say
@@ -90,8 +85,8 @@ std::size_t alnum_end(const unsigned char* p, std::size_t i, std::size_t n, bool
 #if defined(__SSE2__)
   while (i + 16 <= n) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const auto d = static_cast<unsigned>(_mm_movemask_epi8(in_range(x, '0', '9')));
-    const auto a = static_cast<unsigned>(_mm_movemask_epi8(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z')));
+    const auto d = static_cast<unsigned>(_mm_movemask_epi8(bytes_in_range(x, '0', '9')));
+    const auto a = static_cast<unsigned>(_mm_movemask_epi8(bytes_in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z')));
     const unsigned stop = ~(d | a) & 0xFFFFu;
     if (stop != 0) {
       const unsigned len = static_cast<unsigned>(__builtin_ctz(stop));
@@ -134,70 +129,27 @@ std::size_t high_end(const unsigned char* p, std::size_t i, std::size_t n) {
 }
 
 constexpr std::size_t kReadAhead = 1024;
-
-// Sixty-four bytes from p[b], one bit per byte (bit k: p[b + k]); bytes at or past n read as 0.
-struct Block {
-  std::uint64_t digit = 0, alpha = 0, high = 0, special = 0;  // special: @ % \n ) \\ }
-};
-
-Block classify(const unsigned char* p, std::size_t b, std::size_t n) {
-  const unsigned char* q = p + b;
-  unsigned char padded[64];
-  if (n - b < 64) {
-    std::memset(padded, 0, sizeof padded);
-    std::memcpy(padded, q, n - b);
-    q = padded;
-  }
-  Block blk;
-#if defined(__SSE2__)
-  for (unsigned k = 0; k < 4; ++k) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + 16 * k));
-    const auto bits = [&](__m128i m) {
-      return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))) << (16 * k);
-    };
-    blk.digit |= bits(in_range(x, '0', '9'));
-    blk.alpha |= bits(in_range(_mm_or_si128(x, _mm_set1_epi8(0x20)), 'a', 'z'));
-    blk.high |= bits(x);
-    const __m128i special = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('@')), _mm_cmpeq_epi8(x, _mm_set1_epi8('%'))),
-                     _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(x, _mm_set1_epi8(')')))),
-        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')),
-                     _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('{')), _mm_cmpeq_epi8(x, _mm_set1_epi8('}'))),
-                                  _mm_cmpeq_epi8(x, _mm_set1_epi8('<')))));
-    blk.special |= bits(special);
-  }
-#else
-  for (unsigned k = 0; k < 64; ++k) {
-    const std::uint64_t bit = std::uint64_t{1} << k;
-    const unsigned char c = q[k];
-    const std::uint8_t cls = kClass[c];
-    if (cls == kDigit) blk.digit |= bit;
-    if (cls == kAlpha) blk.alpha |= bit;
-    if (cls == kHigh) blk.high |= bit;
-    if (c == '@' || c == '%' || c == '\n' || c == ')' || c == '\\' || c == '{' || c == '}' || c == '<') {
-      blk.special |= bit;
-    }
-  }
-#endif
-  return blk;
-}
+using scan_blocks::Block;
 
 // Bit s set where m has ones at s .. s + 16: a run of at least 17 from s inside the block.
-std::uint64_t ones_17_from(std::uint64_t m) {
+[[gnu::always_inline]] inline std::uint64_t ones_17_from(std::uint64_t m) {
   const std::uint64_t m2 = m & m >> 1, m4 = m2 & m2 >> 2, m8 = m4 & m4 >> 4, m16 = m8 & m8 >> 8;
   return m16 & m >> 16;
 }
 
-// The run of ones ending at the block's last bit (it may go on into the next block), or 0.
-std::uint64_t last_run(std::uint64_t m) {
-  if ((m >> 63) == 0) return 0;
-  const std::uint64_t zeros = ~m;
-  return zeros == 0 ? ~std::uint64_t{0} : ~std::uint64_t{0} << (64 - __builtin_clzll(zeros));
+// The run of ones ending at the block's last bit (it may go on into the next block), or 0: the
+// bits above m's highest 0. Without a branch: whether a block ends inside a run is a coin toss.
+[[gnu::always_inline]] constexpr std::uint64_t last_run(std::uint64_t m) {
+  const int highest_zero = 63 - __builtin_clzll(~m | 1);  // 0 also when m has none
+  return ~std::uint64_t{0} << 1 << highest_zero | static_cast<std::uint64_t>(m == ~std::uint64_t{0});
 }
+static_assert(last_run(0) == 0 && last_run(~std::uint64_t{0} >> 1) == 0 && last_run(~std::uint64_t{0}) == ~std::uint64_t{0});
+static_assert(last_run(std::uint64_t{1} << 63) == std::uint64_t{1} << 63 && last_run(~std::uint64_t{1}) == ~std::uint64_t{1});
+static_assert(last_run(0xF00000000000000Fu) == 0xF000000000000000u && last_run(~std::uint64_t{2}) == ~std::uint64_t{3});
 
 // Bit s set where a run of ones starting at s is exactly 6, 9 or 12 long inside the block:
 // two, three or four CJK characters of three bytes each, the only shapes of a name.
-std::uint64_t runs_of_6_9_or_12_from(std::uint64_t h) {
+[[gnu::always_inline]] inline std::uint64_t runs_of_6_9_or_12_from(std::uint64_t h) {
   const std::uint64_t h2 = h & h >> 1, h4 = h2 & h2 >> 2, h8 = h4 & h4 >> 4;
   const std::uint64_t at_least_6 = h4 & h2 >> 4, at_least_7 = at_least_6 & h >> 6;
   const std::uint64_t at_least_9 = h8 & h >> 8, at_least_10 = h8 & h2 >> 8;
@@ -206,6 +158,9 @@ std::uint64_t runs_of_6_9_or_12_from(std::uint64_t h) {
 }
 
 }  // namespace
+
+Matcher::Matcher(const NeedleIndex& index, BlockCode blocks)
+    : index_(index), avx512_(blocks == BlockCode::kBest && scan_blocks::avx512_blocks_supported()) {}
 
 // Lookups wait in a ring of kPending: each is resolved kPending lookups after its prefetch
 // was issued, by then (a few hundred bytes of input later) long landed.
@@ -505,36 +460,14 @@ void Matcher::special(std::size_t i) {
   }
 }
 
-// The scan visits only where something starts: a run of letters and digits, a run of bytes
-// >= 0x80, or one of the special bytes. Sixty-four bytes at a time are classified into
-// bitmasks and the starts taken from them lowest first; punctuation, spaces and the like
-// (a third of the runs of a CSV) are never visited, and a run's end is read off its mask.
-std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vector<RawMatch>& out) {
-  data_ = data;
-  line_ = 0;
-  base_ = base;
-  out_ = &out;
-  record_start_ = 0;
-  group_count_ = 0;
-  group_digits_ = 0;
-  nums_.clear();
-  names_.clear();
-  parts_.clear();
-  words_ = 0;
-  open_.clear();
-  prev_word_start_ = prev_word_end_ = 0;
-  names_in_index_ = index_.has_names();
-  latin_names_ = false;
-  for (char c = 'a'; c <= 'z'; ++c) latin_names_ = latin_names_ || index_.name_start(static_cast<unsigned char>(c));
-  name_parts_ = latin_names_ && index_.has_name_parts();
-  dotted_names_ = names_in_index_ && index_.dotted_names();
-  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
-  const std::size_t n = data.size();
+// The scan's loop, for one way of classifying blocks (block_classes.h).
+template <class Blocks>
+[[gnu::always_inline]] inline void Matcher::scan_blocks(const unsigned char* p, std::size_t n) {
   std::size_t i = 0;
   while (i < n) {
     const std::size_t b = i;  // the block: bytes [b, b + 64), past the end read as 0
     if (b + kReadAhead < n) __builtin_prefetch(p + b + kReadAhead);
-    const Block blk = classify(p, b, n);
+    const Block blk = Blocks::classify(p, b, n);
     const std::uint64_t an = blk.digit | blk.alpha;
     const std::uint64_t an_before = b > 0 && (kClass[p[b - 1]] == kDigit || kClass[p[b - 1]] == kAlpha);
     const std::uint64_t high_before = b > 0 && p[b - 1] >= 0x80;
@@ -588,8 +521,51 @@ std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vect
       specials &= specials - 1;
     }
   }
+}
+
+void Matcher::scan_portable(const unsigned char* p, std::size_t n) { scan_blocks<scan_blocks::PortableBlocks>(p, n); }
+
+#if defined(CANARYTRAP_AVX512_BLOCKS)
+// Built for AVX-512: GCC inlines Avx512Blocks::classify here (and the matcher's inline parts,
+// built for every x86-64, with it).
+[[gnu::target("avx512f,avx512bw,avx512vbmi")]] void Matcher::scan_avx512(const unsigned char* p, std::size_t n) {
+  scan_blocks<scan_blocks::Avx512Blocks>(p, n);
+}
+#else
+void Matcher::scan_avx512(const unsigned char* p, std::size_t n) { scan_portable(p, n); }
+#endif
+
+// The scan visits only where something starts: a run of letters and digits, a run of bytes
+// >= 0x80, or one of the special bytes. Sixty-four bytes at a time are classified into
+// bitmasks and the starts taken from them lowest first; punctuation, spaces and the like
+// (a third of the runs of a CSV) are never visited, and a run's end is read off its mask.
+std::uint64_t Matcher::scan(std::string_view data, std::uint64_t base, std::vector<RawMatch>& out) {
+  data_ = data;
+  line_ = 0;
+  base_ = base;
+  out_ = &out;
+  record_start_ = 0;
+  group_count_ = 0;
+  group_digits_ = 0;
+  nums_.clear();
+  names_.clear();
+  parts_.clear();
+  words_ = 0;
+  open_.clear();
+  prev_word_start_ = prev_word_end_ = 0;
+  names_in_index_ = index_.has_names();
+  latin_names_ = false;
+  for (char c = 'a'; c <= 'z'; ++c) latin_names_ = latin_names_ || index_.name_start(static_cast<unsigned char>(c));
+  name_parts_ = latin_names_ && index_.has_name_parts();
+  dotted_names_ = names_in_index_ && index_.dotted_names();
+  const auto* p = reinterpret_cast<const unsigned char*>(data.data());
+  if (avx512_) {
+    scan_avx512(p, data.size());
+  } else {
+    scan_portable(p, data.size());
+  }
   flush_digits();
-  end_record(n);
+  end_record(data.size());
   resolve_all();
   return line_;
 }

@@ -16,11 +16,16 @@ namespace {
 // Canary 1: a zh_CN person; canary 2: an en_US one; canary 3: dns and http tokens.
 NeedleIndex index() { return NeedleIndex::build(testing::sample_needles()); }
 
-// "canary:kind" for every match in `text` of the needles of `idx` (default: index()).
+// "canary:kind" for every match in `text` of the needles of `idx` (default: index()). Every
+// way of classifying the text's bytes finds the same, at the same places.
 std::multiset<std::string> matches(const std::string& text, const NeedleIndex& idx) {
   Matcher m(idx);
   std::vector<RawMatch> out;
   m.scan(text, 0, out);
+  Matcher portable(idx, BlockCode::kPortable);
+  std::vector<RawMatch> portable_out;
+  portable.scan(text, 0, portable_out);
+  EXPECT_TRUE(out == portable_out) << "the portable classifier finds otherwise in: " << text.substr(0, 200);
   std::multiset<std::string> got;
   for (const auto& r : out) got.insert(std::to_string(r.canary) + ":" + std::string(needle_kind_name(r.kind)));
   return got;

@@ -33,11 +33,17 @@ struct RawMatch {
   std::uint32_t canary = 0;  // canary id
   NeedleKind kind = NeedleKind::kToken;
   std::uint32_t line = 0;    // newlines before it in the scanned chunk
+  friend bool operator==(const RawMatch&, const RawMatch&) = default;
 };
+
+// How the matcher classifies its input's bytes (src/scan/block_classes.h): the same matches
+// either way. kBest is the fastest the processor runs: AVX-512 where it has AVX-512 VBMI,
+// else kPortable (SSE2, or a byte at a time without it).
+enum class BlockCode { kBest, kPortable };
 
 class Matcher {
  public:
-  explicit Matcher(const NeedleIndex& index) : index_(index) {}
+  explicit Matcher(const NeedleIndex& index, BlockCode blocks = BlockCode::kBest);
   // Returns the number of newlines in `data`.
   std::uint64_t scan(std::string_view data, std::uint64_t base, std::vector<RawMatch>& out);
 
@@ -80,8 +86,13 @@ class Matcher {
   void high_run(std::size_t start, std::size_t end);
   void escaped_name(std::size_t at, std::size_t width, int (*escape_at)(const unsigned char*, std::size_t, std::size_t));
   void special(std::size_t at);
+  template <class Blocks>
+  void scan_blocks(const unsigned char* p, std::size_t n);
+  void scan_portable(const unsigned char* p, std::size_t n);
+  void scan_avx512(const unsigned char* p, std::size_t n);
 
   const NeedleIndex& index_;
+  bool avx512_;  // blocks classified with AVX-512 (BlockCode)
   // Per scan() call:
   std::string_view data_;
   std::uint64_t base_ = 0;
