@@ -1,10 +1,10 @@
 #include "canarytrap/scan/matcher.h"
 
-#include "block_classes.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
+
+#include "block_classes.h"
 
 namespace canarytrap {
 
