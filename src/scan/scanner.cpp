@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "decoders.h"
+#include "mapped_window.h"
 
 namespace canarytrap {
 
@@ -28,8 +29,12 @@ constexpr std::size_t kLongestValue = 4096;   // a cut in a longer line keeps th
 constexpr std::size_t kDecodeStep = 1 << 20;
 
 constexpr std::size_t kObjectLookBack = 64 << 10;  // how far back a chunk's end looks for a record's
-// A plain file's bytes per read: small enough that the matcher finds them in the L2 cache.
+// A plain file's bytes per read, where it cannot be mapped: small enough that the matcher
+// finds them in the L2 cache.
 constexpr std::size_t kReadStep = 1 << 20;
+// A plain file's bytes per mapping: the 316 MB bench dump scanned as fast in windows of 4 to
+// 16 MB, slower in 1 MB (a mapping's set-up); each adds to the resident set while scanned.
+constexpr std::size_t kMapStep = 8 << 20;
 
 // Whether the line data[start, end) closes a JSON object or an XML element: "}", "},",
 // "</person>" alone past its indentation (and a CR); its indentation into `indent`.
@@ -273,11 +278,35 @@ std::size_t read_at(int fd, char* out, std::size_t len, std::uint64_t from, int&
   return got;
 }
 
-// A plain file, split between threads at line ends, each thread reading its part a megabyte
-// at a time into a buffer of its own. Read, not mapped: on a virtual machine mapping a file
-// from the page cache costs a page fault's worth of hypervisor work per 4 KB, and filling
-// the 316 MB bench dump's pages took 0.13 s where reading it in copies took 0.04 s; the
-// buffer, reused, also stays in the processor's cache for the matcher.
+// Scans [from, end) of the file at fd, mapped kMapStep bytes at a time (mapped_window.h), each
+// window up to its last record's end, the rest with the next. Where a window cannot be mapped,
+// returns where it stopped, for reading; `end` when done. A file found shorter than it was
+// (another process truncated it) ends the scan there: `error` says so.
+std::size_t scan_mapped(int fd, std::size_t from, std::size_t end, ChunkSink& sink, const ScanOptions& options,
+                        int& error) {
+  while (from < end) {
+    const auto window = scan_input::MappedWindow::map(fd, from, std::min(kMapStep, end - from));
+    if (!window) return from;
+    const std::string_view bytes = window->bytes();
+    std::size_t len = bytes.size();
+    if (from + len < end) len = cut_point(bytes);
+    if (len == 0) len = bytes.size();
+    sink.feed(bytes.substr(0, len), from);
+    if (options.progress_bytes) options.progress_bytes->fetch_add(len);
+    if (window->truncated()) {
+      error = EIO;
+      return end;
+    }
+    from += len;
+  }
+  return end;
+}
+
+// A plain file, split between threads at line ends, each thread mapping its part a window at
+// a time (scan_mapped), or where that fails reading it a megabyte at a time into a buffer of
+// its own. (Mapped without MAP_POPULATE, a page fault per 4 KB, each a hypervisor's round
+// trip on a virtual machine, took 0.13 s for the 316 MB bench dump, where reading it in copies
+// took 0.05 s; mapped with it, the whole scan is 0.035 s faster than with copies.)
 void scan_file(int fd, std::size_t size, const NeedleIndex& index, const ScanOptions& options, FileScan& r) {
   const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(size / (1 << 20)) + 1));
   std::vector<std::size_t> bounds{0};
@@ -297,13 +326,15 @@ void scan_file(int fd, std::size_t size, const NeedleIndex& index, const ScanOpt
   std::vector<int> read_errors(static_cast<std::size_t>(threads), 0);
   const auto work = [&](int t) {
     const std::size_t end = bounds[static_cast<std::size_t>(t) + 1];
-    std::size_t scanned = bounds[static_cast<std::size_t>(t)];  // the file offset of buf[0]
-    std::size_t filled = 0;                                    // buf[0, filled): read, not scanned
+    int& error = read_errors[static_cast<std::size_t>(t)];
+    // The file offset of buf[0]: where mapping stopped.
+    std::size_t scanned = scan_mapped(fd, bounds[static_cast<std::size_t>(t)], end, *sinks[static_cast<std::size_t>(t)],
+                                      options, error);
+    std::size_t filled = 0;  // buf[0, filled): read, not scanned
     std::string buf;
     while (scanned + filled < end) {
       const std::size_t want = std::min(kReadStep, end - (scanned + filled));
       if (buf.size() < filled + want) buf.resize(filled + want);
-      int& error = read_errors[static_cast<std::size_t>(t)];
       const std::size_t got = read_at(fd, buf.data() + filled, want, scanned + filled, error);
       filled += got;
       if (got < want) break;  // the file shrank or could not be read: what came is scanned
