@@ -219,7 +219,7 @@ void Matcher::alnum_run(std::size_t start, std::size_t end) {
   }
 }
 
-void Matcher::digit_group(std::size_t start, std::size_t end) {
+[[gnu::always_inline]] inline void Matcher::digit_group(std::size_t start, std::size_t end) {
   if (group_count_ != 0) {
     // Joined to the group before by one or two separators. Evaluated without branches: a
     // dump's digit runs join or not in no pattern a predictor learns. All reads are in the
