@@ -494,17 +494,21 @@ void Matcher::special(std::size_t i) {
   }
 }
 
-// The scan's loop, for one way of classifying blocks (block_classes.h).
+// The scan's loop, for one way of classifying blocks (block_classes.h). Blocks are the
+// input's 64 bytes from 0, 64, 128...; each is classified one block ahead, so that a run that
+// goes on past its block's end is measured on the next block's masks (only one longer than
+// that is read on byte by byte: a fifth of the runs of the bench dump crossed a block's end,
+// and measuring them so was a twentieth of its scan).
 template <class Blocks>
 [[gnu::always_inline]] inline void Matcher::scan_blocks(const unsigned char* p, std::size_t n) {
-  std::size_t i = 0;
-  while (i < n) {
-    const std::size_t b = i;  // the block: bytes [b, b + 64), past the end read as 0
+  if (n == 0) return;
+  Block blk = Blocks::classify(p, 0, n);
+  std::uint64_t an_before = 0, high_before = 0;  // whether the byte before the block is in such a run
+  for (std::size_t b = 0; b < n; b += 64) {
     if (b + kReadAhead < n) __builtin_prefetch(p + b + kReadAhead);
-    const Block blk = Blocks::classify(p, b, n);
-    const std::uint64_t an = blk.digit | blk.alpha;
-    const std::uint64_t an_before = b > 0 && (kClass[p[b - 1]] == kDigit || kClass[p[b - 1]] == kAlpha);
-    const std::uint64_t high_before = b > 0 && p[b - 1] >= 0x80;
+    // The next block; past the input, nothing.
+    const Block next = b + 64 < n ? Blocks::classify(p, b + 64, n) : Block{};
+    const std::uint64_t an = blk.digit | blk.alpha, an_next = next.digit | next.alpha;
     std::uint64_t an_starts = an & ~(an << 1 | an_before);
     std::uint64_t high_starts = blk.high & ~(blk.high << 1 | high_before);
     // Runs that can be nothing are not visited (about 15 of the 33 runs of a row of a CSV of
@@ -520,33 +524,51 @@ template <class Blocks>
     // run touch nothing of each other's, and a record ends only at a special byte: the same
     // work as in the order they stand, without a branch per run on which kind it is, which
     // the predictor missed about once a run.)
-    i = b + 64;
     std::uint64_t specials = blk.special;
     for (;;) {
       const std::uint64_t before = specials == 0 ? ~std::uint64_t{0} : (specials & -specials) - 1;
       for (std::uint64_t m = an_starts & before; m != 0; m &= m - 1) {
         const unsigned at = static_cast<unsigned>(__builtin_ctzll(m));
         const std::uint64_t stop = ~an >> at;
-        const unsigned len = stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at;
-        const std::uint64_t in_run = (len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1) << at;
-        bool digit_seen = (blk.digit & in_run) != 0, alpha_seen = (blk.alpha & in_run) != 0;
-        std::size_t next = b + at + len;
-        if (stop == 0 && next < n) {  // on past the block: the block's last run
-          bool more_digits, more_letters;
-          next = alnum_end(p, next, n, more_digits, more_letters);
-          digit_seen = digit_seen || more_digits;
-          alpha_seen = alpha_seen || more_letters;
+        std::size_t end;
+        bool digit_seen, alpha_seen;
+        if (stop != 0) {
+          const unsigned len = static_cast<unsigned>(__builtin_ctzll(stop));
+          const std::uint64_t in_run = ((std::uint64_t{1} << len) - 1) << at;  // len < 64
+          end = b + at + len;
+          digit_seen = (blk.digit & in_run) != 0;
+          alpha_seen = (blk.alpha & in_run) != 0;
+        } else {  // on into the next block
+          digit_seen = (blk.digit >> at) != 0;
+          alpha_seen = (blk.alpha >> at) != 0;
+          const std::uint64_t stop_next = ~an_next;
+          if (stop_next != 0) {
+            const unsigned len = static_cast<unsigned>(__builtin_ctzll(stop_next));
+            const std::uint64_t in_run = (std::uint64_t{1} << len) - 1;
+            end = b + 64 + len;
+            digit_seen = digit_seen || (next.digit & in_run) != 0;
+            alpha_seen = alpha_seen || (next.alpha & in_run) != 0;
+          } else {  // and past it
+            bool more_digits, more_letters;
+            end = alnum_end(p, b + 128, n, more_digits, more_letters);
+            digit_seen = digit_seen || next.digit != 0 || more_digits;
+            alpha_seen = alpha_seen || next.alpha != 0 || more_letters;
+          }
         }
-        word(b + at, next, digit_seen, alpha_seen);
-        if (next > i) i = next;
+        word(b + at, end, digit_seen, alpha_seen);
       }
       for (std::uint64_t m = high_starts & before; m != 0; m &= m - 1) {
         const unsigned at = static_cast<unsigned>(__builtin_ctzll(m));
         const std::uint64_t stop = ~blk.high >> at;
-        std::size_t next = b + at + (stop != 0 ? static_cast<unsigned>(__builtin_ctzll(stop)) : 64 - at);
-        if (stop == 0 && next < n) next = high_end(p, next, n);  // the block's last run
-        high_run(b + at, next);
-        if (next > i) i = next;
+        std::size_t end;
+        if (stop != 0) {
+          end = b + at + static_cast<unsigned>(__builtin_ctzll(stop));
+        } else if (~next.high != 0) {
+          end = b + 64 + static_cast<unsigned>(__builtin_ctzll(~next.high));
+        } else {
+          end = high_end(p, b + 128, n);
+        }
+        high_run(b + at, end);
       }
       if (specials == 0) break;
       special(b + static_cast<unsigned>(__builtin_ctzll(specials)));
@@ -554,6 +576,9 @@ template <class Blocks>
       high_starts &= ~before;
       specials &= specials - 1;
     }
+    an_before = an >> 63;
+    high_before = blk.high >> 63;
+    blk = next;
   }
 }
 
