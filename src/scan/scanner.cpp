@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -279,14 +280,26 @@ std::size_t read_at(int fd, char* out, std::size_t len, std::uint64_t from, int&
 }
 
 // Scans [from, end) of the file at fd, mapped kMapStep bytes at a time (mapped_window.h), each
-// window up to its last record's end, the rest with the next. Where a window cannot be mapped,
-// returns where it stopped, for reading; `end` when done. A file found shorter than it was
+// window up to its last record's end, the rest with the next. Returns where it stopped, for
+// the rest to be read: `end` when done; earlier where a window cannot be mapped, or where
+// mapping one took longer than kSlowestMapping per page. A file found shorter than it was
 // (another process truncated it) ends the scan there: `error` says so.
+//
+// Mapping is faster where filling a window's page tables is cheap, and slower where it is not:
+// machines of one kind measured differently on the same day (mapped and its pages filled in
+// 4 MB steps, the 316 MB bench dump cost 0.14 s on one virtual machine and 0.036 s on the next,
+// against 0.035-0.043 s for reading it into a buffer; on the second, mapping made the whole
+// scan 9% faster, the copy no longer evicting what the matcher keeps in the cache). So each
+// window's mapping is timed.
 std::size_t scan_mapped(int fd, std::size_t from, std::size_t end, ChunkSink& sink, const ScanOptions& options,
                         int& error) {
+  // About twice what a page's copy costs on those machines (0.5 us).
+  constexpr auto kSlowestMapping = std::chrono::nanoseconds(1000);
   while (from < end) {
+    const auto started = std::chrono::steady_clock::now();
     const auto window = scan_input::MappedWindow::map(fd, from, std::min(kMapStep, end - from));
     if (!window) return from;
+    const bool slow = std::chrono::steady_clock::now() - started > kSlowestMapping * (window->bytes().size() / 4096 + 1);
     const std::string_view bytes = window->bytes();
     std::size_t len = bytes.size();
     if (from + len < end) len = cut_point(bytes);
@@ -298,15 +311,14 @@ std::size_t scan_mapped(int fd, std::size_t from, std::size_t end, ChunkSink& si
       return end;
     }
     from += len;
+    if (slow) return from;
   }
   return end;
 }
 
 // A plain file, split between threads at line ends, each thread mapping its part a window at
-// a time (scan_mapped), or where that fails reading it a megabyte at a time into a buffer of
-// its own. (Mapped without MAP_POPULATE, a page fault per 4 KB, each a hypervisor's round
-// trip on a virtual machine, took 0.13 s for the 316 MB bench dump, where reading it in copies
-// took 0.05 s; mapped with it, the whole scan is 0.035 s faster than with copies.)
+// a time (scan_mapped), and where it does not, reading it a megabyte at a time into a buffer
+// of its own.
 void scan_file(int fd, std::size_t size, const NeedleIndex& index, const ScanOptions& options, FileScan& r) {
   const int threads = std::max(1, std::min<int>(options.threads, static_cast<int>(size / (1 << 20)) + 1));
   std::vector<std::size_t> bounds{0};

@@ -170,9 +170,10 @@ TEST_F(ScannerTest, CompressionBombsAreReadInBoundedMemory) {
   }
 }
 
-// A plain file is read a megabyte at a time into buffers, not mapped: however large the dump,
-// the scan's memory is the index and its buffers (the "< 200 MB" counted the mapped
-// file apart). 160 MiB of a sparse file, the canary's line at its end, on 1 and 2 threads.
+// A plain file is mapped 8 MB at a time, each window unmapped once scanned (or read a megabyte
+// at a time into buffers): however large the dump, the scan's memory is the index, a window
+// and its buffers (the "< 200 MB" counted the mapped file apart). 160 MiB of a sparse
+// file, the canary's line at its end, on 1 and 2 threads.
 TEST_F(ScannerTest, PlainFilesAreReadInBoundedMemory) {
   const std::string path = (dir_ / "big.csv").string();
   {
