@@ -497,8 +497,8 @@ void Matcher::special(std::size_t i) {
 // The scan's loop, for one way of classifying blocks (block_classes.h). Blocks are the
 // input's 64 bytes from 0, 64, 128...; each is classified one block ahead, so that a run that
 // goes on past its block's end is measured on the next block's masks (only one longer than
-// that is read on byte by byte: a fifth of the runs of the bench dump crossed a block's end,
-// and measuring them so was a twentieth of its scan).
+// that, 65 bytes or more, is read on from there: measuring every such run so took a twentieth
+// of the bench scan's time).
 template <class Blocks>
 [[gnu::always_inline]] inline void Matcher::scan_blocks(const unsigned char* p, std::size_t n) {
   if (n == 0) return;
