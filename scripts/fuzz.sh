@@ -14,7 +14,7 @@ cxx=$(command -v clang++-14 || command -v clang++)
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Itests)
 "$cxx" "${flags[@]}" fuzz/dns_query_fuzz.cpp src/listen/dns_message.cpp src/core/normalize.cpp -o "$out/dns_query_fuzz"
 "$cxx" "${flags[@]}" fuzz/smtp_fuzz.cpp src/listen/smtp_protocol.cpp src/core/normalize.cpp -o "$out/smtp_fuzz"
-"$cxx" "${flags[@]}" fuzz/scan_matcher_fuzz.cpp src/scan/block_classes.cpp src/scan/matcher.cpp src/scan/matcher_records.cpp src/scan/needle_index.cpp src/core/value_mark.cpp -o "$out/scan_matcher_fuzz"
+"$cxx" "${flags[@]}" fuzz/scan_matcher_fuzz.cpp src/scan/block_classes.cpp src/scan/matcher.cpp src/scan/matcher_records.cpp src/scan/matcher_values.cpp src/scan/needle_index.cpp src/core/value_mark.cpp -o "$out/scan_matcher_fuzz"
 "$cxx" "${flags[@]}" -Isrc fuzz/scan_decoders_fuzz.cpp src/scan/decoders.cpp -lz -lzstd -llzma -o "$out/scan_decoders_fuzz"
 for target in dns_query_fuzz smtp_fuzz scan_matcher_fuzz scan_decoders_fuzz; do
   mkdir -p "$out/corpus-$target"
