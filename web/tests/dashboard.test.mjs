@@ -69,7 +69,9 @@ const shot = (page, name) => page.screenshot({ path: path.join(screenshots, `${n
 test('logging in with an admin key shows the seeded incidents, newest first', async () => {
   const page = await newPage();
   await page.goto(`${ct.admin}/`);
-  assert.equal(await page.isVisible('#login'), true);
+  // The login form is shown once the page has asked for a session and has none: waited for,
+  // not checked at once (the check raced that request).
+  await page.waitForSelector('#login', { state: 'visible' });
   await page.fill('#login-key', 'ctk_not_a_key');
   await page.click('#login-form button[type=submit]');
   await page.waitForSelector('#login-error:has-text("unknown or revoked key")');
